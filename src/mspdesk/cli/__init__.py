@@ -1,0 +1,51 @@
+"""The `mspdesk` command: no subcommand opens the TUI, subcommands run headless.
+
+This package never imports textual (a subprocess test proves it); the TUI is
+imported only when no subcommand is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from mspdesk import __version__
+from mspdesk.cli import commands
+from mspdesk.cli.common import add_location_options, report_failure
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="mspdesk",
+        description="Case-management desk for Mutuals Support Programme advisers.",
+    )
+    parser.add_argument("--version", action="version", version=f"mspdesk {__version__}")
+    add_location_options(parser, top_level=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for register in commands.REGISTRARS:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run mspdesk with `argv` (default: sys.argv[1:]); returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from mspdesk.cli.tui_launcher import run_tui
+
+            return run_tui(args)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.parse_args([*([] if argv is None else argv), "--help"])
+            return 2
+        result: int = handler(args)
+        return result
+    except KeyboardInterrupt:
+        print("mspdesk: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - every failure becomes one line + a log entry
+        return report_failure(error, args)

@@ -1,0 +1,13 @@
+"""The subcommand registry: each module adds its parsers with `register(sub)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mspdesk.cli import doctor, records
+
+REGISTRARS: list[Callable[[Any], None]] = [
+    records.register,
+    doctor.register,
+]

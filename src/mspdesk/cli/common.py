@@ -1,0 +1,94 @@
+"""What every subcommand shares: location options, opening the desk, error reporting."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mspdesk import locations
+from mspdesk.domain.errors import UserError
+
+if TYPE_CHECKING:
+    from mspdesk.desk import Desk
+
+
+def add_location_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """--data-dir and --demo, accepted before or after the subcommand."""
+    # Below the top level, SUPPRESS keeps a subcommand from resetting a value given earlier.
+    default: Any = None if top_level else argparse.SUPPRESS
+    parser.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        default=default,
+        help=f"where records are kept (default: ${locations.DATA_DIR_ENV} or the user data dir)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=False if top_level else argparse.SUPPRESS,
+        help="use a fresh temporary copy of the bundled demo data; real data is never touched",
+    )
+
+
+def subcommand(
+    sub: Any, name: str, help_text: str, **kwargs: Any
+) -> argparse.ArgumentParser:
+    """A subparser that also takes the location options."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text, **kwargs)
+    add_location_options(parser)
+    return parser
+
+
+def data_path(args: argparse.Namespace) -> Path:
+    """The data directory these arguments point at (a fresh demo copy for --demo)."""
+    if getattr(args, "demo", False):
+        from mspdesk.demo import demo_data_dir
+
+        return demo_data_dir()
+    return locations.data_dir(getattr(args, "data_dir", None))
+
+
+def open_desk(args: argparse.Namespace, *, read_only: bool = False) -> Desk:
+    """Open the desk on the chosen data directory (raises UserError if it cannot)."""
+    from mspdesk.desk import Desk
+
+    return Desk.open(data_path(args), read_only=read_only)
+
+
+def report_failure(error: BaseException, args: argparse.Namespace) -> int:
+    """One line on stderr; for unexpected errors the traceback goes to the log file."""
+    if isinstance(error, UserError):
+        print(f"mspdesk: {error}", file=sys.stderr)
+        return error.exit_code
+    where = _write_log(error, args)
+    hint = f" (details in {where})" if where else ""
+    print(f"mspdesk: unexpected error: {error}{hint}", file=sys.stderr)
+    return 1
+
+
+def _write_log(error: BaseException, args: argparse.Namespace) -> Path | None:
+    try:
+        base = locations.data_dir(getattr(args, "data_dir", None))
+        if not base.is_dir():
+            return None
+        path = locations.log_file(base)
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        text = "".join(traceback.format_exception(error))
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"--- {stamp}\n{text}")
+        path.chmod(0o600)
+        return path
+    except OSError:
+        return None
+
+
+def print_json(value: Any) -> None:
+    """Print a JSON document (UTF-8, stable key order) to stdout."""
+    import orjson
+
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode())
+    sys.stdout.write("\n")

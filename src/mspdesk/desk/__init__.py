@@ -1,0 +1,80 @@
+"""The desk: the one application API that the TUI and the CLI both call.
+
+Every change goes through here: validated with the domain models, recorded
+as an event in the store's journal, acknowledged only once durable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
+from mspdesk.desk.history import HistoryEntry, history, last_undoable, undo
+from mspdesk.desk.notes import Notes
+from mspdesk.desk.referrals import Referrals
+from mspdesk.domain.events import Event
+from mspdesk.store import Store
+
+
+class Desk:
+    """An open data directory and everything an adviser can do with it."""
+
+    def __init__(self, store: Store, *, clock: Clock = system_clock,
+                 actor: str | None = None) -> None:
+        self.core = DeskCore(store, clock, actor or current_adviser())
+        self.referrals = Referrals(self.core)
+        self.notes = Notes(self.core)
+
+    @classmethod
+    def open(cls, directory: Path, *, read_only: bool = False, clock: Clock = system_clock,
+             actor: str | None = None) -> Desk:
+        """Open the desk on `directory`. Raises a UserError subclass if it cannot."""
+        return cls(Store.open(directory, read_only=read_only), clock=clock, actor=actor)
+
+    @property
+    def directory(self) -> Path:
+        return self.core.store.directory
+
+    @property
+    def read_only(self) -> bool:
+        return self.core.store.read_only
+
+    @property
+    def warnings(self) -> list[str]:
+        """What opening the store found and handled (torn tail set aside, temp files)."""
+        return self.core.store.warnings
+
+    @property
+    def actor(self) -> str:
+        return self.core.actor
+
+    def history(self, key: str) -> list[HistoryEntry]:
+        """Every change to one record, oldest first."""
+        return history(self.core, key)
+
+    def undo(self) -> Event:
+        """Reverse the last change not yet undone; returns the undo event."""
+        return undo(self.core)
+
+    def can_undo(self) -> str | None:
+        """The summary of what `undo` would reverse, or None."""
+        target = last_undoable(self.core)
+        return None if target is None else str(target.get("summary") or target["kind"])
+
+    def checkpoint(self) -> None:
+        """Fold the journal into a fresh snapshot now."""
+        self.core.store.checkpoint()
+
+    def close(self, *, checkpoint: bool | None = None) -> None:
+        """Release the data directory (checkpointing if asked, or if much is pending).
+        Safe to call twice."""
+        self.core.store.close(checkpoint=checkpoint)
+
+    def __enter__(self) -> Desk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["Desk", "HistoryEntry"]

@@ -1,0 +1,71 @@
+"""What every part of the desk shares: the store, the clock, who is acting, committing."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from mspdesk.domain.adviser import handle_from
+from mspdesk.domain.events import Event, Op
+from mspdesk.store import Store
+
+Clock = Callable[[], datetime]
+ADVISER_ENV = "MSPDESK_ADVISER"
+
+
+def system_clock() -> datetime:
+    """Now, in UTC."""
+    return datetime.now(UTC)
+
+
+def current_adviser() -> str:
+    """The acting adviser's handle: $MSPDESK_ADVISER, else the login name."""
+    name = os.environ.get(ADVISER_ENV)
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = "adviser"
+    return handle_from(name)
+
+
+class DeskCore:
+    """The store plus the context every change is recorded with."""
+
+    def __init__(self, store: Store, clock: Clock, actor: str) -> None:
+        self.store = store
+        self.clock = clock
+        self.actor = actor
+        self.device = socket.gethostname() or "device"
+
+    def now(self) -> datetime:
+        """The current time in UTC, to the millisecond."""
+        moment = self.clock()
+        return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+    def today(self) -> date:
+        """Today's date where the adviser is."""
+        return self.clock().astimezone().date()
+
+    def commit(self, kind: str, subject: str, ops: Sequence[Op], summary: str,
+               undoes: str | None = None) -> Event:
+        """Record one change durably and return it; raises if it was not saved."""
+        event: dict[str, Any] = {
+            "id": uuid.uuid4().hex,
+            "at": self.now().isoformat(timespec="milliseconds"),
+            "actor": self.actor,
+            "device": self.device,
+            "kind": kind,
+            "subject": subject,
+            "summary": summary,
+            "ops": [op.model_dump(exclude_none=True) for op in ops],
+        }
+        if undoes:
+            event["undoes"] = undoes
+        stored = self.store.commit(event)
+        return Event.model_validate(stored)

@@ -1,0 +1,93 @@
+"""History of a record, and undo, both read from the event log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mspdesk.desk.core import DeskCore
+from mspdesk.domain.errors import UserError
+from mspdesk.domain.events import Event, Op, inverse
+
+SKIPPED_FIELDS = frozenset({"updated_at", "created_at"})
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change to a record, for the history tab and `mspdesk history`."""
+
+    at: datetime
+    actor: str
+    kind: str
+    summary: str
+    changes: list[FieldChange] = field(default_factory=list)
+    undone: bool = False
+
+
+def history(core: DeskCore, key: str) -> list[HistoryEntry]:
+    """Every change to record `key`, oldest first, with the fields each one changed."""
+    events = core.store.events_for(key)
+    undone = {e.get("undoes") for e in core.store.recent_events() if e.get("undoes")}
+    entries = []
+    for event in events:
+        changes: list[FieldChange] = []
+        for op in event["ops"]:
+            if op["key"] != key:
+                continue
+            changes.extend(_changes_of(op))
+        entries.append(HistoryEntry(
+            at=datetime.fromisoformat(event["at"]),
+            actor=event["actor"],
+            kind=event["kind"],
+            summary=event.get("summary", ""),
+            changes=changes,
+            undone=event["id"] in undone,
+        ))
+    return entries
+
+
+def _changes_of(op: dict[str, Any]) -> list[FieldChange]:
+    prior = op.get("prior") or {}
+    data = op.get("data") or {}
+    if op["kind"] == "delete":
+        return [FieldChange("record", "present", "deleted")]
+    if op["kind"] == "put" and not prior:
+        return [FieldChange("record", None, "created")]
+    return [
+        FieldChange(name, prior.get(name), value)
+        for name, value in data.items()
+        if name not in SKIPPED_FIELDS and prior.get(name) != value
+    ]
+
+
+def last_undoable(core: DeskCore) -> dict[str, Any] | None:
+    """The newest change that is not an undo and has not been undone."""
+    undone: set[str] = set()
+    for event in core.store.recent_events():
+        if event.get("undoes"):
+            undone.add(event["undoes"])
+            continue
+        if event["id"] not in undone:
+            return event
+    return None
+
+
+def undo(core: DeskCore) -> Event:
+    """Reverse the newest change not yet undone, as a new event; returns that event."""
+    target = last_undoable(core)
+    if target is None:
+        raise UserError("nothing to undo")
+    ops = []
+    for raw in reversed(target["ops"]):
+        op = Op.model_validate(raw)
+        ops.append(inverse(op, core.store.get(op.table, op.key)))
+    summary = f"Undid: {target.get('summary') or target['kind']}"
+    return core.commit("undo", target["subject"], ops, summary, undoes=target["id"])

@@ -1,0 +1,170 @@
+"""Referrals: adding, changing, finding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from mspdesk.desk.core import DeskCore
+from mspdesk.domain.errors import InvalidRecord, NotFound
+from mspdesk.domain.events import Op, changed_fields
+from mspdesk.domain.referral import EDITABLE_FIELDS, REFERENCE, Referral, reference_for
+from mspdesk.domain.validation import validated
+
+TABLE = "referrals"
+SEARCHED = ("id", "organisation", "parent_body", "service_area", "region")
+
+
+class Referrals:
+    """The referral records, through the journal."""
+
+    def __init__(self, core: DeskCore) -> None:
+        self._core = core
+        self._highest: dict[int, int] | None = None
+        self._haystacks: dict[str, str] = {}
+
+    # ----------------------------------------------------------------- writing
+
+    def draft(self, fields: Mapping[str, Any], *, reference: str | None = None) -> Referral:
+        """A validated referral built from `fields`, with a reference and defaults filled in.
+
+        Nothing is saved. Raises InvalidRecord naming every bad field.
+        """
+        data = {k: v for k, v in fields.items() if v is not None}
+        data.setdefault("received", self._core.today())
+        unknown = set(data) - set(Referral.model_fields)
+        if unknown:
+            raise InvalidRecord([(name, "unknown field") for name in sorted(unknown)], "referral")
+        if reference is None and not data.get("id"):
+            year = _year_of(data["received"])
+            data["id"] = self._next_reference(year) if year else "R-0000-0000"
+        elif reference is not None:
+            data["id"] = reference
+        moment = self._core.now()
+        data.setdefault("created_at", moment)
+        data["updated_at"] = moment
+        return validated(Referral, data, "referral")
+
+    def add(self, fields: Mapping[str, Any]) -> Referral:
+        """Validate and durably add one referral; returns it once it is on disk."""
+        referral = self.draft(fields)
+        self.add_validated([referral], kind="referral.added")
+        return referral
+
+    def add_validated(self, referrals: Iterable[Referral], *, kind: str = "referrals.imported",
+                      summary: str = "") -> int:
+        """Durably add already-validated referrals in one event; returns how many."""
+        ops = []
+        for referral in referrals:
+            if referral.id in self._core.store.table(TABLE):
+                raise InvalidRecord([("id", f"{referral.id} already exists")], "referral")
+            ops.append(Op(table=TABLE, key=referral.id, kind="put",
+                          data=referral.model_dump(mode="json")))
+        if not ops:
+            return 0
+        subject = ops[0].key if len(ops) == 1 else f"{len(ops)} referrals"
+        text = summary or (
+            f"Added referral {ops[0].key}: {ops[0].data['organisation']}"
+            if len(ops) == 1 else f"Imported {len(ops)} referrals"
+        )
+        self._core.commit(kind, subject, ops, text)
+        for op in ops:
+            self._note_reference(op.key)
+        return len(ops)
+
+    def update(self, referral_id: str, changes: Mapping[str, Any]) -> Referral:
+        """Change fields of a referral durably; returns the updated referral."""
+        current = self.get(referral_id)
+        bad = [name for name in changes if name not in EDITABLE_FIELDS]
+        if bad:
+            raise InvalidRecord([(name, "cannot be changed here") for name in bad], "referral")
+        before = current.model_dump(mode="json")
+        merged = {**before, **dict(changes), "updated_at": self._core.now()}
+        updated = validated(Referral, merged, "referral")
+        after = updated.model_dump(mode="json")
+        delta = changed_fields(before, after)
+        if set(delta) <= {"updated_at"}:
+            return current
+        prior = {name: before.get(name) for name in delta}
+        labels = ", ".join(sorted(name for name in delta if name != "updated_at"))
+        self._core.commit(
+            "referral.updated", referral_id,
+            [Op(table=TABLE, key=referral_id, kind="patch", data=delta, prior=prior)],
+            f"Changed {labels} on {referral_id}",
+        )
+        return updated
+
+    # ----------------------------------------------------------------- reading
+
+    def get(self, referral_id: str) -> Referral:
+        """One referral, validated; NotFound if there is none with that id."""
+        record = self._core.store.get(TABLE, referral_id)
+        if record is None:
+            raise NotFound(f"no referral {referral_id}")
+        return Referral.model_validate(record)
+
+    def exists(self, referral_id: str) -> bool:
+        return referral_id in self._core.store.table(TABLE)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every referral as a plain JSON-shaped dict, newest first. Do not mutate them."""
+        table = self._core.store.table(TABLE)
+        return sorted(table.values(), key=lambda r: (r["received"], r["id"]), reverse=True)
+
+    def count(self) -> int:
+        return len(self._core.store.table(TABLE))
+
+    def search(self, text: str, rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """Rows whose reference, organisation, parent body, service area or region contain
+        every word of `text` (case-insensitive)."""
+        candidates = self.rows() if rows is None else rows
+        words = text.casefold().split()
+        if not words:
+            return candidates
+        return [row for row in candidates if all(w in self._haystack(row) for w in words)]
+
+    def find_duplicate(self, organisation: str, parent_body: str) -> str | None:
+        """The id of a referral with the same organisation and parent body, if any."""
+        wanted = (_fold(organisation), _fold(parent_body))
+        for row in self._core.store.table(TABLE).values():
+            if (_fold(row["organisation"]), _fold(row["parent_body"])) == wanted:
+                return str(row["id"])
+        return None
+
+    def _haystack(self, row: dict[str, Any]) -> str:
+        key = f"{row['id']}|{row.get('updated_at')}"
+        hay = self._haystacks.get(key)
+        if hay is None:
+            hay = " ".join(str(row.get(name) or "") for name in SEARCHED).casefold()
+            hay += " " + str(row.get("contact", {}).get("name", "")).casefold()
+            self._haystacks[key] = hay
+        return hay
+
+    def _next_reference(self, year: int) -> str:
+        if self._highest is None:
+            self._highest = {}
+            for key in self._core.store.table(TABLE):
+                self._note_reference(key)
+        return reference_for(year, self._highest.get(year, 0) + 1)
+
+    def _note_reference(self, key: str) -> None:
+        if self._highest is None:
+            return
+        match = REFERENCE.match(key)
+        if match:
+            year, number = int(match.group(1)), int(match.group(2))
+            self._highest[year] = max(self._highest.get(year, 0), number)
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def _year_of(value: Any) -> int | None:
+    if hasattr(value, "year"):
+        return int(value.year)
+    try:
+        return datetime.fromisoformat(str(value)).year
+    except ValueError:
+        return None

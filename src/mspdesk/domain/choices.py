@@ -1,0 +1,194 @@
+"""Enumerations shared by the models, each with a human label and forgiving parsing."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound="Choice")
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+class Choice(StrEnum):
+    """A StrEnum whose members carry a label and parse from value, name or label."""
+
+    @property
+    def label(self) -> str:
+        return _LABELS.get(self, self.value.replace("-", " ").capitalize())
+
+    @classmethod
+    def parse(cls: type[E], text: str) -> E:
+        """The member matching `text` by value, name or label, ignoring case and punctuation."""
+        wanted = _squash(text)
+        for member in cls:
+            if wanted in (_squash(member.value), _squash(member.name), _squash(member.label)):
+                return member
+        for member in cls:
+            if wanted and wanted in _ALIASES.get(member, ()):
+                return member
+        options = ", ".join(m.value for m in cls)
+        raise ValueError(f"{text!r} is not one of: {options}")
+
+
+class Source(Choice):
+    MIS = "mis"
+    LGA = "lga"
+    DCLG = "dclg"
+    NHS = "nhs"
+    DIRECT = "direct"
+
+
+class ParentBodyKind(Choice):
+    LOCAL_AUTHORITY = "local-authority"
+    NHS_BODY = "nhs-body"
+    CENTRAL_GOVERNMENT = "central-government"
+    OTHER_PUBLIC = "other-public"
+
+
+class ProposedModel(Choice):
+    EMPLOYEE_OWNED = "employee-owned"
+    MULTI_STAKEHOLDER = "multi-stakeholder"
+    COMMUNITY_COOP = "community-coop"
+    SOCIAL_ENTERPRISE = "social-enterprise"
+    UNDECIDED = "undecided"
+
+
+class Route(Choice):
+    COMMISSIONER_LED = "commissioner-led"
+    RIGHT_TO_CHALLENGE = "right-to-challenge"
+    RIGHT_TO_PROVIDE = "right-to-provide"
+    OTHER = "other"
+
+
+class Stage(Choice):
+    IDEA = "idea"
+    EXPLORING = "exploring"
+    OPTIONS_APPRAISAL = "options-appraisal"
+    BUSINESS_CASE = "business-case"
+    TRANSITION = "transition"
+    SPUN_OUT = "spun-out"
+
+
+class LawfulBasis(Choice):
+    CONSENT = "consent"
+    PUBLIC_TASK = "public-task"
+    LEGITIMATE_INTERESTS = "legitimate-interests"
+    CONTRACT = "contract"
+
+
+class ReferralStatus(Choice):
+    NEW = "new"
+    AWAITING = "awaiting"
+    ACCEPTED = "accepted"
+    SIGNPOSTED = "signposted"
+    DECLINED = "declined"
+    REFERRED_ON = "referred-on"
+
+
+class Region(Choice):
+    NORTH_EAST = "north-east"
+    NORTH_WEST = "north-west"
+    YORKSHIRE = "yorkshire-and-the-humber"
+    EAST_MIDLANDS = "east-midlands"
+    WEST_MIDLANDS = "west-midlands"
+    EAST = "east-of-england"
+    LONDON = "london"
+    SOUTH_EAST = "south-east"
+    SOUTH_WEST = "south-west"
+    NATIONAL = "national"
+
+
+_LABELS: dict[Choice, str] = {
+    Source.MIS: "Mutuals Information Service",
+    Source.LGA: "Local Government Association",
+    Source.DCLG: "DCLG community rights",
+    Source.NHS: "NHS",
+    Source.DIRECT: "Direct",
+    ParentBodyKind.LOCAL_AUTHORITY: "Local authority",
+    ParentBodyKind.NHS_BODY: "NHS body",
+    ParentBodyKind.CENTRAL_GOVERNMENT: "Central government department or agency",
+    ParentBodyKind.OTHER_PUBLIC: "Other public body",
+    ProposedModel.EMPLOYEE_OWNED: "Employee-owned mutual",
+    ProposedModel.MULTI_STAKEHOLDER: "Multi-stakeholder co-operative",
+    ProposedModel.COMMUNITY_COOP: "Community co-operative",
+    ProposedModel.SOCIAL_ENTERPRISE: "Social enterprise / CIC",
+    ProposedModel.UNDECIDED: "Undecided",
+    Route.COMMISSIONER_LED: "Commissioner-led spin-out",
+    Route.RIGHT_TO_CHALLENGE: "Community Right to Challenge",
+    Route.RIGHT_TO_PROVIDE: "NHS Right to Provide",
+    Route.OTHER: "Other",
+    ReferralStatus.REFERRED_ON: "Referred on",
+    Region.YORKSHIRE: "Yorkshire and the Humber",
+    Region.EAST: "East of England",
+    LawfulBasis.PUBLIC_TASK: "Public task",
+    LawfulBasis.LEGITIMATE_INTERESTS: "Legitimate interests",
+}
+
+_ALIASES: dict[Choice, tuple[str, ...]] = {
+    Source.MIS: ("informationservice", "mutualsinformationservice", "hotline"),
+    Source.DCLG: ("communityrights", "dclgcommunityrights", "mhclg"),
+    ParentBodyKind.LOCAL_AUTHORITY: ("council", "la", "localgovernment"),
+    ParentBodyKind.NHS_BODY: ("nhs", "nhstrust", "pct", "ccg", "icb"),
+    ParentBodyKind.CENTRAL_GOVERNMENT: ("centralgovernment", "department", "agency", "govdept"),
+    ParentBodyKind.OTHER_PUBLIC: ("other", "otherpublicbody"),
+    ProposedModel.EMPLOYEE_OWNED: ("mutual", "employeeownedmutual", "eo", "employeeled"),
+    ProposedModel.MULTI_STAKEHOLDER: ("multistakeholdercoop", "msc"),
+    ProposedModel.COMMUNITY_COOP: ("communitycooperative", "coop", "cooperative"),
+    ProposedModel.SOCIAL_ENTERPRISE: ("cic", "socialenterprisecic", "se"),
+    ProposedModel.UNDECIDED: ("unknown", "notsure", "tbc"),
+    Route.COMMISSIONER_LED: ("commissionerledspinout", "spinout", "commissioner"),
+    Route.RIGHT_TO_CHALLENGE: ("crtc", "rtc", "communityrighttochallenge"),
+    Route.RIGHT_TO_PROVIDE: ("rtp", "nhsrighttoprovide"),
+    Region.YORKSHIRE: ("yorkshire", "yorkshireandhumber"),
+    Region.EAST: ("east", "eastofengland", "eastanglia"),
+}
+
+IN_SCOPE_MODELS = frozenset({ProposedModel.EMPLOYEE_OWNED, ProposedModel.UNDECIDED})
+"""The programme's remit is employee-owned/led mutuals; others are counted separately."""
+
+
+class Decision(Choice):
+    """What triage decided for a referral."""
+
+    ACCEPT = "accept"
+    SIGNPOST = "signpost"
+    DECLINE = "decline"
+    REFER = "refer"
+
+
+class ReferOnTo(Choice):
+    """Where a referral outside the programme's remit (or not ready) is sent."""
+
+    LGA = "lga"
+    DCLG = "dclg"
+    CO_OPERATIVES_UK = "co-operatives-uk"
+    OTHER = "other"
+
+
+# Appended, not edited in place: the tables above belong to the lead.
+_LABELS.update(
+    {
+        Decision.ACCEPT: "Accept into the programme",
+        Decision.SIGNPOST: "Signpost and revisit",
+        Decision.DECLINE: "Decline",
+        Decision.REFER: "Refer on",
+        ReferOnTo.LGA: "Local Government Association",
+        ReferOnTo.DCLG: "DCLG community rights",
+        ReferOnTo.CO_OPERATIVES_UK: "Co-operatives UK",
+        ReferOnTo.OTHER: "Other (say where)",
+    }
+)
+_ALIASES.update(
+    {
+        Decision.ACCEPT: ("accepted", "accept", "yes"),
+        Decision.SIGNPOST: ("signposted", "revisit"),
+        Decision.DECLINE: ("declined", "no", "reject"),
+        Decision.REFER: ("referon", "referred", "referredon"),
+        ReferOnTo.LGA: ("localgovernmentassociation",),
+        ReferOnTo.DCLG: ("communityrights", "dclgcommunityrights", "mhclg"),
+        ReferOnTo.CO_OPERATIVES_UK: ("coopsuk", "coopuk", "cooperativesuk", "cooperatives"),
+    }
+)

@@ -1,0 +1,144 @@
+"""A referral: an enquiry passed to the Support Programme, waiting for triage."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from mspdesk.domain.choices import (
+    IN_SCOPE_MODELS,
+    Choice,
+    LawfulBasis,
+    ParentBodyKind,
+    ProposedModel,
+    ReferralStatus,
+    Region,
+    Route,
+    Source,
+    Stage,
+)
+from mspdesk.domain.validation import EMAIL, PHONE
+
+REFERENCE = re.compile(r"^R-(\d{4})-(\d{4,})$")
+
+
+def _choice(kind: type[Choice]) -> BeforeValidator:
+    """Accept a member's value, name or label in any case."""
+
+    def parse(value: Any) -> Any:
+        if isinstance(value, str) and not isinstance(value, kind):
+            return kind.parse(value)
+        return value
+
+    return BeforeValidator(parse)
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Text = Annotated[str, Field(max_length=20_000)]
+Count = Annotated[int, Field(ge=0)]
+ShortText = Annotated[str, Field(max_length=300)]
+OptionalDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
+
+
+class Contact(BaseModel):
+    """The person at the referred organisation, and why we may hold their details."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    name: ShortText = ""
+    role: ShortText = ""
+    email: ShortText = ""
+    phone: ShortText = ""
+    lawful_basis: Annotated[LawfulBasis, _choice(LawfulBasis)] = LawfulBasis.PUBLIC_TASK
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value and not EMAIL.match(value):
+            raise ValueError("not a valid email address")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        if value and not PHONE.match(value):
+            raise ValueError("not a valid phone number (digits, spaces, +, -, brackets)")
+        return value
+
+
+class Referral(BaseModel):
+    """One referral as stored. Build new ones through `Desk.add_referral`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: str
+    received: date
+    source: Annotated[Source, _choice(Source)] = Source.MIS
+    organisation: ShortText
+    parent_body: ShortText
+    parent_body_kind: Annotated[ParentBodyKind, _choice(ParentBodyKind)] = (
+        ParentBodyKind.LOCAL_AUTHORITY
+    )
+    service_area: ShortText = ""
+    staff_in_scope: Annotated[Count | None, BeforeValidator(_blank_to_none)] = None
+    contract_value: Annotated[Count | None, BeforeValidator(_blank_to_none)] = None
+    proposed_model: Annotated[ProposedModel, _choice(ProposedModel)] = ProposedModel.UNDECIDED
+    route: Annotated[Route, _choice(Route)] = Route.COMMISSIONER_LED
+    stage: Annotated[Stage, _choice(Stage)] = Stage.IDEA
+    target_spin_out: OptionalDate = None
+    region: Annotated[Region | None, BeforeValidator(_blank_to_none), _choice(Region)] = None
+    contact: Contact = Contact()
+    enquiry: Text = ""
+    status: Annotated[ReferralStatus, _choice(ReferralStatus)] = ReferralStatus.NEW
+    case_id: str | None = None
+    revisit_on: OptionalDate = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _reference(cls, value: str) -> str:
+        if not REFERENCE.match(value):
+            raise ValueError("programme reference must look like R-2013-0042")
+        return value
+
+    @field_validator("organisation", "parent_body")
+    @classmethod
+    def _required(cls, value: str) -> str:
+        if not value:
+            raise ValueError("must not be empty")
+        return value
+
+    @property
+    def in_scope(self) -> bool:
+        """Whether the proposed model is within the programme's employee-owned remit."""
+        return self.proposed_model in IN_SCOPE_MODELS
+
+    def age_days(self, today: date) -> int:
+        """Calendar days since the referral was received."""
+        return (today - self.received).days
+
+
+EDITABLE_FIELDS = frozenset(Referral.model_fields) - {"id", "created_at", "updated_at", "case_id"}
+"""Fields an adviser may change with `update_referral`."""
+
+
+def reference_for(year: int, number: int) -> str:
+    """The programme reference for the `number`th referral received in `year`."""
+    return f"R-{year:04d}-{number:04d}"
+
+
+def next_reference(year: int, existing: Any) -> str:
+    """The next free reference in `year`, given an iterable of existing references."""
+    highest = 0
+    for ref in existing:
+        match = REFERENCE.match(ref)
+        if match and int(match.group(1)) == year:
+            highest = max(highest, int(match.group(2)))
+    return reference_for(year, highest + 1)

@@ -1,0 +1,86 @@
+"""One writer per data directory, held for the whole session.
+
+Two processes that each keep the data in memory lose about half of each
+other's updates even with per-write locks (storage-measurements.md, s.7),
+so the lock is taken at open and released at close.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import time
+from pathlib import Path
+
+from mspdesk.store.errors import StoreLocked
+from mspdesk.store.files import FILE_MODE
+
+LOCK_NAME = "mspdesk.lock"
+
+
+class WriterLock:
+    """An exclusive, non-blocking OS lock on `<data>/mspdesk.lock`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock or raise StoreLocked naming the holder."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            _lock(fd)
+        except OSError:
+            os.close(fd)
+            raise StoreLocked(
+                f"another mspdesk is using {self.path.parent} ({self.holder()}); "
+                "close it first, or open this one read-only"
+            ) from None
+        os.ftruncate(fd, 0)
+        owner = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
+        os.write(fd, json.dumps(owner).encode())
+        self._fd = fd
+
+    def holder(self) -> str:
+        """A description of whoever holds the lock, from the lock file."""
+        try:
+            owner = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+            since = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(owner["since"])))
+            return f"pid {owner['pid']} on {owner['host']}, since {since}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return "holder unknown"
+
+    def release(self) -> None:
+        """Give the lock up (also happens when the process dies)."""
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._fd, 0)
+            _unlock(self._fd)
+        os.close(self._fd)
+        self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+
+if os.name == "posix":
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+else:  # pragma: no cover - Windows
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+
+    def _unlock(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]

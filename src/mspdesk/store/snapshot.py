@@ -1,0 +1,104 @@
+"""Snapshots: the whole current state, written atomically, with a few kept as backups."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from mspdesk.domain.events import SCHEMA_VERSION
+from mspdesk.store.errors import CorruptStore, NewerVersion
+from mspdesk.store.files import atomic_write, fsync_dir, private_dir
+
+SNAPSHOT_NAME = "snapshot.json"
+BACKUP_DIR = "backups"
+FORMAT = "mspdesk-snapshot"
+KEEP_BACKUPS = 3
+
+
+@dataclass
+class Snapshot:
+    """The state at journal position `seq`."""
+
+    seq: int = 0
+    schema_version: int = SCHEMA_VERSION
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def read_snapshot(directory: Path) -> Snapshot:
+    """The snapshot in `directory` (empty if none). Never modifies the file."""
+    path = directory / SNAPSHOT_NAME
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Snapshot()
+    try:
+        doc = orjson.loads(raw)
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise ValueError("not an mspdesk snapshot")
+        version = int(doc["schema_version"])
+        snapshot = Snapshot(int(doc["seq"]), version, doc["tables"])
+        if not isinstance(snapshot.tables, dict):
+            raise ValueError("tables is not an object")
+    except (ValueError, KeyError, TypeError) as error:
+        raise CorruptStore(
+            f"{path} cannot be read ({error}); it was left untouched. {_backup_hint(directory)}"
+        ) from None
+    if version > SCHEMA_VERSION:
+        raise NewerVersion(
+            f"{path} was written by a newer mspdesk (data version {version}, this one reads up "
+            f"to {SCHEMA_VERSION}); upgrade mspdesk — the file was left untouched"
+        )
+    return snapshot
+
+
+def encode(snapshot: Snapshot) -> bytes:
+    """The snapshot as bytes on disk."""
+    doc = {
+        "format": FORMAT,
+        "schema_version": snapshot.schema_version,
+        "seq": snapshot.seq,
+        "tables": snapshot.tables,
+    }
+    return orjson.dumps(doc)
+
+
+def write_snapshot(directory: Path, data: bytes, previous_seq: int) -> None:
+    """Replace the snapshot atomically, keeping the one it replaces as a backup."""
+    path = directory / SNAPSHOT_NAME
+    if path.exists():
+        backups = private_dir(directory / BACKUP_DIR)
+        keep = backups / f"snapshot-{previous_seq:010d}.json"
+        if not keep.exists():
+            # A hard link costs nothing: the old inode lives on under the backup name.
+            try:
+                os.link(path, keep)
+            except OSError:
+                atomic_write(keep, path.read_bytes())
+            fsync_dir(backups)
+        _prune(backups)
+    atomic_write(path, data)
+
+
+def _prune(backups: Path) -> None:
+    old = sorted(backups.glob("snapshot-*.json"))[:-KEEP_BACKUPS]
+    for stale in old:
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def latest_backup(directory: Path) -> Path | None:
+    """The newest snapshot backup, if any."""
+    found = sorted((directory / BACKUP_DIR).glob("snapshot-*.json"))
+    return found[-1] if found else None
+
+
+def _backup_hint(directory: Path) -> str:
+    backup = latest_backup(directory)
+    if backup is None:
+        return "No backup snapshot exists yet; the journal may still hold recent changes."
+    return f"The last good backup is {backup}; copy it over {directory / SNAPSHOT_NAME} to restore."
