@@ -107,9 +107,12 @@ class TriageDecision(BaseModel):
     reason: Annotated[str, Field(max_length=20_000)]
     in_scope: bool
     scores: dict[str, int] = {}
-    score_total: Annotated[int | None, Field(ge=0)] = None
-    score_percent: Annotated[float | None, Field(ge=0, le=100)] = None
-    band: str | None = None
+    # validate_default: the "scored together" check must also run on fields left out.
+    score_total: Annotated[int | None, Field(ge=0)] = Field(default=None, validate_default=True)
+    score_percent: Annotated[float | None, Field(ge=0, le=100)] = Field(
+        default=None, validate_default=True
+    )
+    band: str | None = Field(default=None, validate_default=True)
     signpost_pages: list[str] = []
     revisit_on: Annotated[date | None, BeforeValidator(_blank_to_none)] = Field(
         default=None, validate_default=True
