@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mspdesk.cli import doctor, records
+from mspdesk.cli import doctor, guidance, records
 
 REGISTRARS: list[Callable[[Any], None]] = [
     records.register,
     doctor.register,
+    guidance.register,
 ]
