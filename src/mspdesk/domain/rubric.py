@@ -20,7 +20,9 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
-def _choice(kind: type[Choice]) -> BeforeValidator:
+def choice_parser(kind: type[Choice]) -> BeforeValidator:
+    """A validator accepting a member's value, name or label in any case."""
+
     def parse(value: Any) -> Any:
         if isinstance(value, str) and not isinstance(value, kind):
             return kind.parse(value)
@@ -90,12 +92,12 @@ class Band(BaseModel):
     key: Slug
     title: Title
     min_percent: Annotated[float, Field(ge=0, le=100)]
-    decision: Annotated[Decision, _choice(Decision)]
+    decision: Annotated[Decision, choice_parser(Decision)]
     summary: str = ""
     revisit_after_days: Annotated[int | None, Field(gt=0, le=3650)] = Field(
         default=None, validate_default=True
     )
-    refer_to: list[Annotated[ReferOnTo, _choice(ReferOnTo)]] = []
+    refer_to: list[Annotated[ReferOnTo, choice_parser(ReferOnTo)]] = []
     guidance: list[str] = []
 
     @field_validator("guidance")

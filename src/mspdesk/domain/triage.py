@@ -36,6 +36,7 @@ from mspdesk.domain.rubric import (
     Criterion,
     Rubric,
     Score,
+    choice_parser,
     parse_rubric,
     parse_scores,
     score,
@@ -79,15 +80,6 @@ STATUS_AFTER: dict[Decision, ReferralStatus] = {
 }
 
 
-def _parse_as(kind: type[Decision] | type[ReferOnTo]) -> BeforeValidator:
-    def parse(value: Any) -> Any:
-        if isinstance(value, str) and not isinstance(value, kind):
-            return kind.parse(value)
-        return value
-
-    return BeforeValidator(parse)
-
-
 def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
@@ -101,7 +93,7 @@ class TriageDecision(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     referral_id: str
-    decision: Annotated[Decision, _parse_as(Decision)]
+    decision: Annotated[Decision, choice_parser(Decision)]
     decided_at: datetime
     adviser: Annotated[str, Field(max_length=200)]
     reason: Annotated[str, Field(max_length=20_000)]
@@ -117,9 +109,9 @@ class TriageDecision(BaseModel):
     revisit_on: Annotated[date | None, BeforeValidator(_blank_to_none)] = Field(
         default=None, validate_default=True
     )
-    refer_to: Annotated[ReferOnTo | None, _parse_as(ReferOnTo), BeforeValidator(_blank_to_none)] = (
-        Field(default=None, validate_default=True)
-    )
+    refer_to: Annotated[
+        ReferOnTo | None, choice_parser(ReferOnTo), BeforeValidator(_blank_to_none)
+    ] = Field(default=None, validate_default=True)
     refer_to_other: Annotated[str, Field(max_length=300)] = Field(default="", validate_default=True)
     """Where, when `refer_to` is other."""
 
