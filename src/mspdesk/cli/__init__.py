@@ -47,5 +47,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mspdesk: interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - every failure becomes one line + a log entry
+    except Exception as error:
         return report_failure(error, args)

@@ -34,11 +34,11 @@ def add_location_options(parser: argparse.ArgumentParser, *, top_level: bool = F
     )
 
 
-def subcommand(
-    sub: Any, name: str, help_text: str, **kwargs: Any
-) -> argparse.ArgumentParser:
+def subcommand(sub: Any, name: str, help_text: str, **kwargs: Any) -> argparse.ArgumentParser:
     """A subparser that also takes the location options."""
-    parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text, **kwargs)
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=help_text, description=help_text, **kwargs
+    )
     add_location_options(parser)
     return parser
 
@@ -90,5 +90,7 @@ def print_json(value: Any) -> None:
     """Print a JSON document (UTF-8, stable key order) to stdout."""
     import orjson
 
-    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode())
+    sys.stdout.write(
+        orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+    )
     sys.stdout.write("\n")

@@ -61,8 +61,9 @@ def register(sub: Any) -> None:
     note_add = subcommand(note_sub, "add", "add a note; prints its id once it is saved")
     note_add.add_argument("id", help="referral or case id")
     note_add.add_argument("text", help="the note ('-' reads standard input)")
-    note_add.add_argument("--kind", default="other",
-                          help="meeting, call, email, visit, decision or other")
+    note_add.add_argument(
+        "--kind", default="other", help="meeting, call, email, visit, decision or other"
+    )
     note_add.set_defaults(handler=add_note)
 
     hist = subcommand(sub, "history", "every change to one record")
@@ -127,8 +128,11 @@ def list_referrals(args: argparse.Namespace) -> int:
         print_json(rows)
         return 0
     for row in rows:
-        print("\t".join(_plain(row[k]) for k in
-                        ("id", "received", "status", "organisation", "parent_body")))
+        print(
+            "\t".join(
+                _plain(row[k]) for k in ("id", "received", "status", "organisation", "parent_body")
+            )
+        )
     print(f"{len(rows)} referral(s)", file=sys.stderr)
     return 0
 

@@ -19,15 +19,22 @@ from mspdesk.store import Store
 class Desk:
     """An open data directory and everything an adviser can do with it."""
 
-    def __init__(self, store: Store, *, clock: Clock = system_clock,
-                 actor: str | None = None) -> None:
+    def __init__(
+        self, store: Store, *, clock: Clock = system_clock, actor: str | None = None
+    ) -> None:
         self.core = DeskCore(store, clock, actor or current_adviser())
         self.referrals = Referrals(self.core)
         self.notes = Notes(self.core)
 
     @classmethod
-    def open(cls, directory: Path, *, read_only: bool = False, clock: Clock = system_clock,
-             actor: str | None = None) -> Desk:
+    def open(
+        cls,
+        directory: Path,
+        *,
+        read_only: bool = False,
+        clock: Clock = system_clock,
+        actor: str | None = None,
+    ) -> Desk:
         """Open the desk on `directory`. Raises a UserError subclass if it cannot."""
         return cls(Store.open(directory, read_only=read_only), clock=clock, actor=actor)
 

@@ -52,8 +52,9 @@ class DeskCore:
         """Today's date where the adviser is."""
         return self.clock().astimezone().date()
 
-    def commit(self, kind: str, subject: str, ops: Sequence[Op], summary: str,
-               undoes: str | None = None) -> Event:
+    def commit(
+        self, kind: str, subject: str, ops: Sequence[Op], summary: str, undoes: str | None = None
+    ) -> Event:
         """Record one change durably and return it; raises if it was not saved."""
         event: dict[str, Any] = {
             "id": uuid.uuid4().hex,

@@ -43,14 +43,16 @@ def history(core: DeskCore, key: str) -> list[HistoryEntry]:
             if op["key"] != key:
                 continue
             changes.extend(_changes_of(op))
-        entries.append(HistoryEntry(
-            at=datetime.fromisoformat(event["at"]),
-            actor=event["actor"],
-            kind=event["kind"],
-            summary=event.get("summary", ""),
-            changes=changes,
-            undone=event["id"] in undone,
-        ))
+        entries.append(
+            HistoryEntry(
+                at=datetime.fromisoformat(event["at"]),
+                actor=event["actor"],
+                kind=event["kind"],
+                summary=event.get("summary", ""),
+                changes=changes,
+                undone=event["id"] in undone,
+            )
+        )
     return entries
 
 

@@ -23,27 +23,43 @@ class Notes:
         self._core = core
         self._highest: int | None = None
 
-    def add(self, subject: str, body: str, *, kind: NoteKind | str = NoteKind.OTHER,
-            on: date | None = None, tags: Iterable[str] = ()) -> Note:
+    def add(
+        self,
+        subject: str,
+        body: str,
+        *,
+        kind: NoteKind | str = NoteKind.OTHER,
+        on: date | None = None,
+        tags: Iterable[str] = (),
+    ) -> Note:
         """Durably add a note to the referral or case `subject`; returns it once on disk."""
         if not any(subject in self._core.store.table(t) for t in SUBJECT_TABLES):
             raise NotFound(f"no referral or case {subject}")
         moment = self._core.now()
-        note = validated(Note, {
-            "id": self._next_id(),
-            "subject": subject,
-            "body": body,
-            "kind": NoteKind.parse(kind) if isinstance(kind, str) else kind,
-            "on": on or self._core.today(),
-            "adviser": self._core.actor,
-            "tags": tuple(tags),
-            "created_at": moment,
-            "updated_at": moment,
-        }, "note")
+        note = validated(
+            Note,
+            {
+                "id": self._next_id(),
+                "subject": subject,
+                "body": body,
+                "kind": NoteKind.parse(kind) if isinstance(kind, str) else kind,
+                "on": on or self._core.today(),
+                "adviser": self._core.actor,
+                "tags": tuple(tags),
+                "created_at": moment,
+                "updated_at": moment,
+            },
+            "note",
+        )
         first_line = note.body.splitlines()[0][:60]
-        self._core.commit("note.added", subject, [
-            Op(table=TABLE, key=note.id, kind="put", data=note.model_dump(mode="json")),
-        ], f"Note {note.id} on {subject}: {first_line}")
+        self._core.commit(
+            "note.added",
+            subject,
+            [
+                Op(table=TABLE, key=note.id, kind="put", data=note.model_dump(mode="json")),
+            ],
+            f"Note {note.id} on {subject}: {first_line}",
+        )
         self._highest = max(self._highest or 0, int(note.id[2:]))
         return note
 

@@ -52,21 +52,24 @@ class Referrals:
         self.add_validated([referral], kind="referral.added")
         return referral
 
-    def add_validated(self, referrals: Iterable[Referral], *, kind: str = "referrals.imported",
-                      summary: str = "") -> int:
+    def add_validated(
+        self, referrals: Iterable[Referral], *, kind: str = "referrals.imported", summary: str = ""
+    ) -> int:
         """Durably add already-validated referrals in one event; returns how many."""
         ops = []
         for referral in referrals:
             if referral.id in self._core.store.table(TABLE):
                 raise InvalidRecord([("id", f"{referral.id} already exists")], "referral")
-            ops.append(Op(table=TABLE, key=referral.id, kind="put",
-                          data=referral.model_dump(mode="json")))
+            ops.append(
+                Op(table=TABLE, key=referral.id, kind="put", data=referral.model_dump(mode="json"))
+            )
         if not ops:
             return 0
         subject = ops[0].key if len(ops) == 1 else f"{len(ops)} referrals"
         text = summary or (
             f"Added referral {ops[0].key}: {ops[0].data['organisation']}"
-            if len(ops) == 1 else f"Imported {len(ops)} referrals"
+            if len(ops) == 1
+            else f"Imported {len(ops)} referrals"
         )
         self._core.commit(kind, subject, ops, text)
         for op in ops:
@@ -89,7 +92,8 @@ class Referrals:
         prior = {name: before.get(name) for name in delta}
         labels = ", ".join(sorted(name for name in delta if name != "updated_at"))
         self._core.commit(
-            "referral.updated", referral_id,
+            "referral.updated",
+            referral_id,
             [Op(table=TABLE, key=referral_id, kind="patch", data=delta, prior=prior)],
             f"Changed {labels} on {referral_id}",
         )

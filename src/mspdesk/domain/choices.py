@@ -33,6 +33,28 @@ class Choice(StrEnum):
         raise ValueError(f"{text!r} is not one of: {options}")
 
 
+V = TypeVar("V")
+
+
+class _ByMember(dict[tuple[type, str], V]):
+    """A dict keyed by enum member that keeps members of different enums apart.
+
+    StrEnum members compare equal to their values, so Route.OTHER and
+    ReferOnTo.OTHER would collide as plain dict keys.
+    """
+
+    def __init__(self, items: dict[Choice, V]) -> None:
+        super().__init__()
+        self.update(items)
+
+    def update(self, items: dict[Choice, V]) -> None:  # type: ignore[override]
+        for member, value in items.items():
+            self[(type(member), member.value)] = value
+
+    def get(self, member: Choice, default: V) -> V:  # type: ignore[override]
+        return super().get((type(member), member.value), default)
+
+
 class Source(Choice):
     MIS = "mis"
     LGA = "lga"
@@ -101,50 +123,54 @@ class Region(Choice):
     NATIONAL = "national"
 
 
-_LABELS: dict[Choice, str] = {
-    Source.MIS: "Mutuals Information Service",
-    Source.LGA: "Local Government Association",
-    Source.DCLG: "DCLG community rights",
-    Source.NHS: "NHS",
-    Source.DIRECT: "Direct",
-    ParentBodyKind.LOCAL_AUTHORITY: "Local authority",
-    ParentBodyKind.NHS_BODY: "NHS body",
-    ParentBodyKind.CENTRAL_GOVERNMENT: "Central government department or agency",
-    ParentBodyKind.OTHER_PUBLIC: "Other public body",
-    ProposedModel.EMPLOYEE_OWNED: "Employee-owned mutual",
-    ProposedModel.MULTI_STAKEHOLDER: "Multi-stakeholder co-operative",
-    ProposedModel.COMMUNITY_COOP: "Community co-operative",
-    ProposedModel.SOCIAL_ENTERPRISE: "Social enterprise / CIC",
-    ProposedModel.UNDECIDED: "Undecided",
-    Route.COMMISSIONER_LED: "Commissioner-led spin-out",
-    Route.RIGHT_TO_CHALLENGE: "Community Right to Challenge",
-    Route.RIGHT_TO_PROVIDE: "NHS Right to Provide",
-    Route.OTHER: "Other",
-    ReferralStatus.REFERRED_ON: "Referred on",
-    Region.YORKSHIRE: "Yorkshire and the Humber",
-    Region.EAST: "East of England",
-    LawfulBasis.PUBLIC_TASK: "Public task",
-    LawfulBasis.LEGITIMATE_INTERESTS: "Legitimate interests",
-}
+_LABELS: _ByMember[str] = _ByMember(
+    {
+        Source.MIS: "Mutuals Information Service",
+        Source.LGA: "Local Government Association",
+        Source.DCLG: "DCLG community rights",
+        Source.NHS: "NHS",
+        Source.DIRECT: "Direct",
+        ParentBodyKind.LOCAL_AUTHORITY: "Local authority",
+        ParentBodyKind.NHS_BODY: "NHS body",
+        ParentBodyKind.CENTRAL_GOVERNMENT: "Central government department or agency",
+        ParentBodyKind.OTHER_PUBLIC: "Other public body",
+        ProposedModel.EMPLOYEE_OWNED: "Employee-owned mutual",
+        ProposedModel.MULTI_STAKEHOLDER: "Multi-stakeholder co-operative",
+        ProposedModel.COMMUNITY_COOP: "Community co-operative",
+        ProposedModel.SOCIAL_ENTERPRISE: "Social enterprise / CIC",
+        ProposedModel.UNDECIDED: "Undecided",
+        Route.COMMISSIONER_LED: "Commissioner-led spin-out",
+        Route.RIGHT_TO_CHALLENGE: "Community Right to Challenge",
+        Route.RIGHT_TO_PROVIDE: "NHS Right to Provide",
+        Route.OTHER: "Other",
+        ReferralStatus.REFERRED_ON: "Referred on",
+        Region.YORKSHIRE: "Yorkshire and the Humber",
+        Region.EAST: "East of England",
+        LawfulBasis.PUBLIC_TASK: "Public task",
+        LawfulBasis.LEGITIMATE_INTERESTS: "Legitimate interests",
+    }
+)
 
-_ALIASES: dict[Choice, tuple[str, ...]] = {
-    Source.MIS: ("informationservice", "mutualsinformationservice", "hotline"),
-    Source.DCLG: ("communityrights", "dclgcommunityrights", "mhclg"),
-    ParentBodyKind.LOCAL_AUTHORITY: ("council", "la", "localgovernment"),
-    ParentBodyKind.NHS_BODY: ("nhs", "nhstrust", "pct", "ccg", "icb"),
-    ParentBodyKind.CENTRAL_GOVERNMENT: ("centralgovernment", "department", "agency", "govdept"),
-    ParentBodyKind.OTHER_PUBLIC: ("other", "otherpublicbody"),
-    ProposedModel.EMPLOYEE_OWNED: ("mutual", "employeeownedmutual", "eo", "employeeled"),
-    ProposedModel.MULTI_STAKEHOLDER: ("multistakeholdercoop", "msc"),
-    ProposedModel.COMMUNITY_COOP: ("communitycooperative", "coop", "cooperative"),
-    ProposedModel.SOCIAL_ENTERPRISE: ("cic", "socialenterprisecic", "se"),
-    ProposedModel.UNDECIDED: ("unknown", "notsure", "tbc"),
-    Route.COMMISSIONER_LED: ("commissionerledspinout", "spinout", "commissioner"),
-    Route.RIGHT_TO_CHALLENGE: ("crtc", "rtc", "communityrighttochallenge"),
-    Route.RIGHT_TO_PROVIDE: ("rtp", "nhsrighttoprovide"),
-    Region.YORKSHIRE: ("yorkshire", "yorkshireandhumber"),
-    Region.EAST: ("east", "eastofengland", "eastanglia"),
-}
+_ALIASES: _ByMember[tuple[str, ...]] = _ByMember(
+    {
+        Source.MIS: ("informationservice", "mutualsinformationservice", "hotline"),
+        Source.DCLG: ("communityrights", "dclgcommunityrights", "mhclg"),
+        ParentBodyKind.LOCAL_AUTHORITY: ("council", "la", "localgovernment"),
+        ParentBodyKind.NHS_BODY: ("nhs", "nhstrust", "pct", "ccg", "icb"),
+        ParentBodyKind.CENTRAL_GOVERNMENT: ("centralgovernment", "department", "agency", "govdept"),
+        ParentBodyKind.OTHER_PUBLIC: ("other", "otherpublicbody"),
+        ProposedModel.EMPLOYEE_OWNED: ("mutual", "employeeownedmutual", "eo", "employeeled"),
+        ProposedModel.MULTI_STAKEHOLDER: ("multistakeholdercoop", "msc"),
+        ProposedModel.COMMUNITY_COOP: ("communitycooperative", "coop", "cooperative"),
+        ProposedModel.SOCIAL_ENTERPRISE: ("cic", "socialenterprisecic", "se"),
+        ProposedModel.UNDECIDED: ("unknown", "notsure", "tbc"),
+        Route.COMMISSIONER_LED: ("commissionerledspinout", "spinout", "commissioner"),
+        Route.RIGHT_TO_CHALLENGE: ("crtc", "rtc", "communityrighttochallenge"),
+        Route.RIGHT_TO_PROVIDE: ("rtp", "nhsrighttoprovide"),
+        Region.YORKSHIRE: ("yorkshire", "yorkshireandhumber"),
+        Region.EAST: ("east", "eastofengland", "eastanglia"),
+    }
+)
 
 IN_SCOPE_MODELS = frozenset({ProposedModel.EMPLOYEE_OWNED, ProposedModel.UNDECIDED})
 """The programme's remit is employee-owned/led mutuals; others are counted separately."""

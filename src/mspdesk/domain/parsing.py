@@ -13,8 +13,15 @@ from decimal import Decimal, InvalidOperation
 
 _UK_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _MONEY = re.compile(r"^(\d+(?:\.\d+)?)\s*(k|m|bn|thousand|million|billion)?$")
-_SCALE = {None: 1, "k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000,
-          "bn": 1_000_000_000, "billion": 1_000_000_000}
+_SCALE = {
+    None: 1,
+    "k": 1_000,
+    "thousand": 1_000,
+    "m": 1_000_000,
+    "million": 1_000_000,
+    "bn": 1_000_000_000,
+    "billion": 1_000_000_000,
+}
 
 
 def parse_date(text: str) -> date:
@@ -23,8 +30,11 @@ def parse_date(text: str) -> date:
     if not value:
         raise ValueError("a date is required")
     try:
-        return date.fromisoformat(value[:10]) if len(value) >= 10 and value[4] == "-" else \
-            _parse_uk(value)
+        return (
+            date.fromisoformat(value[:10])
+            if len(value) >= 10 and value[4] == "-"
+            else _parse_uk(value)
+        )
     except ValueError:
         pass
     try:
@@ -46,8 +56,11 @@ def _parse_uk(value: str) -> date:
 def parse_money(text: str) -> int:
     """Whole pounds from text like '£1,200,000', '1.2m' or '250k'."""
     value = text.strip().casefold().replace(",", "").replace("£", "").replace("gbp", "")
-    value = value.replace(" ", "") if not value.endswith(("thousand", "million", "billion")) \
+    value = (
+        value.replace(" ", "")
+        if not value.endswith(("thousand", "million", "billion"))
         else value.strip()
+    )
     match = _MONEY.match(value.strip())
     if not match:
         raise ValueError(f"{text!r} is not an amount of money (e.g. £1,200,000 or 1.2m)")

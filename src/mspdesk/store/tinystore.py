@@ -41,7 +41,7 @@ CHECKPOINT_ON_CLOSE = 200
 one-shot CLI command should not rewrite a large snapshot."""
 
 
-class _ViewStorage(Storage):  # type: ignore[misc]
+class _ViewStorage(Storage):
     """TinyDB storage over our dicts. Writes must go through the journal, never TinyDB."""
 
     def __init__(self, tables: dict[str, dict[str, Any]]) -> None:
@@ -54,12 +54,12 @@ class _ViewStorage(Storage):  # type: ignore[misc]
         raise ReadOnlyStore("records change only through the desk (the journal), not TinyDB")
 
 
-class _RecordTable(Table):  # type: ignore[misc]
+class _RecordTable(Table):
     # Our keys are human ids ("R-2013-0042"), not TinyDB's integers.
-    document_id_class = str
+    document_id_class = str  # type: ignore[assignment]
 
 
-class _RecordDB(TinyDB):  # type: ignore[misc]
+class _RecordDB(TinyDB):
     table_class = _RecordTable
 
 
@@ -178,10 +178,7 @@ class Store:
         for touched in _keys_of(stamped):
             self._by_key[touched].append(stamped["seq"])
         self._since_checkpoint += 1
-        if (
-            self._since_checkpoint >= CHECKPOINT_EVENTS
-            or self._journal.size >= CHECKPOINT_BYTES
-        ):
+        if self._since_checkpoint >= CHECKPOINT_EVENTS or self._journal.size >= CHECKPOINT_BYTES:
             self.checkpoint()
         return stamped
 

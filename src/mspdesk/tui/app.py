@@ -1,0 +1,137 @@
+"""The mspdesk Textual app: opens the desk in a worker so the first frame never waits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from mspdesk.tui.commands import DeskCommands
+from mspdesk.tui.screens.referrals import ReferralsScreen
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from mspdesk.desk import Desk
+
+
+class MspdeskApp(App[int]):
+    """The desk. `desk` is None until the data directory has been opened."""
+
+    TITLE = "mspdesk"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"referrals": ReferralsScreen}
+    DEFAULT_MODE = "referrals"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1,question_mark", "help", "Help", tooltip="Keys and how the desk works"),
+        Binding("ctrl+z", "undo", "Undo", tooltip="Reverse the last change"),
+        Binding("f2", "switch_mode('referrals')", "Referrals", show=False),
+        Binding("q", "quit", "Quit", tooltip="Save and leave"),
+    ]
+
+    desk_ready: reactive[bool] = reactive(False)
+
+    def __init__(self, data_dir: Path, *, demo: bool = False, read_only: bool = False) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.demo = demo
+        self.open_read_only = read_only
+        self.desk: Desk | None = None
+
+    def on_mount(self) -> None:
+        self.sub_title = "demo data (not saved)" if self.demo else str(self.data_dir)
+        self.open_desk(self.open_read_only)
+
+    @work(thread=True, exclusive=True, group="open-desk")
+    def open_desk(self, read_only: bool) -> None:
+        """Open the data directory off the UI thread; the screen fills in when it is ready."""
+        from mspdesk.desk import Desk
+        from mspdesk.domain.errors import UserError
+        from mspdesk.store import StoreLocked
+
+        try:
+            desk = Desk.open(self.data_dir, read_only=read_only)
+        except StoreLocked as error:
+            self.call_from_thread(self._offer_read_only, str(error))
+            return
+        except UserError as error:
+            self.call_from_thread(self._cannot_open, str(error))
+            return
+        self.call_from_thread(self._desk_opened, desk)
+
+    def _desk_opened(self, desk: Desk) -> None:
+        self.desk = desk
+        if desk.read_only:
+            self.sub_title = f"READ-ONLY — {self.data_dir}"
+        for warning in desk.warnings:
+            self.notify(warning, title="Recovered", severity="warning", timeout=12, markup=False)
+        self.desk_ready = True
+
+    def _offer_read_only(self, message: str) -> None:
+        from mspdesk.tui.screens.confirm import Confirm
+
+        def chosen(read_only: bool | None) -> None:
+            if read_only:
+                self.open_desk(True)
+            else:
+                self.exit(3)
+
+        self.push_screen(Confirm("Data in use", message, yes="Open read-only", no="Quit"), chosen)
+
+    def _cannot_open(self, message: str) -> None:
+        from mspdesk.tui.screens.confirm import Confirm
+
+        self.push_screen(
+            Confirm("Cannot open the data", message, yes="Quit", no=None),
+            lambda _: self.exit(4),
+        )
+
+    # ------------------------------------------------------------- actions
+
+    def action_help(self) -> None:
+        from mspdesk.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_undo(self) -> None:
+        desk = self.desk
+        if desk is None or desk.read_only:
+            self.notify("Nothing can be changed in a read-only desk.", severity="warning")
+            return
+        if desk.can_undo() is None:
+            self.notify("Nothing to undo.")
+            return
+        event = desk.undo()
+        self.notify(event.summary, title="Undone", markup=False)
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Tell every screen that records changed."""
+        self.desk_ready = False
+        self.desk_ready = True
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys and how the desk works", self.action_help)
+        yield SystemCommand("Undo", "Reverse the last change", self.action_undo)
+
+    def on_unmount(self) -> None:
+        if self.desk is not None:
+            # Fold the journal into a fresh snapshot so the next start replays nothing.
+            self.desk.close(checkpoint=True)
+            self.desk = None
+
+
+def run(data_dir: Path, *, demo: bool = False) -> int:
+    """Run the app until the adviser quits; returns the exit code."""
+    app = MspdeskApp(data_dir, demo=demo)
+    result = app.run()
+    return result or 0

@@ -1,0 +1,138 @@
+"""All referrals: a filterable virtual table with the selected one in a detail pane."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from mspdesk.tui.rows import REFERRAL_COLUMNS, referral_row
+from mspdesk.tui.widgets.record_table import RecordTable, Row
+from mspdesk.tui.widgets.referral_detail import ReferralDetail
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from textual.app import ComposeResult
+
+    from mspdesk.tui.app import MspdeskApp
+
+
+class ReferralsScreen(Screen[None]):
+    """Every referral, newest first; `/` filters as you type."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", tooltip="Filter the list as you type"),
+        Binding("escape", "clear_filter", "Back to list", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._records: list[dict[str, Any]] = []
+        self._rows: list[Row] = []
+
+    @property
+    def desk_app(self) -> MspdeskApp:
+        from mspdesk.tui.app import MspdeskApp
+
+        assert isinstance(self.app, MspdeskApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="list-pane"):
+                yield Input(
+                    placeholder="Filter: type words from a name, reference, area…", id="filter"
+                )
+                yield RecordTable(REFERRAL_COLUMNS, id="referrals", empty_text="Loading…")
+                yield Static("", id="list-status")
+            yield ReferralDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(RecordTable).focus()
+        self.watch(self.app, "desk_ready", self._desk_changed)
+
+    def _desk_changed(self, ready: bool) -> None:
+        if ready:
+            self.load_rows()
+
+    @work(thread=True, exclusive=True, group="referral-rows")
+    def load_rows(self) -> None:
+        """Build the rows off the UI thread, then show them."""
+        desk = self.desk_app.desk
+        if desk is None:
+            return
+        records = desk.referrals.rows()
+        rows = [referral_row(record) for record in records]
+        self.app.call_from_thread(self._show_rows, records, rows)
+
+    def _show_rows(self, records: list[dict[str, Any]], rows: list[Row]) -> None:
+        self._records, self._rows = records, rows
+        table = self.query_one(RecordTable)
+        table.empty_text = "No referrals yet. Add one with `mspdesk referral add` or import a file."
+        self._apply_filter(self.query_one("#filter", Input).value)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._apply_filter(event.value)
+
+    def _apply_filter(self, text: str) -> None:
+        desk = self.desk_app.desk
+        table = self.query_one(RecordTable)
+        if desk is None:
+            return
+        if text.strip():
+            keep = {id(r) for r in desk.referrals.search(text, self._records)}
+            rows = [
+                row
+                for record, row in zip(self._records, self._rows, strict=True)
+                if id(record) in keep
+            ]
+            table.empty_text = "No referral matches the filter."
+        else:
+            rows = self._rows
+        table.set_rows(rows)
+        shown = len(rows)
+        total = len(self._rows)
+        status = f"{shown:,} of {total:,} referrals" if shown != total else f"{total:,} referrals"
+        self.query_one("#list-status", Static).update(status)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(RecordTable).focus()
+
+    @on(RecordTable.Highlighted, "#referrals")
+    def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        self._show_detail(event.key)
+
+    def _show_detail(self, key: str | None) -> None:
+        desk = self.desk_app.desk
+        detail = self.query_one(ReferralDetail)
+        if desk is None or key is None or not desk.referrals.exists(key):
+            detail.show(None, [])
+            return
+        detail.show(desk.referrals.get(key), desk.history(key))
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus and box.value:
+            box.value = ""
+        self.query_one(RecordTable).focus()
+
+    def jump_to(self, key: str) -> None:
+        """Show and select the referral `key` (clearing the filter if it hides it)."""
+        table = self.query_one(RecordTable)
+        if not table.move_to(key):
+            self.query_one("#filter", Input).value = ""
+            self._apply_filter("")
+            table.move_to(key)
+        table.focus()

@@ -1,0 +1,240 @@
+"""A virtual table for thousands of records: only visible lines are rendered.
+
+Textual's DataTable builds a Row object per record (about 0.27 s for 10,000
+rows, measured) and again on every filter. This table holds plain tuples of
+strings and draws only the lines on screen, so swapping in a filtered list
+costs nothing. Cells are drawn as plain segments: text from records is never
+parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    align_right: bool = False
+    flex: bool = False
+    """Flexible columns share the spare width, or give some up when the table is narrow."""
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    cells: tuple[str, ...]
+    flag: str = ""
+    """A component-class suffix ("overdue", "muted") to colour the whole row."""
+
+
+def printable(text: str) -> str:
+    """Control characters (terminal escapes, newlines) shown as visible codes, never sent."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ("⏎" if ch == "\n" else "�") for ch in text)
+
+
+class RecordTable(ScrollView, can_focus=True):
+    """Rows of records with a cursor; posts Highlighted and Selected with the row key."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "record-table--header",
+        "record-table--cursor",
+        "record-table--overdue",
+        "record-table--muted",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Open", show=True),
+    ]
+
+    DEFAULT_CSS = """
+    RecordTable { height: 1fr; }
+    RecordTable > .record-table--header { text-style: bold; background: $panel; }
+    RecordTable > .record-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    RecordTable:blur > .record-table--cursor {
+        background: $block-cursor-blurred-background;
+        text-style: none;
+    }
+    RecordTable > .record-table--overdue { color: $error; }
+    RecordTable > .record-table--muted { color: $text-muted; }
+    """
+
+    cursor = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, table: RecordTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    class Selected(Message):
+        def __init__(self, table: RecordTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        id: str | None = None,
+        empty_text: str = "Nothing to show",
+    ) -> None:
+        super().__init__(id=id)
+        self.columns = list(columns)
+        self.rows: Sequence[Row] = ()
+        self.empty_text = empty_text
+
+    # ------------------------------------------------------------------ data
+
+    def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
+        """Show `rows`; the cursor stays on the row with key `keep` (or the current row)."""
+        wanted = keep if keep is not None else self.current_key
+        self.rows = rows
+        # Width 0: the last column flexes to fit, so there is nothing to scroll sideways.
+        self.virtual_size = Size(0, len(rows) + 1)
+        index = 0
+        if wanted is not None:
+            for position, row in enumerate(rows):
+                if row.key == wanted:
+                    index = position
+                    break
+        self.cursor = min(index, max(len(rows) - 1, 0))
+        self.refresh()
+
+    @property
+    def current_key(self) -> str | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor].key
+        return None
+
+    def move_to(self, key: str) -> bool:
+        """Put the cursor on the row with `key`; False if it is not shown."""
+        for position, row in enumerate(self.rows):
+            if row.key == key:
+                self.cursor = position
+                return True
+        return False
+
+    # ------------------------------------------------------------- behaviour
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current_key))
+
+    def _scroll_cursor_into_view(self) -> None:
+        visible = max(self.size.height - 1, 1)
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False)
+
+    def action_cursor(self, step: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(self.size.height - 2, 1))
+
+    def action_first(self) -> None:
+        self.action_cursor(-len(self.rows))
+
+    def action_last(self) -> None:
+        self.action_cursor(len(self.rows))
+
+    def action_select(self) -> None:
+        key = self.current_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0:
+            return
+        index = round(self.scroll_y) + offset.y - 1
+        if 0 <= index < len(self.rows):
+            if index == self.cursor and event.chain >= 2:
+                self.action_select()
+            self.cursor = index
+
+    # ---------------------------------------------------------------- drawing
+
+    def _widths(self) -> list[int]:
+        widths = [c.width for c in self.columns]
+        flexible = [i for i, c in enumerate(self.columns) if c.flex] or [len(widths) - 1]
+        spare = self.size.width - sum(w + 1 for w in widths)
+        share, extra = divmod(spare, len(flexible))
+        for position, index in enumerate(flexible):
+            grow = share + (1 if position < extra else 0)
+            widths[index] = max(8, widths[index] + grow)
+        return widths
+
+    def _line(self, cells: Sequence[str], style: Style) -> Strip:
+        segments = []
+        for column, width, text in zip(self.columns, self._widths(), cells, strict=False):
+            shown = printable(text)
+            if cell_len(shown) > width:
+                shown = set_cell_size(shown, max(width - 1, 0)) + "…"
+            pad = " " * (width - cell_len(shown))
+            shown = pad + shown if column.align_right else shown + pad
+            segments.append(Segment(shown + " ", style))
+        return Strip(segments).crop_extend(0, self.size.width, style)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_y = self.scroll_offset.y
+        if y == 0:
+            style = self.get_component_rich_style("record-table--header")
+            return self._line([c.label for c in self.columns], style)
+        index = scroll_y + y - 1
+        base = self.rich_style
+        if index >= len(self.rows):
+            if not self.rows and y == 1:
+                muted = self.get_component_rich_style("record-table--muted")
+                return Strip([Segment(self.empty_text, muted)]).crop_extend(
+                    0, self.size.width, base
+                )
+            return Strip.blank(self.size.width, base)
+        row = self.rows[index]
+        style = base
+        if row.flag:
+            style = base + self.get_component_rich_style(f"record-table--{row.flag}")
+        if index == self.cursor:
+            style = style + self.get_component_rich_style("record-table--cursor")
+        return self._line(row.cells, style)
