@@ -81,8 +81,16 @@ def set_aside(directory: Path, tail: bytes) -> Path:
     """Keep a torn tail in `rejected/` so nothing is silently dropped; returns its path."""
     folder = private_dir(directory / REJECTED_DIR)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = folder / f"journal-{stamp}-{os.getpid()}.rejected"
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    # Two tails in the same second (same pid) must not collide: that would stop the open.
+    attempt = 0
+    while True:
+        suffix = f"-{attempt}" if attempt else ""
+        target = folder / f"journal-{stamp}-{os.getpid()}{suffix}.rejected"
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            break
+        except FileExistsError:
+            attempt += 1
     try:
         write_all(fd, tail)
         os.fsync(fd)
