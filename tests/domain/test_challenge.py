@@ -44,7 +44,7 @@ def test_ten_rejection_grounds() -> None:
     assert all(g.title and g.detail for g in REJECTION_GROUNDS)
     assert rejection_ground("r8").title == "Authority plans an employee-led body"
     assert rejection_ground("R10").wording_unverified
-    with pytest.raises(InvalidRecord, match="R1..R10"):
+    with pytest.raises(InvalidRecord, match=r"R1\.\.R10"):
         rejection_ground("R11")
 
 
@@ -77,7 +77,7 @@ def test_full_life_records_each_date() -> None:
 
 def test_rejection_needs_a_statutory_ground() -> None:
     eoi = submitted(date(2013, 2, 4))
-    with pytest.raises(InvalidRecord, match="R1..R10"):
+    with pytest.raises(InvalidRecord, match=r"R1\.\.R10"):
         move(eoi, EoiState.REJECTED, date(2013, 5, 1))
     rejected = move(eoi, EoiState.REJECTED, date(2013, 5, 1), ground="r8")
     assert rejected.rejection_ground == "R8"
@@ -86,7 +86,7 @@ def test_rejection_needs_a_statutory_ground() -> None:
 
 
 def test_disallowed_move_says_what_is_allowed() -> None:
-    with pytest.raises(UserError, match="cannot go from draft to accepted .allowed: submitted"):
+    with pytest.raises(UserError, match=r"cannot go from draft to accepted \(allowed: submitted"):
         move(ExpressionOfInterest(), EoiState.ACCEPTED, date(2013, 5, 1))
     lost = ExpressionOfInterest(state="contract-lost")
     with pytest.raises(UserError, match="allowed: none"):
