@@ -31,6 +31,8 @@ FIELDS: tuple[tuple[str, float, float], ...] = (
     ("body", 1.0, 0.75),
 )
 K1 = 1.2
+# A word on nearly every page still says something when it is in a title.
+IDF_FLOOR = 0.2
 PREFIX_WEIGHT = 0.85  # a word the adviser has only started typing counts a little less
 MAX_EXPANSIONS = 48
 PHRASE_BONUS = {"title": 1.6, "headings": 1.35, "summary": 1.2, "body": 1.15}
@@ -134,7 +136,7 @@ class SearchIndex:
         postings = _weigh(field_stems)
         count = len(documents)
         idf = {
-            term: math.log(1 + (count - len(docs) + 0.5) / (len(docs) + 0.5))
+            term: max(IDF_FLOOR, math.log(1 + (count - len(docs) + 0.5) / (len(docs) + 0.5)))
             for term, docs in postings.items()
         }
         return cls(documents, postings, idf, sorted(word_stems), word_stems)
@@ -184,13 +186,15 @@ class SearchIndex:
             return []
         typing_last_word = not query[-1:].isspace()
         last_end = max(token.end for token in tokens)
+        # For "co-op" expand the joined "coop", not the fragment "op" ("option"...).
+        last_start = min(token.start for token in tokens if token.end == last_end)
         terms: list[_QueryTerm] = []
         seen: set[str] = set()
         for token in tokens:
             options: dict[str, float] = {}
             if token.stem in self._postings:
                 options[token.stem] = 1.0
-            if typing_last_word and token.end == last_end:
+            if typing_last_word and (token.start, token.end) == (last_start, last_end):
                 for expansion in self._expand(token.word):
                     options.setdefault(expansion, PREFIX_WEIGHT)
             key = "|".join(sorted(options)) or token.stem
