@@ -35,7 +35,7 @@ def read_snapshot(directory: Path) -> Snapshot:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Snapshot()
+        return Snapshot(schema_version=SCHEMA_VERSION)
     try:
         doc = orjson.loads(raw)
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:

@@ -110,14 +110,17 @@ class Store:
             journal_path = self.directory / JOURNAL_NAME
             found = read_journal(journal_path)
             events = [e for e in found.events if e["seq"] > snapshot.seq]
-            newest = max((int(e.get("v", 1)) for e in events), default=snapshot.schema_version)
+            versions = [int(e.get("v", 1)) for e in events]
+            newest = max(versions, default=snapshot.schema_version)
             if newest > SCHEMA_VERSION:
                 raise NewerVersion(
                     f"{journal_path} holds changes from a newer mspdesk (data version {newest}); "
                     "upgrade mspdesk — the file was left untouched"
                 )
-            if snapshot.schema_version < SCHEMA_VERSION and not self.read_only:
-                snapshot, events = self._migrate(snapshot, events)
+            # With no snapshot yet, the journal's events alone say how old the data is.
+            oldest = min([snapshot.schema_version, *versions])
+            if oldest < SCHEMA_VERSION:
+                snapshot, events = self._migrate(snapshot, events, oldest)
             self.tables.update(snapshot.tables)
             self.seq = self._snapshot_seq = snapshot.seq
             for event in events:
@@ -137,23 +140,31 @@ class Store:
                 )
             self._journal = JournalWriter(journal_path, found.good_size)
             self._since_checkpoint = len(events)
+            if oldest < SCHEMA_VERSION:
+                # Keep the upgrade: the snapshot takes in the upgraded journal events too,
+                # else the next open would replay them in their old shape.
+                self._write_checkpoint()
         finally:
             if gc_was_enabled:
                 gc.enable()
 
     def _migrate(
-        self, snapshot: Snapshot, events: list[dict[str, Any]]
+        self, snapshot: Snapshot, events: list[dict[str, Any]], version: int
     ) -> tuple[Snapshot, list[dict[str, Any]]]:
-        files = [self.directory / SNAPSHOT_NAME, self.directory / JOURNAL_NAME]
-        kept = migrations.back_up_before_migration(self.directory, files, snapshot.schema_version)
-        tables, events = migrations.upgrade(snapshot.tables, events, snapshot.schema_version)
-        self.warnings.append(
-            f"data upgraded from version {snapshot.schema_version} to {SCHEMA_VERSION}; "
-            f"the old files are in {kept}"
-        )
-        upgraded = Snapshot(snapshot.seq, SCHEMA_VERSION, tables)
-        write_snapshot(self.directory, encode(upgraded), snapshot.seq)
-        return upgraded, events
+        """The snapshot and events upgraded in memory; a writer backs the files up first."""
+        if self.read_only:
+            self.warnings.append(
+                f"data is from version {version}; it is upgraded when opened for writing"
+            )
+        else:
+            files = [self.directory / SNAPSHOT_NAME, self.directory / JOURNAL_NAME]
+            kept = migrations.back_up_before_migration(self.directory, files, version)
+            self.warnings.append(
+                f"data upgraded from version {version} to {SCHEMA_VERSION}; "
+                f"the old files are in {kept}"
+            )
+        tables, events = migrations.upgrade(snapshot.tables, events, version, SCHEMA_VERSION)
+        return Snapshot(snapshot.seq, SCHEMA_VERSION, tables), events
 
     def _index_events(self) -> None:
         for key, event in self.tables.get(EVENTS, {}).items():
@@ -200,6 +211,10 @@ class Store:
         """Write a snapshot of everything and empty the journal."""
         if self._journal is None or self.seq == self._snapshot_seq:
             return
+        self._write_checkpoint()
+
+    def _write_checkpoint(self) -> None:
+        assert self._journal is not None
         data = encode(Snapshot(self.seq, SCHEMA_VERSION, self.tables))
         write_snapshot(self.directory, data, self._snapshot_seq)
         # The snapshot now holds every journal event; a crash before the reset
