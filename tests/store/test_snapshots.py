@@ -1,0 +1,287 @@
+"""Snapshots and checkpoints: atomic, backed up, never overwritten when damaged."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from storehelp import file_bytes, patch_event, put_event
+
+from mspdesk.store import CorruptStore, NewerVersion, Store, tinystore
+from mspdesk.store.journal import JOURNAL_NAME, JournalWriter, read_journal
+from mspdesk.store.snapshot import BACKUP_DIR, KEEP_BACKUPS, SNAPSHOT_NAME, latest_backup
+
+
+def snapshot_doc(directory: Path) -> dict[str, object]:
+    loaded: dict[str, object] = orjson.loads((directory / SNAPSHOT_NAME).read_bytes())
+    return loaded
+
+
+def store_with_backup(directory: Path) -> Path:
+    """A store with a snapshot and one backup of the snapshot before it; returns the backup."""
+    with Store.open(directory) as store:
+        store.commit(put_event("a", n=1))
+        store.checkpoint()
+        store.commit(put_event("b", n=2))
+        store.checkpoint()
+        store.commit(put_event("c", n=3))
+    backup = latest_backup(directory)
+    assert backup is not None
+    return backup
+
+
+# ------------------------------------------------------------------ checkpoints
+
+
+def test_checkpoint_writes_snapshot_and_empties_the_journal(store: Store) -> None:
+    for i in range(5):
+        store.commit(put_event(f"k{i}", n=i))
+    store.checkpoint()
+
+    doc = snapshot_doc(store.directory)
+    assert doc["seq"] == 5
+    assert doc["schema_version"] == tinystore.SCHEMA_VERSION
+    assert doc["tables"]["things"]["k3"] == {"id": "k3", "n": 3}  # type: ignore[index]
+    assert (store.directory / JOURNAL_NAME).stat().st_size == 0
+    assert store.journal_size == 0 and store.pending_events == 0
+
+    store.commit(patch_event("k0", n=10))
+    assert [e["seq"] for e in read_journal(store.directory / JOURNAL_NAME).events] == [6]
+
+
+def test_state_after_checkpoint_and_reopen_is_the_same(data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        for i in range(10):
+            store.commit(put_event(f"k{i}", n=i))
+        store.checkpoint()
+        store.commit(patch_event("k1", n=100))
+        expected = {name: dict(store.table(name)) for name in ("things", "events")}
+    with Store.open(data_dir) as store:
+        assert {name: store.table(name) for name in ("things", "events")} == expected
+        assert [e["seq"] for e in store.events_for("k1")] == [2, 11]
+
+
+def test_checkpoint_happens_automatically_after_many_events(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tinystore, "CHECKPOINT_EVENTS", 5)
+    with Store.open(data_dir) as store:
+        for i in range(12):
+            store.commit(put_event(f"k{i}"))
+        assert snapshot_doc(data_dir)["seq"] == 10
+        assert [e["seq"] for e in read_journal(data_dir / JOURNAL_NAME).events] == [11, 12]
+        assert store.pending_events == 2
+
+
+def test_close_checkpoints_only_when_many_events_are_pending(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tinystore, "CHECKPOINT_ON_CLOSE", 3)
+    with Store.open(data_dir) as store:
+        store.commit(put_event("a"))
+    assert not (data_dir / SNAPSHOT_NAME).exists()
+    with Store.open(data_dir) as store:
+        store.commit(put_event("b"))
+        store.commit(put_event("c"))
+    assert snapshot_doc(data_dir)["seq"] == 3
+    assert (data_dir / JOURNAL_NAME).stat().st_size == 0
+
+
+def test_only_a_few_backups_are_kept_and_the_newest_is_reported(store: Store) -> None:
+    for i in range(KEEP_BACKUPS + 4):
+        store.commit(put_event(f"k{i}"))
+        store.checkpoint()
+    backups = sorted((store.directory / BACKUP_DIR).glob("snapshot-*.json"))
+    assert len(backups) == KEEP_BACKUPS
+    assert latest_backup(store.directory) == backups[-1]
+    # Each backup is a whole snapshot that can be read on its own.
+    assert orjson.loads(backups[-1].read_bytes())["seq"] == store.seq - 1
+
+
+def test_crash_between_snapshot_replace_and_journal_reset_is_harmless(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(data_dir) as store:
+        for i in range(5):
+            store.commit(put_event(f"k{i}", n=i))
+        store.commit(patch_event("k0", n=50))
+        # The snapshot is replaced, then the process "dies" before the journal is emptied.
+        with monkeypatch.context() as patched:
+            patched.setattr(JournalWriter, "reset", lambda self: None)
+            store.checkpoint()
+        expected = dict(store.table("things"))
+        store.close(checkpoint=False)
+    assert snapshot_doc(data_dir)["seq"] == 6
+    assert len(read_journal(data_dir / JOURNAL_NAME).events) == 6
+
+    with Store.open(data_dir) as store:
+        assert store.table("things") == expected
+        assert store.seq == 6 and store.pending_events == 0
+        assert [e["seq"] for e in store.events_for("k0")] == [1, 6]
+        assert store.commit(patch_event("k1", n=7))["seq"] == 7
+    with Store.open(data_dir) as store:
+        assert store.get("things", "k1") == {"id": "k1", "n": 7}
+        assert store.seq == 7
+        assert len(list(store.recent_events())) == 7
+
+
+def test_stale_temp_files_are_removed_on_open(data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        store.commit(put_event("a"))
+    leftovers = [data_dir / f"{SNAPSHOT_NAME}.tmp-4242", data_dir / f"{SNAPSHOT_NAME}.tmp-1"]
+    for leftover in leftovers:
+        leftover.write_bytes(b'{"half a snap')
+
+    with Store.open(data_dir, read_only=True) as reader:
+        assert all(path.exists() for path in leftovers)  # readers never delete
+        assert reader.get("things", "a") is not None
+    with Store.open(data_dir) as store:
+        assert not any(path.exists() for path in leftovers)
+        assert len(store.warnings) == 2
+        assert all("temp file" in warning for warning in store.warnings)
+        assert store.get("things", "a") is not None
+
+
+# ------------------------------------------------------------------ damaged snapshots
+
+DAMAGE = {
+    "truncated": lambda raw: raw[: len(raw) // 2],
+    "zeros": lambda raw: b"\x00" * len(raw),
+    "empty": lambda raw: b"",
+    "not a snapshot": lambda raw: b'{"hello": "world"}',
+    "tables not an object": lambda raw: raw.replace(b'"tables":{', b'"tables":[{', 1),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+@pytest.mark.parametrize("read_only", [False, True])
+def test_corrupt_snapshot_refuses_names_the_backup_and_is_left_untouched(
+    data_dir: Path, damage: object, read_only: bool
+) -> None:
+    backup = store_with_backup(data_dir)
+    path = data_dir / SNAPSHOT_NAME
+    path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
+    (data_dir / f"{SNAPSHOT_NAME}.tmp-999").write_bytes(b"leftover")
+    before = file_bytes(data_dir)
+
+    with pytest.raises(CorruptStore) as raised:
+        Store.open(data_dir, read_only=read_only)
+
+    message = str(raised.value)
+    assert str(backup) in message and SNAPSHOT_NAME in message
+    assert "\n" not in message
+    assert file_bytes(data_dir) == before  # not even the temp file was touched
+
+
+def test_corrupt_snapshot_without_backup_says_so(data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        store.commit(put_event("a"))
+        store.checkpoint()
+    (data_dir / SNAPSHOT_NAME).write_bytes(b"{")
+
+    with pytest.raises(CorruptStore, match="No backup snapshot"):
+        Store.open(data_dir)
+
+
+def test_the_named_backup_restores_a_working_store(data_dir: Path) -> None:
+    backup = store_with_backup(data_dir)
+    (data_dir / SNAPSHOT_NAME).write_bytes(b"garbage")
+    with pytest.raises(CorruptStore):
+        Store.open(data_dir)
+
+    shutil.copy(backup, data_dir / SNAPSHOT_NAME)
+    with Store.open(data_dir) as store:
+        assert store.get("things", "a") == {"id": "a", "n": 1}
+
+
+def test_a_store_that_failed_to_open_can_be_opened_once_repaired(data_dir: Path) -> None:
+    backup = store_with_backup(data_dir)
+    good = (data_dir / SNAPSHOT_NAME).read_bytes()
+    (data_dir / SNAPSHOT_NAME).write_bytes(b"x")
+    with pytest.raises(CorruptStore):
+        Store.open(data_dir)
+    (data_dir / SNAPSHOT_NAME).write_bytes(good)
+    with Store.open(data_dir) as store:  # the failed open did not keep the lock
+        assert store.get("things", "c") == {"id": "c", "n": 3}
+    assert backup.exists()
+
+
+# ------------------------------------------------------------------ newer versions
+
+
+def test_snapshot_from_a_newer_version_is_refused_untouched(data_dir: Path) -> None:
+    store_with_backup(data_dir)
+    path = data_dir / SNAPSHOT_NAME
+    doc = orjson.loads(path.read_bytes())
+    doc["schema_version"] = tinystore.SCHEMA_VERSION + 1
+    path.write_bytes(orjson.dumps(doc))
+    before = file_bytes(data_dir)
+
+    for read_only in (False, True):
+        with pytest.raises(NewerVersion) as raised:
+            Store.open(data_dir, read_only=read_only)
+        assert "newer" in str(raised.value) and "upgrade" in str(raised.value)
+    assert file_bytes(data_dir) == before
+
+
+def test_journal_event_from_a_newer_version_is_refused_untouched(data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        store.commit(put_event("a"))
+    newer = {**put_event("b"), "seq": 2, "v": tinystore.SCHEMA_VERSION + 1}
+    with (data_dir / JOURNAL_NAME).open("ab") as journal:
+        journal.write(orjson.dumps(newer) + b"\n")
+    before = file_bytes(data_dir)
+
+    for read_only in (False, True):
+        with pytest.raises(NewerVersion) as raised:
+            Store.open(data_dir, read_only=read_only)
+        assert JOURNAL_NAME in str(raised.value)
+    assert file_bytes(data_dir) == before
+
+
+# ------------------------------------------------------------------ permissions
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """A umask that lets everything through, to prove the store sets modes itself."""
+    previous = os.umask(0)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.usefixtures("open_umask")
+def test_directories_are_0700_and_files_0600(data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        store.commit(put_event("a"))
+        store.checkpoint()
+        store.commit(put_event("b"))
+        store.checkpoint()
+    with (data_dir / JOURNAL_NAME).open("ab") as journal:
+        journal.write(b'{"torn')
+    Store.open(data_dir).close()
+
+    dirs = [data_dir, *(p for p in data_dir.rglob("*") if p.is_dir())]
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    assert {p.name for p in dirs} >= {"data", "backups", "rejected"}
+    assert {p.name for p in files} >= {SNAPSHOT_NAME, JOURNAL_NAME, "mspdesk.lock"}
+    assert {str(p): oct(mode(p)) for p in dirs} == {str(p): "0o700" for p in dirs}
+    assert {str(p): oct(mode(p)) for p in files} == {str(p): "0o600" for p in files}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_an_existing_open_directory_is_tightened(data_dir: Path) -> None:
+    data_dir.mkdir()
+    data_dir.chmod(0o755)
+    Store.open(data_dir).close()
+    assert mode(data_dir) == 0o700
