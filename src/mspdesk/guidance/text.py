@@ -9,11 +9,12 @@ be consistent, not a real word.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Words joined by hyphens or slashes are also indexed joined ("co-operative" ->
 # "cooperative"), so both spellings find each other.
+_JOINERS = re.compile(r"[-/]")
 _WORD = re.compile(r"[0-9a-z]+(?:['’][a-z]+)?(?:[-/][0-9a-z]+)*", re.IGNORECASE | re.ASCII)
 
 # Too common to tell pages apart; a compact string reads better than 60 list items.
@@ -29,8 +30,7 @@ _MIN_STEM = 3
 _UNDOUBLE = frozenset("bdfgkmnprt")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word found in text: its stem, its lower-case surface form and where it is."""
 
     stem: str
@@ -42,19 +42,24 @@ class Token:
 def tokenise(text: str, *, keep_stopwords: bool = False) -> list[Token]:
     """The words of `text` with character offsets, stemmed, stopwords dropped."""
     tokens: list[Token] = []
+    append = tokens.append
     for match in _WORD.finditer(text):
         whole = match.group().lower()
         start = match.start()
-        parts = re.split(r"[-/]", whole)
+        if "-" not in whole and "/" not in whole:  # the common case, kept fast
+            word = _drop_possessive(whole) if "'" in whole or "’" in whole else whole
+            if keep_stopwords or word not in STOPWORDS:
+                append(Token(stem(word), word, start, match.end()))
+            continue
+        parts = _JOINERS.split(whole)
         offset = start
         for part in parts:
             word = _drop_possessive(part)
             if word and (keep_stopwords or word not in STOPWORDS):
-                tokens.append(Token(stem(word), word, offset, offset + len(part)))
+                append(Token(stem(word), word, offset, offset + len(part)))
             offset += len(part) + 1
-        if len(parts) > 1:
-            joined = "".join(_drop_possessive(part) for part in parts)
-            tokens.append(Token(stem(joined), joined, start, match.end()))
+        joined = "".join(_drop_possessive(part) for part in parts)
+        append(Token(stem(joined), joined, start, match.end()))
     return tokens
 
 
