@@ -190,8 +190,20 @@ class Store:
             self._by_key[touched].append(stamped["seq"])
         self._since_checkpoint += 1
         if self._since_checkpoint >= CHECKPOINT_EVENTS or self._journal.size >= CHECKPOINT_BYTES:
-            self.checkpoint()
+            self._checkpoint_or_warn()
         return stamped
+
+    def _checkpoint_or_warn(self) -> None:
+        """Checkpoint after a change is already durable: a failure (disk full) must not
+        make the caller think the change was lost. The journal keeps everything."""
+        try:
+            self.checkpoint()
+        except OSError as error:
+            self._since_checkpoint = 0  # try again after another batch, not on every change
+            self.warnings.append(
+                f"could not write a snapshot ({error.strerror or error}); "
+                "every change is still safe in the journal"
+            )
 
     def _apply(self, event: dict[str, Any]) -> None:
         for op in event["ops"]:
@@ -231,7 +243,7 @@ class Store:
         try:
             if self._journal is not None:
                 if checkpoint:
-                    self.checkpoint()
+                    self._checkpoint_or_warn()
                 self._journal.close()
                 self._journal = None
         finally:
