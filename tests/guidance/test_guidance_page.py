@@ -106,3 +106,11 @@ def test_anchor_slug_examples() -> None:
     assert anchor_slug("  LGPS admission ") == "lgps-admission"
     assert anchor_slug("TUPE: what transfers?") == "tupe-what-transfers"
     assert anchor_slug("R1–R10 grounds") == "r1%E2%80%93r10-grounds"
+
+
+def test_windows_line_endings_and_byte_order_mark() -> None:
+    text = "\ufeff" + page_text(body="# Heading\n\n[link](other.md)\n").replace("\n", "\r\n")
+    page = parse_page("p", text)
+    assert page.meta.sources == ("A source",)
+    assert [heading.text for heading in page.headings] == ["Heading"]
+    assert [link.target for link in page.links] == ["other"]

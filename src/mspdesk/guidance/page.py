@@ -147,6 +147,7 @@ def parse_page(slug: str, text: str, origin: Origin = "shipped", file: str = "")
         raise InvalidPage(
             [(None, "file name must be lowercase letters, digits and hyphens, e.g. my-topic.md")]
         )
+    text = text.removeprefix("\ufeff")  # some Windows editors start files with a BOM
     tokens = markdown_parser().parse(text)
     if not tokens or tokens[0].type != "front_matter":
         raise InvalidPage([(1, _missing_front_matter_message(text))])
@@ -256,6 +257,7 @@ class _BodyReader:
                 parts.append(child.content)
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
+                line += 1  # so a link on a paragraph's third line reports that line
             elif child.type == "image":
                 parts.append(child.content)
             elif child.type == "link_open":
