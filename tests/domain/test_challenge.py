@@ -14,6 +14,7 @@ from mspdesk.domain.challenge import (
     EoiState,
     ExpressionOfInterest,
     can_move,
+    challenge_dates,
     challenge_warnings,
     decision_due,
     move,
@@ -22,6 +23,9 @@ from mspdesk.domain.challenge import (
     rejection_ground,
 )
 from mspdesk.domain.errors import InvalidRecord, UserError
+from mspdesk.domain.milestone import apply_changes, complete, plan, replan
+from mspdesk.domain.pathways import parse_pathway
+from mspdesk.locations import content_dir
 
 # West Devon publishes a 1 Jan - 1 Apr window (brief 1.6).
 WINDOW = AuthorityPeriods(window_start=date(2013, 1, 1), window_end=date(2013, 4, 1))
@@ -290,3 +294,35 @@ def test_warnings_come_soonest_first_and_warn_days_is_adjustable() -> None:
     warnings = challenge_warnings(eoi, periods, date(2013, 4, 25), warn_days=14)
     assert kinds(warnings) == ["notice", "decision"]
     assert kinds(challenge_warnings(eoi, periods, date(2013, 4, 25), warn_days=5)) == []
+
+
+# --- feeding the case's milestones -------------------------------------------------------------
+
+
+def test_challenge_dates_drive_the_pathway_milestones() -> None:
+    periods = WINDOW.model_copy(update={"decision_period_days": 84, "procurement_max_days": 90})
+    assert challenge_dates(ExpressionOfInterest(), periods) == {}
+    eoi = submitted(date(2013, 2, 4))
+    assert challenge_dates(eoi, periods) == {"C04": date(2013, 5, 1), "C05": date(2013, 6, 24)}
+    eoi = move(eoi, EoiState.ACKNOWLEDGED, date(2013, 4, 20), expected_decision_on=date(2013, 7, 1))
+    assert challenge_dates(eoi, periods)["C05"] == date(2013, 7, 1)
+    eoi = move(eoi, EoiState.ACCEPTED, date(2013, 6, 28))
+    assert challenge_dates(eoi, periods) == {"C06": date(2013, 9, 26)}
+
+
+def test_challenge_dates_replan_the_shipped_pathway() -> None:
+    text = (content_dir() / "pathways" / "right-to-challenge-bid.toml").read_text(encoding="utf-8")
+    start = date(2012, 11, 1)
+    planned = plan(parse_pathway(text, "right-to-challenge-bid.toml"), start)
+    # The adviser marks the submission done on the day the authority received it ...
+    milestones = [complete(m, date(2013, 2, 4)) if m.code == "C03" else m for m in planned]
+    eoi = submitted(date(2013, 2, 4))
+    periods = WINDOW.model_copy(update={"decision_period_days": 84})
+    # ... and the authority's window and decision period fix the notice and decision dates.
+    changes = {c.code: c for c in replan(milestones, start, challenge_dates(eoi, periods))}
+    assert changes["C04"].new_due == date(2013, 5, 1)
+    assert changes["C05"].new_due == date(2013, 6, 24)
+    # Procurement hangs from the decision: 84 days after it by default.
+    assert changes["C06"].new_due == date(2013, 9, 16)
+    applied = apply_changes(milestones, changes.values())
+    assert replan(applied, start, challenge_dates(eoi, periods)) == []

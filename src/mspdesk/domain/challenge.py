@@ -249,6 +249,35 @@ def procurement_window(
     return earliest, latest
 
 
+NOTICE_MILESTONE = "C04"
+DECISION_MILESTONE = "C05"
+PROCUREMENT_MILESTONE = "C06"
+"""Codes of the right-to-challenge-bid pathway's milestones that the EOI's dates drive."""
+
+
+def challenge_dates(eoi: ExpressionOfInterest, periods: AuthorityPeriods) -> dict[str, date]:
+    """Milestone due dates the EOI and the authority's periods fix, for `replan(changed=...)`.
+
+    30-day notice (C04) and decision (C05) once submitted; the latest procurement start (C06)
+    once accepted. Only dates that can be worked out are included; drop codes the case does
+    not have, or that are already done, before re-planning. Mark the submission milestone
+    (C03) done on the receipt day first, so these dates are kept relative to it.
+    """
+    dates: dict[str, date] = {}
+    receipt = eoi.receipt
+    if receipt is not None and eoi.state in (EoiState.SUBMITTED, EoiState.ACKNOWLEDGED):
+        dates[NOTICE_MILESTONE] = notice_due(receipt, periods.window_end)
+        decision = decision_due(receipt, periods, eoi.expected_decision_on)
+        if decision is not None:
+            dates[DECISION_MILESTONE] = decision
+    accepted = (EoiState.ACCEPTED, EoiState.ACCEPTED_WITH_MODIFICATION)
+    if eoi.state in accepted and eoi.decided_on is not None:
+        latest = procurement_window(eoi.decided_on, periods)[1]
+        if latest is not None:
+            dates[PROCUREMENT_MILESTONE] = latest
+    return dates
+
+
 Level = Literal["overdue", "soon", "note"]
 
 

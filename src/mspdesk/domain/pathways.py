@@ -157,11 +157,11 @@ def cycle_problems(parents: dict[str, str]) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     for code in parents:
         path: list[str] = []
-        current: str | None = code
-        while current is not None and current in parents and current not in path:
+        current = code
+        while current in parents and current not in path:
             path.append(current)
             current = parents[current]
-        if current is None or current not in path:
+        if current not in path:
             continue  # the chain reached "start" or an unknown code, not a loop
         loop = path[path.index(current) :]
         if reported.isdisjoint(loop):
