@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mspdesk import locations
+from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
 from mspdesk.desk.history import HistoryEntry, history, last_undoable, undo
 from mspdesk.desk.notes import Notes
 from mspdesk.desk.referrals import Referrals
+from mspdesk.desk.triage import Triage
 from mspdesk.domain.events import Event
 from mspdesk.store import Store
 
@@ -25,6 +28,10 @@ class Desk:
         self.core = DeskCore(store, clock, actor or current_adviser())
         self.referrals = Referrals(self.core)
         self.notes = Notes(self.core)
+        self.cases = Cases(self.core)
+        # The rubric file is only read when triage first needs it.
+        rubric_path = locations.content_dir() / "triage.toml"
+        self.triage = Triage(self.core, self.referrals, self.cases, rubric_path)
 
     @classmethod
     def open(

@@ -1,0 +1,286 @@
+"""Triage: the rubric, recording decisions on referrals, and the inbox of referrals to triage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from mspdesk.desk.cases import Cases
+from mspdesk.desk.core import DeskCore
+from mspdesk.desk.referrals import TABLE as REFERRALS
+from mspdesk.desk.referrals import Referrals
+from mspdesk.domain.case import Case
+from mspdesk.domain.choices import IN_SCOPE_MODELS, Decision, ReferOnTo, ReferralStatus
+from mspdesk.domain.errors import UserError
+from mspdesk.domain.events import Op, changed_fields
+from mspdesk.domain.referral import Referral
+from mspdesk.domain.triage import (
+    Rubric,
+    Score,
+    TriageDecision,
+    make_decision,
+    parse_rubric,
+    triage_due,
+)
+from mspdesk.domain.validation import validated
+
+TABLE = "decisions"
+EVENT_KIND = "referral.triaged"
+INBOX_STATUSES = frozenset({ReferralStatus.NEW.value, ReferralStatus.AWAITING.value})
+"""Statuses that put a referral in the inbox."""
+TRIAGEABLE = frozenset({*INBOX_STATUSES, ReferralStatus.SIGNPOSTED.value})
+"""Statuses a decision may be recorded from (a signposted referral is triaged again on revisit)."""
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One referral waiting for triage, with what the inbox shows about it."""
+
+    referral_id: str
+    organisation: str
+    parent_body: str
+    route: str
+    proposed_model: str
+    status: str
+    received: date
+    age_days: int
+    due: date
+    overdue: bool
+    in_scope: bool
+    band: str | None
+    """Key of the band from the last scored decision, if the referral was ever scored."""
+    band_title: str
+    haystack: str
+    """Lower-case text the inbox filter searches (precomputed so typing stays fast)."""
+
+
+class Triage:
+    """Recording triage decisions, each as one journaled event that `desk.undo()` reverses."""
+
+    def __init__(
+        self, core: DeskCore, referrals: Referrals, cases: Cases, rubric_path: Path
+    ) -> None:
+        self._core = core
+        self._referrals = referrals
+        self._cases = cases
+        self._rubric_path = rubric_path
+        self._rubric: Rubric | None = None
+        self._rubric_stamp: tuple[int, int] | None = None
+
+    # ------------------------------------------------------------------ rubric
+
+    def rubric(self) -> Rubric:
+        """The rubric from triage.toml, re-read when the file changes.
+
+        Raises UserError naming the line when the TOML is broken, or InvalidRecord naming
+        the fields when it parses but does not make a valid rubric.
+        """
+        try:
+            info = self._rubric_path.stat()
+            stamp = (info.st_mtime_ns, info.st_size)
+            if self._rubric is None or stamp != self._rubric_stamp:
+                text = self._rubric_path.read_text(encoding="utf-8")
+                self._rubric = parse_rubric(text, source=str(self._rubric_path))
+                self._rubric_stamp = stamp
+        except OSError as error:
+            raise UserError(
+                f"cannot read the triage rubric {self._rubric_path}: {error.strerror}"
+                " (reinstall mspdesk or restore the file)"
+            ) from None
+        except UnicodeDecodeError:
+            raise UserError(f"{self._rubric_path} is not UTF-8 text; save it as UTF-8") from None
+        return self._rubric
+
+    def suggested_revisit(self, result: Score | None = None) -> date:
+        """When to revisit a signposted referral: the scored band's interval, else the
+        interval of the rubric's signpost band (90 days if it has none), from today."""
+        rubric = self.rubric()
+        days = result.band.revisit_after_days if result else None
+        if days is None:
+            signposting = [b for b in rubric.bands if b.decision == Decision.SIGNPOST]
+            days = next((b.revisit_after_days for b in signposting if b.revisit_after_days), 90)
+        return self._core.today() + timedelta(days=days)
+
+    # ------------------------------------------------------------------ writing
+
+    def decide(
+        self,
+        referral_id: str,
+        decision: Decision | str,
+        reason: str,
+        *,
+        scores: Mapping[str, int] | None = None,
+        signpost_pages: Iterable[str] = (),
+        revisit_on: date | None = None,
+        refer_to: ReferOnTo | str | None = None,
+        refer_to_other: str = "",
+    ) -> TriageDecision:
+        """Validate and durably record a decision on a referral; returns it once on disk.
+
+        One event: the decision is stored, the referral's status changes (with its revisit
+        date for a signpost), and accepting opens a case. `desk.undo()` reverses all of it.
+        Raises NotFound, InvalidRecord naming the bad fields, or UserError when the
+        referral was already decided.
+        """
+        referral = self._referrals.get(referral_id)
+        _check_triageable(referral)
+        moment = self._core.now()
+        made = make_decision(
+            referral_id=referral.id,
+            decision=decision,
+            reason=reason,
+            adviser=self._core.actor,
+            decided_at=moment,
+            in_scope=referral.in_scope,
+            rubric=self.rubric(),
+            scores=scores,
+            signpost_pages=signpost_pages,
+            revisit_on=revisit_on,
+            refer_to=refer_to,
+            refer_to_other=refer_to_other,
+        )
+        ops: list[Op] = []
+        case: Case | None = None
+        if made.decision == Decision.ACCEPT:
+            case, case_op = self._cases.open_for(referral)
+            ops.append(case_op)
+        key = f"{referral.id}/{self._next_number(referral.id)}"
+        ops.append(Op(table=TABLE, key=key, kind="put", data=made.model_dump(mode="json")))
+        ops.append(self._referral_patch(referral, made, case))
+        self._core.commit(EVENT_KIND, referral.id, ops, _summary(referral, made, case))
+        return made
+
+    def _referral_patch(self, referral: Referral, made: TriageDecision, case: Case | None) -> Op:
+        before = referral.model_dump(mode="json")
+        changes: dict[str, Any] = {
+            "status": made.status,
+            "revisit_on": made.revisit_on,
+            "updated_at": made.decided_at,
+        }
+        if case is not None:
+            changes["case_id"] = case.id
+        after = validated(Referral, {**before, **changes}, "referral").model_dump(mode="json")
+        delta = changed_fields(before, after)
+        prior = {name: before.get(name) for name in delta}
+        return Op(table=REFERRALS, key=referral.id, kind="patch", data=delta, prior=prior)
+
+    def _next_number(self, referral_id: str) -> int:
+        # Count every triage event on the referral, undone ones too, so a key is never reused
+        # and the history of one decision record never mixes two decisions.
+        events = self._core.store.events_for(referral_id)
+        return 1 + sum(1 for event in events if event["kind"] == EVENT_KIND)
+
+    # ------------------------------------------------------------------ reading
+
+    def decisions_for(self, referral_id: str) -> list[TriageDecision]:
+        """The recorded (not undone) decisions on a referral, oldest first."""
+        prefix = f"{referral_id}/"
+        found = [
+            (int(key.rsplit("/", 1)[1]), record)
+            for key, record in self._core.store.table(TABLE).items()
+            if key.startswith(prefix)
+        ]
+        return [TriageDecision.model_validate(record) for _, record in sorted(found)]
+
+    def inbox_rows(self) -> list[InboxItem]:
+        """Referrals that are new or awaiting triage, oldest first (most urgent on top)."""
+        rubric = self.rubric()
+        today = self._core.today()
+        service_level = rubric.service_level_working_days
+        titles = {band.key: band.title for band in rubric.bands}
+        bands = self._last_scored_bands()
+        items = []
+        for row in self._core.store.table(REFERRALS).values():
+            if row.get("status") not in INBOX_STATUSES:
+                continue
+            received = date.fromisoformat(row["received"])
+            due = triage_due(received, service_level)
+            band = bands.get(row["id"])
+            title = titles.get(band, band) if band else ""
+            organisation = str(row.get("organisation", ""))
+            parent_body = str(row.get("parent_body", ""))
+            items.append(
+                InboxItem(
+                    referral_id=row["id"],
+                    organisation=organisation,
+                    parent_body=parent_body,
+                    route=str(row.get("route", "")),
+                    proposed_model=str(row.get("proposed_model", "")),
+                    status=str(row["status"]),
+                    received=received,
+                    age_days=(today - received).days,
+                    due=due,
+                    overdue=today > due,
+                    in_scope=_in_scope(row),
+                    band=band,
+                    band_title=title,
+                    haystack=" ".join(
+                        (row["id"], organisation, parent_body, str(row.get("service_area", "")))
+                    ).casefold(),
+                )
+            )
+        items.sort(key=lambda item: (item.received, item.referral_id))
+        return items
+
+    def _last_scored_bands(self) -> dict[str, str]:
+        latest: dict[str, tuple[int, str]] = {}
+        for key, record in self._core.store.table(TABLE).items():
+            band = record.get("band")
+            if not band:
+                continue
+            referral_id, _, number = key.rpartition("/")
+            if referral_id not in latest or int(number) > latest[referral_id][0]:
+                latest[referral_id] = (int(number), band)
+        return {referral_id: band for referral_id, (_, band) in latest.items()}
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Referrals by their latest decision, in scope and out of scope counted apart.
+
+        {"in-scope": {"accept": 3, "signpost": 1, ...}, "out-of-scope": {...}}: the
+        evidence base reports referrals outside the employee-owned remit separately.
+        """
+        latest: dict[str, tuple[int, dict[str, Any]]] = {}
+        for key, record in self._core.store.table(TABLE).items():
+            referral_id, _, number = key.rpartition("/")
+            if referral_id not in latest or int(number) > latest[referral_id][0]:
+                latest[referral_id] = (int(number), record)
+        counts = {
+            scope: {decision.value: 0 for decision in Decision}
+            for scope in ("in-scope", "out-of-scope")
+        }
+        for _, record in latest.values():
+            scope = "in-scope" if record.get("in_scope") else "out-of-scope"
+            counts[scope][str(record["decision"])] += 1
+        return counts
+
+
+def _in_scope(row: Mapping[str, Any]) -> bool:
+    # Stored values are plain strings; StrEnum members compare (and hash) equal to them.
+    return row.get("proposed_model") in IN_SCOPE_MODELS
+
+
+def _check_triageable(referral: Referral) -> None:
+    if referral.status.value in TRIAGEABLE:
+        return
+    if referral.case_id:
+        raise UserError(f"{referral.id} was already accepted as case {referral.case_id}")
+    raise UserError(
+        f"{referral.id} was already triaged ({referral.status.label.lower()});"
+        " run `mspdesk undo` straight away if that decision was a mistake"
+    )
+
+
+def _summary(referral: Referral, made: TriageDecision, case: Case | None) -> str:
+    text = f"Triaged {referral.id}: {made.decision.label.lower()}"
+    if made.band:
+        text += f" (scored {made.score_percent:g}%, {made.band})"
+    if case is not None:
+        text += f"; opened case {case.id}"
+    if made.refer_to is not None:
+        text += f"; referred to {made.refer_to_other or made.refer_to.label}"
+    if not made.in_scope:
+        text += "; outside the employee-owned scope"
+    return text
