@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mspdesk.cli import doctor, guidance, records
+from mspdesk.cli import doctor, guidance, records, triage
 
 REGISTRARS: list[Callable[[Any], None]] = [
     records.register,
     doctor.register,
     guidance.register,
+    triage.register,
 ]

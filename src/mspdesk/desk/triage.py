@@ -73,25 +73,15 @@ class Triage:
     # ------------------------------------------------------------------ rubric
 
     def rubric(self) -> Rubric:
-        """The rubric from triage.toml, re-read when the file changes.
-
-        Raises UserError naming the line when the TOML is broken, or InvalidRecord naming
-        the fields when it parses but does not make a valid rubric.
-        """
+        """The rubric from triage.toml, re-read when the file changes (see `read_rubric`)."""
         try:
             info = self._rubric_path.stat()
-            stamp = (info.st_mtime_ns, info.st_size)
-            if self._rubric is None or stamp != self._rubric_stamp:
-                text = self._rubric_path.read_text(encoding="utf-8")
-                self._rubric = parse_rubric(text, source=str(self._rubric_path))
-                self._rubric_stamp = stamp
         except OSError as error:
-            raise UserError(
-                f"cannot read the triage rubric {self._rubric_path}: {error.strerror}"
-                " (reinstall mspdesk or restore the file)"
-            ) from None
-        except UnicodeDecodeError:
-            raise UserError(f"{self._rubric_path} is not UTF-8 text; save it as UTF-8") from None
+            raise _unreadable(self._rubric_path, error) from None
+        stamp = (info.st_mtime_ns, info.st_size)
+        if self._rubric is None or stamp != self._rubric_stamp:
+            self._rubric = read_rubric(self._rubric_path)
+            self._rubric_stamp = stamp
         return self._rubric
 
     def suggested_revisit(self, result: Score | None = None) -> date:
@@ -255,6 +245,28 @@ class Triage:
             scope = "in-scope" if record.get("in_scope") else "out-of-scope"
             counts[scope][str(record["decision"])] += 1
         return counts
+
+
+def read_rubric(path: Path) -> Rubric:
+    """The rubric in the TOML file at `path`.
+
+    Raises UserError naming the line when the TOML is broken, or InvalidRecord naming the
+    fields when it parses but does not make a valid rubric.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+    return parse_rubric(text, source=str(path))
+
+
+def _unreadable(path: Path, error: OSError) -> UserError:
+    return UserError(
+        f"cannot read the triage rubric {path}: {error.strerror}"
+        " (reinstall mspdesk or restore the file)"
+    )
 
 
 def _in_scope(row: Mapping[str, Any]) -> bool:
