@@ -136,6 +136,14 @@ class Referrals:
                 return str(row["id"])
         return None
 
+    def duplicate_index(self) -> dict[tuple[str, str], str]:
+        """Every referral's id keyed by `duplicate_key(organisation, parent_body)`: built once,
+        so a bulk import checks each row in O(1) instead of calling `find_duplicate`."""
+        index: dict[tuple[str, str], str] = {}
+        for row in self._core.store.table(TABLE).values():
+            index.setdefault(duplicate_key(row["organisation"], row["parent_body"]), str(row["id"]))
+        return index
+
     def _haystack(self, row: dict[str, Any]) -> str:
         key = f"{row['id']}|{row.get('updated_at')}"
         hay = self._haystacks.get(key)
@@ -159,6 +167,12 @@ class Referrals:
         if match:
             year, number = int(match.group(1)), int(match.group(2))
             self._highest[year] = max(self._highest.get(year, 0), number)
+
+
+def duplicate_key(organisation: str, parent_body: str) -> tuple[str, str]:
+    """What makes two referrals the same: organisation and parent body, ignoring case and
+    spacing (the rule `find_duplicate` applies)."""
+    return (_fold(organisation), _fold(parent_body))
 
 
 def _fold(text: str) -> str:
