@@ -1,0 +1,241 @@
+"""One row's cells turned into referral fields, with every problem of the row named.
+
+Dates, money, counts and choices are parsed with the domain's forgiving parsers;
+text is kept exactly as given. What the referral model itself checks (required
+names, email and phone shapes, lengths) is left to it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from mspdesk.domain.choices import (
+    Choice,
+    LawfulBasis,
+    ParentBodyKind,
+    ProposedModel,
+    ReferralStatus,
+    Region,
+    Route,
+    Source,
+    Stage,
+)
+from mspdesk.domain.parsing import parse_count, parse_date, parse_money
+from mspdesk.domain.referral import REFERENCE
+from mspdesk.transfer.columns import ColumnMap, squash
+
+ROW = "row"
+"""The field name of a problem with the row as a whole (e.g. too many values)."""
+
+CHOICES: dict[str, type[Choice]] = {
+    "source": Source,
+    "parent_body_kind": ParentBodyKind,
+    "proposed_model": ProposedModel,
+    "route": Route,
+    "stage": Stage,
+    "region": Region,
+    "status": ReferralStatus,
+    "contact.lawful_basis": LawfulBasis,
+}
+IMPORTABLE_STATUSES = frozenset({ReferralStatus.NEW, ReferralStatus.AWAITING})
+"""Decisions (accepted, declined, ...) are made by triage, with a reason on record."""
+
+PLACEHOLDERS = frozenset(
+    {"n/a", "na", "none", "-", "--", "tbc", "tbd", "unknown", "not known", "?"}
+)
+"""What spreadsheets put in an optional cell that has no value; read as blank in fields that
+are not free text (a 'TBC' contract value is no value, not an error)."""
+
+_ALWAYS_PRESENT = ("organisation", "parent_body")
+"""Passed on even when blank, so the model names them as empty."""
+_PLACEHOLDER_ALLOWED = frozenset(
+    {
+        "staff_in_scope",
+        "contract_value",
+        "target_spin_out",
+        "revisit_on",
+        "contact.email",
+        "contact.phone",
+        *CHOICES,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one field of a row cannot be imported."""
+
+    field: str
+    """The referral field (contact fields dotted, e.g. contact.email), or "row"."""
+    column: str
+    """The file's own header for that field ("" for the row as a whole)."""
+    reason: str
+
+    def __str__(self) -> str:
+        if not self.column or squash(self.column) == squash(self.field):
+            return f"{self.field}: {self.reason}"
+        return f"{self.field} (column {self.column!r}): {self.reason}"
+
+
+@dataclass(frozen=True)
+class RowFields:
+    """What one row says, ready for the referral model."""
+
+    fields: dict[str, Any]
+    reference: str | None
+    """The programme reference the row gives, if it gives a valid one."""
+    problems: list[Problem]
+
+
+def row_fields(cells: list[Any], columns: ColumnMap) -> RowFields:
+    """The referral fields of one row, parsed; every unparseable value is a Problem."""
+    fields: dict[str, Any] = {}
+    contact: dict[str, Any] = {}
+    problems: list[Problem] = []
+    reference: str | None = None
+    if any(_present(cell) for cell in cells[columns.width :]):
+        problems.append(Problem(ROW, "", _too_many(len(cells), columns)))
+    for name, index in columns.positions.items():
+        value = cells[index] if index < len(cells) else None
+        try:
+            parsed = _parse(name, value)
+        except ValueError as error:
+            problems.append(Problem(name, columns.headers[name], str(error)))
+            continue
+        if parsed is None:
+            continue
+        if name == "id":
+            reference = parsed
+        elif name.startswith("contact."):
+            contact[name.removeprefix("contact.")] = parsed
+        else:
+            fields[name] = parsed
+    if contact:
+        fields["contact"] = contact
+    return RowFields(fields, reference, problems)
+
+
+def _too_many(count: int, columns: ColumnMap) -> str:
+    return (
+        f"has {count} values but the header has {columns.width} columns "
+        "(a value containing the separator must be in double quotes)"
+    )
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _parse(name: str, value: Any) -> Any:
+    """The field's value, or None to leave the field at its default."""
+    if not _present(value):
+        if name in _ALWAYS_PRESENT:
+            return ""
+        if name == "received":
+            raise ValueError("a date is required")
+        return None
+    parse: Callable[[Any], Any] = _PARSERS.get(name, _text)
+    try:
+        return parse(value)
+    except ValueError:
+        if name in _PLACEHOLDER_ALLOWED and _is_placeholder(value):
+            return None
+        raise
+
+
+def _is_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().casefold() in PLACEHOLDERS
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"expected text, not {_kind(value)}")
+    text = str(value)
+    if "\x00" in text:
+        # Never meaningful in a name or note, and truncates text in C-based tools.
+        raise ValueError("contains a NUL character (\\x00)")
+    return text
+
+
+def _reference(value: Any) -> str:
+    text = _text(value).strip()
+    if not REFERENCE.match(text):
+        raise ValueError(
+            f"{text!r} is not a programme reference (use the form R-2013-0042, "
+            "or leave it blank to have one given)"
+        )
+    return text
+
+
+def _date(value: Any) -> date:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date like 2013-02-28 or 28/02/2013, not {_kind(value)}")
+    return _cached_date(value)
+
+
+_cached_date = functools.lru_cache(maxsize=4096)(parse_date)
+"""Files repeat the same few hundred dates; parsing each once halves the time per row."""
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return parse_count(value)
+    raise ValueError(f"expected a whole number, not {_kind(value)}")
+
+
+def _money(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return round(value)
+    if isinstance(value, str):
+        return parse_money(value)
+    raise ValueError(f"expected an amount of money like £1,200,000, not {_kind(value)}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _member(kind: type[Choice], text: str) -> Choice:
+    # Choice.parse scans every member; real files repeat a few values thousands of times.
+    return kind.parse(text)
+
+
+def _choice(name: str) -> Callable[[Any], Choice]:
+    kind = CHOICES[name]
+
+    def parse(value: Any) -> Choice:
+        if not isinstance(value, str):
+            raise ValueError(f"expected one of: {', '.join(m.value for m in kind)}")
+        member = _member(kind, value)
+        if name == "status" and member not in IMPORTABLE_STATUSES:
+            raise ValueError(
+                f"{value!r} cannot be imported: only new or awaiting referrals can be; "
+                "decisions are recorded through triage"
+            )
+        return member
+
+    return parse
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {bool: "true/false", list: "a list", dict: "an object"}.get(type(value), "a number")
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "id": _reference,
+    "received": _date,
+    "target_spin_out": _date,
+    "revisit_on": _date,
+    "staff_in_scope": _count,
+    "contract_value": _money,
+    **{name: _choice(name) for name in CHOICES},
+}
