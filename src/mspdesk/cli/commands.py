@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mspdesk.cli import doctor, guidance, records, triage
+from mspdesk.cli import doctor, guidance, importing, records, triage
 
 REGISTRARS: list[Callable[[Any], None]] = [
     records.register,
     doctor.register,
     guidance.register,
     triage.register,
+    importing.register,
 ]
