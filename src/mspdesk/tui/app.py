@@ -25,7 +25,8 @@ class MspdeskApp(App[int]):
     """The desk. `desk` is None until the data directory has been opened."""
 
     TITLE = "mspdesk"
-    CSS_PATH = "app.tcss"
+    # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     COMMANDS = App.COMMANDS | {DeskCommands}
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"referrals": ReferralsScreen}
     DEFAULT_MODE = "referrals"
@@ -47,7 +48,8 @@ class MspdeskApp(App[int]):
 
     def on_mount(self) -> None:
         self.sub_title = "demo data (not saved)" if self.demo else str(self.data_dir)
-        self.open_desk(self.open_read_only)
+        # Open the data only once the first frame is on screen: loading competes for the GIL.
+        self.call_after_refresh(self.open_desk, self.open_read_only)
 
     @work(thread=True, exclusive=True, group="open-desk")
     def open_desk(self, read_only: bool) -> None:

@@ -51,7 +51,7 @@ class ReferralsScreen(Screen[None]):
                 )
                 yield RecordTable(REFERRAL_COLUMNS, id="referrals", empty_text="Loading…")
                 yield Static("", id="list-status")
-            yield ReferralDetail(id="detail")
+            # The detail pane is mounted with the data: one widget less before the first frame.
         yield Footer()
 
     def on_mount(self) -> None:
@@ -74,6 +74,8 @@ class ReferralsScreen(Screen[None]):
 
     def _show_rows(self, records: list[dict[str, Any]], rows: list[Row]) -> None:
         self._records, self._rows = records, rows
+        if not self.query(ReferralDetail):
+            self.query_one("#main", Horizontal).mount(ReferralDetail(id="detail"))
         table = self.query_one(RecordTable)
         table.empty_text = "No referrals yet. Add one with `mspdesk referral add` or import a file."
         self._apply_filter(self.query_one("#filter", Input).value)
@@ -113,26 +115,36 @@ class ReferralsScreen(Screen[None]):
 
     def _show_detail(self, key: str | None) -> None:
         desk = self.desk_app.desk
-        detail = self.query_one(ReferralDetail)
+        found = self.query(ReferralDetail)
+        if not found:
+            return
+        detail = found.first()
         if desk is None or key is None or not desk.referrals.exists(key):
             detail.show(None, [])
             return
         detail.show(desk.referrals.get(key), desk.history(key))
 
     def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         if box.has_focus and box.value:
             box.value = ""
+        if not box.value:
+            # The filter bar shows only while it is in use.
+            box.display = False
         self.query_one(RecordTable).focus()
 
     def jump_to(self, key: str) -> None:
         """Show and select the referral `key` (clearing the filter if it hides it)."""
         table = self.query_one(RecordTable)
         if not table.move_to(key):
-            self.query_one("#filter", Input).value = ""
+            box = self.query_one("#filter", Input)
+            box.value = ""
+            box.display = False
             self._apply_filter("")
             table.move_to(key)
         table.focus()
