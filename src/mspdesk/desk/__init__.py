@@ -16,7 +16,14 @@ from mspdesk.desk.notes import Notes
 from mspdesk.desk.referrals import Referrals
 from mspdesk.desk.triage import Triage
 from mspdesk.domain.events import Event
-from mspdesk.store import Store
+from mspdesk.store import (
+    CorruptStore,
+    NewerVersion,
+    ReadOnlyStore,
+    Store,
+    StoreLocked,
+    WriteFailed,
+)
 
 
 class Desk:
@@ -91,4 +98,12 @@ class Desk:
         self.close()
 
 
-__all__ = ["Desk", "HistoryEntry"]
+__all__ = [
+    "CorruptStore",
+    "Desk",
+    "HistoryEntry",
+    "NewerVersion",
+    "ReadOnlyStore",
+    "StoreLocked",
+    "WriteFailed",
+]
