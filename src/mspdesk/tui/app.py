@@ -54,9 +54,8 @@ class MspdeskApp(App[int]):
     @work(thread=True, exclusive=True, group="open-desk")
     def open_desk(self, read_only: bool) -> None:
         """Open the data directory off the UI thread; the screen fills in when it is ready."""
-        from mspdesk.desk import Desk
+        from mspdesk.desk import Desk, StoreLocked
         from mspdesk.domain.errors import UserError
-        from mspdesk.store import StoreLocked
 
         try:
             desk = Desk.open(self.data_dir, read_only=read_only)
