@@ -55,8 +55,9 @@ def desk_write_latencies(size: int, writes: int, workdir: Path) -> list[float]:
     with Desk.open(directory, actor="bench") as desk:
         for i in range(writes):
             target = ids[(i * 7919) % len(ids)]
-            latencies.append(timed(lambda t=target, i=i: desk.referrals.update(
-                t, {"staff_in_scope": 1000 + i})))
+            latencies.append(
+                timed(lambda t=target, i=i: desk.referrals.update(t, {"staff_in_scope": 1000 + i}))
+            )
             assert desk.referrals.get(target).staff_in_scope == 1000 + i
         desk.close(checkpoint=False)
     return latencies
@@ -78,8 +79,9 @@ def stock_tinydb_latencies(size: int, writes: int, workdir: Path) -> list[float]
         table = db.table("referrals")
         for i in range(writes):
             doc_id = (i * 7919) % size + 1
-            latencies.append(timed(lambda d=doc_id, i=i: table.update(
-                {"staff_in_scope": 1000 + i}, doc_ids=[d])))
+            latencies.append(
+                timed(lambda d=doc_id, i=i: table.update({"staff_in_scope": 1000 + i}, doc_ids=[d]))
+            )
     return latencies
 
 
@@ -104,15 +106,27 @@ def bench_writes(quick: bool, workdir: Path) -> list[Row]:
         if stock_writes:
             stock = statistics.median(stock_tinydb_latencies(size, stock_writes, workdir))
             rows += [
-                {"name": f"stock_tinydb_write_median_{size}", "value": round(stock, 2),
-                 "unit": "ms"},
-                {"name": f"desk_write_p95_vs_stock_{size}", "value": round(p95 / stock, 4),
-                 "unit": "ratio", "baseline": f"stock_tinydb_write_median_{size}"},
+                {
+                    "name": f"stock_tinydb_write_median_{size}",
+                    "value": round(stock, 2),
+                    "unit": "ms",
+                },
+                {
+                    "name": f"desk_write_p95_vs_stock_{size}",
+                    "value": round(p95 / stock, 4),
+                    "unit": "ratio",
+                    "baseline": f"stock_tinydb_write_median_{size}",
+                },
             ]
     if 100_000 in p95_by_size:
-        rows.append({"name": "desk_write_p95_growth_1k_to_100k",
-                     "value": round(p95_by_size[100_000] / p95_by_size[1_000], 3),
-                     "unit": "ratio", "baseline": "desk_write_p95_1000"})
+        rows.append(
+            {
+                "name": "desk_write_p95_growth_1k_to_100k",
+                "value": round(p95_by_size[100_000] / p95_by_size[1_000], 3),
+                "unit": "ratio",
+                "baseline": "desk_write_p95_1000",
+            }
+        )
     return rows
 
 
@@ -129,7 +143,9 @@ def report():
     os._exit(0)
 """
 
-BARE_APP = REPORT + """
+BARE_APP = (
+    REPORT
+    + """
 from textual.app import App
 from textual.widgets import Static
 class Bare(App):
@@ -139,8 +155,11 @@ class Bare(App):
         self.call_after_refresh(report)
 Bare().run(headless=True, size=(120, 40))
 """
+)
 
-DESK_APP = REPORT + """
+DESK_APP = (
+    REPORT
+    + """
 from pathlib import Path
 from mspdesk.tui.app import MspdeskApp
 class Timed(MspdeskApp):
@@ -158,12 +177,17 @@ class Timed(MspdeskApp):
             self.set_timer(0.005, self._rows_shown)
 Timed(Path(sys.argv[2])).run(headless=True, size=(120, 40))
 """
+)
 
 
 def run_python(code: str, *args: str) -> float:
     """Milliseconds from launch to what the child reports."""
-    out = subprocess.run([sys.executable, "-c", code, str(time.time()), *args], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(time.time()), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return float(out.strip().splitlines()[-1])
 
 
@@ -180,11 +204,19 @@ def bench_first_frame(quick: bool, workdir: Path) -> list[Row]:
     return [
         {"name": "bare_textual_first_frame", "value": round(b, 1), "unit": "ms"},
         {"name": "mspdesk_first_frame_10k", "value": round(f, 1), "unit": "ms"},
-        {"name": "mspdesk_first_frame_10k_vs_bare", "value": round(f / b, 3), "unit": "ratio",
-         "baseline": "bare_textual_first_frame"},
+        {
+            "name": "mspdesk_first_frame_10k_vs_bare",
+            "value": round(f / b, 3),
+            "unit": "ratio",
+            "baseline": "bare_textual_first_frame",
+        },
         {"name": "mspdesk_rows_shown_10k", "value": round(r, 1), "unit": "ms"},
-        {"name": "mspdesk_rows_shown_10k_vs_bare", "value": round(r / b, 3), "unit": "ratio",
-         "baseline": "bare_textual_first_frame"},
+        {
+            "name": "mspdesk_rows_shown_10k_vs_bare",
+            "value": round(r / b, 3),
+            "unit": "ratio",
+            "baseline": "bare_textual_first_frame",
+        },
     ]
 
 
@@ -212,16 +244,21 @@ def bench_rss(workdir: Path) -> list[Row]:
         fill(directory, 10_000)
 
     def maxrss(code: str, *args: str) -> float:
-        out = subprocess.run([sys.executable, "-c", code, *args], check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+        ).stdout
         return int(out.strip().splitlines()[-1]) / 1024  # Linux reports KiB
 
     loaded, empty = maxrss(RSS_CODE, str(directory)), maxrss(BASE_RSS_CODE)
     return [
         {"name": "rss_desk_10k", "value": round(loaded, 1), "unit": "MiB"},
         {"name": "rss_desk_imported_only", "value": round(empty, 1), "unit": "MiB"},
-        {"name": "rss_desk_10k_vs_imported_only", "value": round(loaded / empty, 3),
-         "unit": "ratio", "baseline": "rss_desk_imported_only"},
+        {
+            "name": "rss_desk_10k_vs_imported_only",
+            "value": round(loaded / empty, 3),
+            "unit": "ratio",
+            "baseline": "rss_desk_imported_only",
+        },
     ]
 
 
@@ -262,8 +299,12 @@ def main() -> int:
             if args.only and name not in args.only:
                 continue
             for row in part(Path(tmp)):
-                row = {**row, "at": stamp.isoformat(timespec="seconds"),
-                       "python": sys.version.split()[0], "cpus": os.cpu_count()}
+                row = {
+                    **row,
+                    "at": stamp.isoformat(timespec="seconds"),
+                    "python": sys.version.split()[0],
+                    "cpus": os.cpu_count(),
+                }
                 line = json.dumps(row)
                 print(line, flush=True)
                 with out.open("a", encoding="utf-8") as handle:

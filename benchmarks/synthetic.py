@@ -10,10 +10,32 @@ from typing import Any
 
 from mspdesk.domain.choices import ProposedModel, Region, Route, Source, Stage
 
-AREAS = ["Adult social care", "Children's services", "Libraries", "Leisure", "Youth services",
-         "Community health", "Careers advice", "Parks", "Housing repairs", "School support"]
-PLACES = ["Eastmere", "Fenwold", "Harrowgate Vale", "Copperbridge", "Ormsgate", "Quillfield",
-          "Stavenham", "Larkhithe", "Millbeck", "Tidewell", "Wyvern Heath", "Kestondale"]
+AREAS = [
+    "Adult social care",
+    "Children's services",
+    "Libraries",
+    "Leisure",
+    "Youth services",
+    "Community health",
+    "Careers advice",
+    "Parks",
+    "Housing repairs",
+    "School support",
+]
+PLACES = [
+    "Eastmere",
+    "Fenwold",
+    "Harrowgate Vale",
+    "Copperbridge",
+    "Ormsgate",
+    "Quillfield",
+    "Stavenham",
+    "Larkhithe",
+    "Millbeck",
+    "Tidewell",
+    "Wyvern Heath",
+    "Kestondale",
+]
 
 
 def referral(number: int, rng: random.Random) -> dict[str, Any]:
@@ -63,13 +85,20 @@ def fill(directory: Path, count: int, seed: int = 7) -> list[str]:
         for number in range(1, count + 1):
             record = referral(number, rng)
             ids.append(record["id"])
-            batch.append({"table": "referrals", "key": record["id"], "kind": "put",
-                          "data": record})
+            batch.append({"table": "referrals", "key": record["id"], "kind": "put", "data": record})
             if len(batch) == 1000 or number == count:
-                store.commit({"id": uuid.uuid4().hex, "at": "2013-01-01T00:00:00.000+00:00",
-                              "actor": "bench", "device": "bench", "kind": "referrals.imported",
-                              "subject": f"{len(batch)} referrals", "summary": "synthetic",
-                              "ops": batch})
+                store.commit(
+                    {
+                        "id": uuid.uuid4().hex,
+                        "at": "2013-01-01T00:00:00.000+00:00",
+                        "actor": "bench",
+                        "device": "bench",
+                        "kind": "referrals.imported",
+                        "subject": f"{len(batch)} referrals",
+                        "summary": "synthetic",
+                        "ops": batch,
+                    }
+                )
                 batch = []
         store.checkpoint()
     return ids
