@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from mspdesk.desk.core import DeskCore
-from mspdesk.domain.errors import NotFound
+from mspdesk.domain.errors import InvalidRecord, NotFound
 from mspdesk.domain.events import Op
 from mspdesk.domain.note import NOTE_ID, Note, NoteKind, note_id
 from mspdesk.domain.validation import validated
@@ -42,7 +42,7 @@ class Notes:
                 "id": self._next_id(),
                 "subject": subject,
                 "body": body,
-                "kind": NoteKind.parse(kind) if isinstance(kind, str) else kind,
+                "kind": _kind(kind),
                 "on": on or self._core.today(),
                 "adviser": self._core.actor,
                 "tags": tuple(tags),
@@ -82,3 +82,11 @@ class Notes:
             keys = [k for k in self._core.store.table(TABLE) if NOTE_ID.match(k)]
             self._highest = max((int(k[2:]) for k in keys), default=0)
         return note_id(self._highest + 1)
+
+
+def _kind(kind: NoteKind | str) -> NoteKind:
+    """The note kind from its value, name or label; an unknown one names the field."""
+    try:
+        return NoteKind.parse(kind)
+    except ValueError as error:
+        raise InvalidRecord([("kind", str(error))], "note") from None
