@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -18,13 +19,30 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def sync_to_disk(fd: int) -> None:
+    """Flush `fd` to stable storage before a write is acknowledged.
+
+    On macOS plain fsync only reaches the drive's cache; F_FULLFSYNC asks the drive to
+    flush too (slower, but "saved" must mean saved).
+    """
+    if sys.platform == "darwin":  # pragma: no cover - exercised on macOS only
+        import fcntl
+
+        try:
+            fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
+            return
+        except OSError:
+            pass  # Some file systems refuse it; fall back to fsync.
+    os.fsync(fd)
+
+
 def fsync_dir(path: Path) -> None:
     """Make a rename or create in `path` durable (a no-op where directories can't be opened)."""
     if os.name != "posix":
         return
     fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
+        sync_to_disk(fd)
     finally:
         os.close(fd)
 
@@ -43,7 +61,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         write_all(fd, data)
-        os.fsync(fd)
+        sync_to_disk(fd)
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):

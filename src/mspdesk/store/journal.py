@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from mspdesk.store.errors import CorruptStore, WriteFailed
-from mspdesk.store.files import FILE_MODE, fsync_dir, private_dir, write_all
+from mspdesk.store.files import FILE_MODE, fsync_dir, private_dir, sync_to_disk, write_all
 
 JOURNAL_NAME = "journal.jsonl"
 REJECTED_DIR = "rejected"
@@ -93,7 +93,7 @@ def set_aside(directory: Path, tail: bytes) -> Path:
             attempt += 1
     try:
         write_all(fd, tail)
-        os.fsync(fd)
+        sync_to_disk(fd)
     finally:
         os.close(fd)
     fsync_dir(folder)
@@ -119,7 +119,7 @@ class JournalWriter:
         line = orjson.dumps(event) + b"\n"
         try:
             write_all(self._fd, line)
-            os.fsync(self._fd)
+            sync_to_disk(self._fd)
         except OSError as error:
             self._roll_back()
             raise WriteFailed(
@@ -131,13 +131,13 @@ class JournalWriter:
         with contextlib.suppress(OSError):
             os.ftruncate(self._fd, self.size)
             os.lseek(self._fd, self.size, os.SEEK_SET)
-            os.fsync(self._fd)
+            sync_to_disk(self._fd)
 
     def reset(self) -> None:
         """Empty the journal once a snapshot holds everything in it."""
         os.ftruncate(self._fd, 0)
         os.lseek(self._fd, 0, os.SEEK_SET)
-        os.fsync(self._fd)
+        sync_to_disk(self._fd)
         self.size = 0
 
     def close(self) -> None:
