@@ -79,7 +79,9 @@ class Notes:
 
     def _next_id(self) -> str:
         if self._highest is None:
-            keys = [k for k in self._core.store.table(TABLE) if NOTE_ID.match(k)]
+            # Undone (deleted) notes count too: an id is never issued twice.
+            store = self._core.store
+            keys = [k for k in (*store.table(TABLE), *store.touched_keys()) if NOTE_ID.match(k)]
             self._highest = max((int(k[2:]) for k in keys), default=0)
         return note_id(self._highest + 1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -156,7 +157,9 @@ class Referrals:
     def _next_reference(self, year: int) -> str:
         if self._highest is None:
             self._highest = {}
-            for key in self._core.store.table(TABLE):
+            # Undone (deleted) referrals count too: a reference is never issued twice.
+            store = self._core.store
+            for key in itertools.chain(store.table(TABLE), store.touched_keys()):
                 self._note_reference(key)
         return reference_for(year, self._highest.get(year, 0) + 1)
 

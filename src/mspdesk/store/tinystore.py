@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -264,6 +264,10 @@ class Store:
         """Every event that touched record `key`, oldest first."""
         events = self.tables.get(EVENTS, {})
         return [events[str(seq)] for seq in self._by_key.get(key, ()) if str(seq) in events]
+
+    def touched_keys(self) -> Iterable[str]:
+        """Every record key any event has touched, records since deleted included."""
+        return self._by_key.keys()
 
     def recent_events(self) -> Iterator[dict[str, Any]]:
         """All events, newest first."""
