@@ -1,0 +1,121 @@
+"""The writer that test_kill.py kills: adds referrals, notes and updates until it dies.
+
+Usage: python kill_writer.py DATA_DIR SEED CHECKPOINT_EVENTS CRASH_POINT
+
+Each line on stdout is printed only after the desk call that made the change has
+returned, i.e. after the change was acknowledged as durable:
+    R <referral id>                 a referral was added
+    N <note id> <referral id>       a note was added to that referral
+    U <referral id> <enquiry text>  the referral's enquiry was changed to that text
+
+CRASH_POINT "none" waits for the parent's SIGKILL. Any other value makes this process
+SIGKILL itself at that exact point of its second checkpoint, to cover the windows a
+random kill rarely hits:
+    temp-write      half-way through writing the snapshot's temp file
+    before-replace  after the old snapshot was kept as a backup, before the replace
+    before-reset    after the new snapshot replaced the old, before the journal is emptied
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from mspdesk.desk import Desk
+from mspdesk.store import files, snapshot, tinystore
+from mspdesk.store.journal import JournalWriter
+
+CRASH_AT_CHECKPOINT = 2
+
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def arm(crash_point: str) -> None:
+    """Make the CRASH_AT_CHECKPOINT-th checkpoint kill this process at `crash_point`."""
+    count = [0]
+    real_checkpoint = tinystore.Store._write_checkpoint
+
+    def counting_checkpoint(self: tinystore.Store) -> None:
+        count[0] += 1
+        real_checkpoint(self)
+
+    def armed() -> bool:
+        return count[0] >= CRASH_AT_CHECKPOINT
+
+    tinystore.Store._write_checkpoint = counting_checkpoint  # type: ignore[method-assign]
+    if crash_point == "temp-write":
+        real_write_all = files.write_all
+
+        def half_then_die(fd: int, data: bytes) -> None:
+            if armed():
+                real_write_all(fd, data[: len(data) // 2])
+                die()
+            real_write_all(fd, data)
+
+        files.write_all = half_then_die  # only atomic_write looks it up in `files`
+    elif crash_point == "before-replace":
+        real_atomic_write = snapshot.atomic_write
+
+        def die_before_replace(path: Path, data: bytes) -> None:
+            if armed():
+                die()
+            real_atomic_write(path, data)
+
+        snapshot.atomic_write = die_before_replace
+    elif crash_point == "before-reset":
+        real_reset = JournalWriter.reset
+
+        def die_before_reset(self: JournalWriter) -> None:
+            if armed():
+                die()
+            real_reset(self)
+
+        JournalWriter.reset = die_before_reset  # type: ignore[method-assign]
+    elif crash_point != "none":
+        raise SystemExit(f"unknown crash point {crash_point}")
+
+
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    directory, seed = Path(sys.argv[1]), int(sys.argv[2])
+    tinystore.CHECKPOINT_EVENTS = int(sys.argv[3])
+    arm(sys.argv[4])
+    rng = random.Random(seed)
+    desk = Desk.open(directory, actor="killtest")
+    referrals = [row["id"] for row in desk.referrals.rows()]
+    say("ready")
+    for n in range(1_000_000):
+        roll = rng.random()
+        if not referrals or roll < 0.4:
+            fields: dict[str, Any] = {
+                "organisation": f"Service {seed}-{n}",
+                "parent_body": rng.choice(["Kent County Council", "NHS Leeds", "DfE"]),
+                "received": f"{rng.choice([2012, 2013, 2014])}-0{rng.randint(1, 9)}-1{n % 10}",
+                "enquiry": "x" * rng.randrange(0, 1500),  # some events straddle pages
+            }
+            added = desk.referrals.add(fields)
+            referrals.append(added.id)
+            say(f"R {added.id}")
+        elif roll < 0.7:
+            subject = rng.choice(referrals)
+            note = desk.notes.add(subject, f"call {seed}-{n}\nsecond line")
+            say(f"N {note.id} {subject}")
+        else:
+            subject = rng.choice(referrals)
+            text = f"update {seed}-{n}"
+            desk.referrals.update(subject, {"enquiry": text})
+            say(f"U {subject} {text}")
+
+
+if __name__ == "__main__":
+    main()
