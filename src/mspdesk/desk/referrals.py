@@ -154,14 +154,19 @@ class Referrals:
             self._haystacks[key] = hay
         return hay
 
-    def _next_reference(self, year: int) -> str:
+    def highest_numbers(self) -> dict[int, int]:
+        """The highest reference number issued in each year, undone referrals included: a bulk
+        import numbers its new rows after these, so no reference is ever issued twice."""
         if self._highest is None:
             self._highest = {}
             # Undone (deleted) referrals count too: a reference is never issued twice.
             store = self._core.store
             for key in itertools.chain(store.table(TABLE), store.touched_keys()):
                 self._note_reference(key)
-        return reference_for(year, self._highest.get(year, 0) + 1)
+        return dict(self._highest)
+
+    def _next_reference(self, year: int) -> str:
+        return reference_for(year, self.highest_numbers().get(year, 0) + 1)
 
     def _note_reference(self, key: str) -> None:
         if self._highest is None:
