@@ -31,7 +31,7 @@ from mspdesk.domain.errors import InvalidRecord, UserError
 from mspdesk.domain.referral import REFERENCE, Referral, reference_for
 from mspdesk.transfer.readers import Record, SourceTable, read_table
 from mspdesk.transfer.rejects import default_rejects_path, write_rejects
-from mspdesk.transfer.values import ROW, Problem, row_fields
+from mspdesk.transfer.values import ROW, Problem, RowParser
 
 BATCH_SIZE = 500
 """Rows saved per journal event: 10,000 rows are 20 fsyncs, not 10,000."""
@@ -176,9 +176,10 @@ def plan_import(path: Path, desk: Desk, *, progress: Progress | None = None) -> 
     """
     table = read_table(path)
     total = len(table.records)
+    parser = RowParser(table.columns)
     checked = []
     for done, record in enumerate(table.records, start=1):
-        checked.append(_check(record, table, desk))
+        checked.append(_check(record, parser, desk))
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total)
     if progress is not None and total == 0:
@@ -247,9 +248,9 @@ def apply_import(
 # ---------------------------------------------------------------------------- checking
 
 
-def _check(record: Record, table: SourceTable, desk: Desk) -> _Checked:
-    columns = table.columns
-    parsed = row_fields(record.cells, columns)
+def _check(record: Record, parser: RowParser, desk: Desk) -> _Checked:
+    columns = parser.columns
+    parsed = parser(record.cells)
     problems = list(parsed.problems)
     if record.note:
         problems.insert(0, Problem(ROW, "", record.note))
@@ -264,8 +265,9 @@ def _check(record: Record, table: SourceTable, desk: Desk) -> _Checked:
             problems += [
                 Problem(name, columns.headers.get(name, ""), why) for name, why in error.problems
             ]
-    order = {name: index for index, name in enumerate(columns.positions)}
-    problems.sort(key=lambda p: -1 if p.field == ROW else order.get(p.field, len(order)))
+    if problems:  # in the file's column order, whole-row problems first
+        order = {name: index for index, name in enumerate(columns.positions)}
+        problems.sort(key=lambda p: -1 if p.field == ROW else order.get(p.field, len(order)))
     return _Checked(
         record=record,
         organisation=_as_text(fields.get("organisation")),
@@ -286,9 +288,9 @@ def _decide(
     """Each checked row's outcome against the desk as it is now, and what to add (each
     validated referral with the programme reference it gets)."""
     on_desk = desk.referrals.duplicate_index()
-    highest = _highest_numbers(
-        [row["id"] for row in desk.referrals.rows()] + [c.reference for c in checked if c.reference]
-    )
+    highest = desk.referrals.highest_numbers()
+    for year, number in _highest_numbers(c.reference for c in checked if c.reference).items():
+        highest[year] = max(highest.get(year, 0), number)
     by_reference: dict[str, int] = {}
     by_name: dict[tuple[str, str], tuple[str, int]] = {}
     outcomes: list[RowOutcome] = []

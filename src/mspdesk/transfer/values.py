@@ -53,16 +53,10 @@ are not free text (a 'TBC' contract value is no value, not an error)."""
 _ALWAYS_PRESENT = ("organisation", "parent_body")
 """Passed on even when blank, so the model names them as empty."""
 _PLACEHOLDER_ALLOWED = frozenset(
-    {
-        "staff_in_scope",
-        "contract_value",
-        "target_spin_out",
-        "revisit_on",
-        "contact.email",
-        "contact.phone",
-        *CHOICES,
-    }
+    {"staff_in_scope", "contract_value", "target_spin_out", "revisit_on", *CHOICES}
 )
+_PLACEHOLDER_BLANKS = frozenset({"contact.email", "contact.phone"})
+"""Checked by the model, not parsed here: a placeholder there is blanked before it is checked."""
 
 
 @dataclass(frozen=True)
@@ -91,32 +85,43 @@ class RowFields:
     problems: list[Problem]
 
 
-def row_fields(cells: list[Any], columns: ColumnMap) -> RowFields:
-    """The referral fields of one row, parsed; every unparseable value is a Problem."""
-    fields: dict[str, Any] = {}
-    contact: dict[str, Any] = {}
-    problems: list[Problem] = []
-    reference: str | None = None
-    if any(_present(cell) for cell in cells[columns.width :]):
-        problems.append(Problem(ROW, "", _too_many(len(cells), columns)))
-    for name, index in columns.positions.items():
-        value = cells[index] if index < len(cells) else None
-        try:
-            parsed = _parse(name, value)
-        except ValueError as error:
-            problems.append(Problem(name, columns.headers[name], str(error)))
-            continue
-        if parsed is None:
-            continue
-        if name == "id":
-            reference = parsed
-        elif name.startswith("contact."):
-            contact[name.removeprefix("contact.")] = parsed
-        else:
-            fields[name] = parsed
-    if contact:
-        fields["contact"] = contact
-    return RowFields(fields, reference, problems)
+class RowParser:
+    """Turns the rows of one file into referral fields; set up once per file."""
+
+    def __init__(self, columns: ColumnMap) -> None:
+        self.columns = columns
+        self._steps = [
+            (name, index, columns.headers[name], _PARSERS.get(name, _text))
+            for name, index in columns.positions.items()
+        ]
+
+    def __call__(self, cells: list[Any]) -> RowFields:
+        """The referral fields of one row, parsed; every unparseable value is a Problem."""
+        fields: dict[str, Any] = {}
+        contact: dict[str, Any] = {}
+        problems: list[Problem] = []
+        reference: str | None = None
+        if any(_present(cell) for cell in cells[self.columns.width :]):
+            problems.append(Problem(ROW, "", _too_many(len(cells), self.columns)))
+        width = len(cells)
+        for name, index, header, parse in self._steps:
+            value = cells[index] if index < width else None
+            try:
+                parsed = _parse(name, value, parse)
+            except ValueError as error:
+                problems.append(Problem(name, header, str(error)))
+                continue
+            if parsed is None:
+                continue
+            if name == "id":
+                reference = parsed
+            elif name.startswith("contact."):
+                contact[name[len("contact.") :]] = parsed
+            else:
+                fields[name] = parsed
+        if contact:
+            fields["contact"] = contact
+        return RowFields(fields, reference, problems)
 
 
 def _too_many(count: int, columns: ColumnMap) -> str:
@@ -130,7 +135,7 @@ def _present(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _parse(name: str, value: Any) -> Any:
+def _parse(name: str, value: Any, parse: Callable[[Any], Any]) -> Any:
     """The field's value, or None to leave the field at its default."""
     if not _present(value):
         if name in _ALWAYS_PRESENT:
@@ -138,7 +143,8 @@ def _parse(name: str, value: Any) -> Any:
         if name == "received":
             raise ValueError("a date is required")
         return None
-    parse: Callable[[Any], Any] = _PARSERS.get(name, _text)
+    if name in _PLACEHOLDER_BLANKS and _is_placeholder(value):
+        return None
     try:
         return parse(value)
     except ValueError:
@@ -152,6 +158,8 @@ def _is_placeholder(value: Any) -> bool:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str and "\x00" not in value:
+        return value
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError(f"expected text, not {_kind(value)}")
     text = str(value)
