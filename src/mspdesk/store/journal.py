@@ -111,11 +111,17 @@ class JournalWriter:
         os.ftruncate(self._fd, size)
         os.lseek(self._fd, size, os.SEEK_SET)
         self.size = size
+        self._broken: str | None = None
         if not existed:
             fsync_dir(path.parent)
 
     def append(self, event: dict[str, Any]) -> None:
         """Write one event line and fsync; on failure the journal is rolled back."""
+        if self._broken is not None:
+            raise WriteFailed(
+                f"the change was not saved: {self.path} could not be repaired after a failed "
+                f"write ({self._broken}); close mspdesk and reopen it"
+            )
         line = orjson.dumps(event) + b"\n"
         try:
             write_all(self._fd, line)
@@ -128,10 +134,16 @@ class JournalWriter:
         self.size += len(line)
 
     def _roll_back(self) -> None:
-        with contextlib.suppress(OSError):
+        try:
             os.ftruncate(self._fd, self.size)
             os.lseek(self._fd, self.size, os.SEEK_SET)
-            sync_to_disk(self._fd)
+        except OSError as error:
+            # The journal may now end in a partial line. Appending after it would bury
+            # acknowledged events behind garbage, so refuse; reopening sets the tail aside.
+            self._broken = error.strerror or str(error)
+            return
+        with contextlib.suppress(OSError):
+            sync_to_disk(self._fd)  # the next successful append syncs the size anyway
 
     def reset(self) -> None:
         """Empty the journal once a snapshot holds everything in it."""
