@@ -185,3 +185,33 @@ def test_a_snapshot_that_fails_half_way_leaves_the_old_one_and_no_temp_file(
         store.checkpoint()  # and works once there is space
     with Store.open(data_dir) as reopened:
         assert set(reopened.table("things")) == {"a", "b"}
+
+
+def test_a_failed_roll_back_stops_further_writes_instead_of_corrupting(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # If even the roll-back fails, the journal ends in a partial line. Appending after it
+    # would put valid events behind garbage, which makes the store refuse to open.
+    store = make_store(data_dir)
+    fd = journal_fd(store)
+    real_ftruncate = os.ftruncate
+
+    def no_truncate(target: int, length: int) -> None:
+        if target == fd:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_ftruncate(target, length)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(journal_module.os, "write", failing_write(fd, after_bytes=30))
+        patched.setattr(journal_module.os, "ftruncate", no_truncate)
+        with pytest.raises(WriteFailed):
+            store.commit(put_event("lost"))
+    with pytest.raises(WriteFailed, match="reopen"):
+        store.commit(put_event("refused"))
+    assert store.get("things", "refused") is None
+    store.close()
+
+    with Store.open(data_dir) as reopened:  # the partial line is set aside as a torn tail
+        assert set(reopened.table("things")) == {"a", "b"}
+        assert len(reopened.warnings) == 1
+        reopened.commit(put_event("works"))
