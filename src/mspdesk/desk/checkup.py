@@ -60,7 +60,7 @@ def check_data(directory: Path) -> Checkup:
         if len(bad) > 20:
             report.problems.append(f"{name}: {len(bad) - 20} more invalid records")
     holder = WriterLock(directory)
-    if (directory / "mspdesk.lock").exists() and (directory / "mspdesk.lock").stat().st_size:
+    if holder.in_use():
         report.findings.append(f"open in another mspdesk: {holder.holder()}")
     backup = latest_backup(directory)
     report.findings.append(f"latest backup snapshot: {backup or 'none yet'}")

@@ -52,6 +52,25 @@ class WriterLock:
         except (OSError, ValueError, KeyError, TypeError):
             return "holder unknown"
 
+    def in_use(self) -> bool:
+        """Whether a live process holds the lock now. A crashed holder's pid stays in the
+        file, but the OS lock died with it. Takes nothing and writes nothing."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            if os.name != "posix":  # pragma: no cover - Windows locks need a writable fd
+                return os.fstat(fd).st_size > 0
+            try:
+                _lock(fd)
+            except OSError:
+                return True
+            _unlock(fd)
+            return False
+        finally:
+            os.close(fd)
+
     def release(self) -> None:
         """Give the lock up (also happens when the process dies)."""
         if self._fd is None:
