@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -131,3 +133,18 @@ def test_data_open_in_another_mspdesk_is_mentioned_but_ok(filled: Path) -> None:
         report = check_data(filled)
     assert report.ok, report.problems
     assert any(f"pid {os.getpid()}" in finding for finding in report.findings)
+
+
+def test_a_crashed_holder_is_not_reported_as_open(filled: Path) -> None:
+    # A killed mspdesk leaves its pid in the lock file, but the OS lock died with it.
+    script = (
+        "import os, signal, sys; from pathlib import Path; from mspdesk.store import Store; "
+        "Store.open(Path(sys.argv[1])); os.kill(os.getpid(), signal.SIGKILL)"
+    )
+    subprocess.run([sys.executable, "-c", script, str(filled)], timeout=60, check=False)
+    assert (filled / "mspdesk.lock").stat().st_size > 0
+
+    report = check_data(filled)
+
+    assert report.ok, report.problems
+    assert not any("open in another mspdesk" in finding for finding in report.findings)
