@@ -23,7 +23,7 @@ class Referrals:
     def __init__(self, core: DeskCore) -> None:
         self._core = core
         self._highest: dict[int, int] | None = None
-        self._haystacks: dict[str, str] = {}
+        self._haystacks: dict[str, tuple[dict[str, Any], str]] = {}
 
     # ----------------------------------------------------------------- writing
 
@@ -146,12 +146,15 @@ class Referrals:
         return index
 
     def _haystack(self, row: dict[str, Any]) -> str:
-        key = f"{row['id']}|{row.get('updated_at')}"
-        hay = self._haystacks.get(key)
-        if hay is None:
-            hay = " ".join(str(row.get(name) or "") for name in SEARCHED).casefold()
-            hay += " " + str(row.get("contact", {}).get("name", "")).casefold()
-            self._haystacks[key] = hay
+        # Every change stores a new row dict, so the cached text is valid while it was made
+        # from this very object (updated_at alone repeats within a millisecond, and undo
+        # restores an old one). Holding the row keeps its identity from being reused.
+        cached = self._haystacks.get(row["id"])
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        hay = " ".join(str(row.get(name) or "") for name in SEARCHED).casefold()
+        hay += " " + str(row.get("contact", {}).get("name", "")).casefold()
+        self._haystacks[row["id"]] = (row, hay)
         return hay
 
     def highest_numbers(self) -> dict[int, int]:
