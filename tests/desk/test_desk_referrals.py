@@ -279,6 +279,16 @@ def test_search_sees_updates(desk: Desk) -> None:
     assert [row["id"] for row in desk.referrals.search("archive")] == [added.id]
 
 
+def test_search_sees_a_change_made_in_the_same_millisecond(desk: Desk) -> None:
+    # The desk fixture's clock never moves, like two saves within one millisecond.
+    added = desk.referrals.add(referral())
+    assert desk.referrals.search("archive") == []
+    desk.referrals.update(added.id, {"service_area": "Archive service"})
+    assert [row["id"] for row in desk.referrals.search("archive")] == [added.id]
+    desk.undo()
+    assert desk.referrals.search("archive") == []
+
+
 def test_search_within_given_rows(desk: Desk) -> None:
     desk.referrals.add(referral())
     other = desk.referrals.add(referral(organisation="Kent Archives"))
