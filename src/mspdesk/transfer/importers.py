@@ -124,7 +124,8 @@ class ImportPlan:
 
     @functools.cached_property
     def to_add(self) -> tuple[Referral, ...]:
-        """The referrals `apply_import` would save (if the desk does not change first)."""
+        """The referrals `apply_import` would save (if the desk does not change first), in the
+        order of `added`: `to_add[i]` is the referral of row `added[i]`."""
         return tuple(_with_id(referral, ref) for referral, ref in self.additions)
 
     @property
