@@ -1,14 +1,24 @@
-"""A case: an accepted referral that an adviser takes through the pre-spin-out phase."""
+"""A case: an accepted referral that an adviser takes through the pre-spin-out phase.
+
+Stored as one record holding its milestones, people, conflicts, budget and Right to Challenge
+state, so a change to any of them is one patch with its prior values (history and undo for
+free). The shapes stay plain JSON: lists of small dicts.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from mspdesk.domain.choices import Choice, ProposedModel, Route
+from mspdesk.domain.budget import CaseBudget
+from mspdesk.domain.challenge import AuthorityPeriods, ExpressionOfInterest
+from mspdesk.domain.choices import Choice, ParentBodyKind, ProposedModel, Route, Stage
+from mspdesk.domain.conflicts import ConflictEntry, Role
+from mspdesk.domain.milestone import Milestone
+from mspdesk.domain.people import Person
 
 CASE_ID = re.compile(r"^C-\d{4,}$")
 
@@ -21,8 +31,31 @@ class CaseStatus(Choice):
     CLOSED = "closed"
 
 
+ENDED = frozenset({CaseStatus.SPUN_OUT, CaseStatus.WITHDRAWN, CaseStatus.CLOSED})
+"""Statuses that end a case; each records an outcome for the evidence base."""
+
+
+def _choice(kind: type[Choice]) -> BeforeValidator:
+    def parse(value: Any) -> Any:
+        if isinstance(value, str) and not isinstance(value, kind):
+            return kind.parse(value)
+        return value
+
+    return BeforeValidator(parse)
+
+
+class CaseChallenge(BaseModel):
+    """A Community Right to Challenge case's expression of interest and the authority's
+    published periods."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    eoi: ExpressionOfInterest = ExpressionOfInterest()
+    periods: AuthorityPeriods = AuthorityPeriods()
+
+
 class Case(BaseModel):
-    """One case. Milestones are stored as plain dicts until pathways are planned onto it."""
+    """One case, with its milestones and everything the case screen shows."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -30,14 +63,31 @@ class Case(BaseModel):
     referral_id: str
     organisation: str
     parent_body: str
-    route: Route
-    proposed_model: ProposedModel
+    parent_body_kind: Annotated[ParentBodyKind, _choice(ParentBodyKind)] = (
+        ParentBodyKind.LOCAL_AUTHORITY
+    )
+    route: Annotated[Route, _choice(Route)]
+    proposed_model: Annotated[ProposedModel, _choice(ProposedModel)]
     pathway: str = ""
-    status: CaseStatus = CaseStatus.ACTIVE
+    stage: Annotated[Stage, _choice(Stage)] = Stage.IDEA
+    status: Annotated[CaseStatus, _choice(CaseStatus)] = CaseStatus.ACTIVE
     adviser: str = ""
     opened_on: date
-    milestones: tuple[dict[str, Any], ...] = ()
-    outcome: str = ""
+    start_on: date | None = None
+    """The day the plan counts from (default: the day the case opened)."""
+    milestones: tuple[Milestone, ...] = ()
+    outcome: Annotated[str, Field(max_length=5000)] = ""
+    ended_on: date | None = None
+    people: tuple[Person, ...] = ()
+    authority_roles: tuple[Role, ...] = ()
+    conflicts: tuple[ConflictEntry, ...] = ()
+    budget: CaseBudget = CaseBudget()
+    challenge: CaseChallenge | None = None
+    contract_value: Annotated[int | None, Field(ge=0)] = None
+    """Whole pounds, for the Social Value Act check (copied from the referral)."""
+    procurement_on: date | None = None
+    """When the service will be procured (the day the threshold in force is read)."""
+    light_touch: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -47,6 +97,33 @@ class Case(BaseModel):
         if not CASE_ID.match(value):
             raise ValueError("case id must look like C-0017")
         return value
+
+    @field_validator("authority_roles")
+    @classmethod
+    def _distinct_roles(cls, value: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _outcome(self) -> Case:
+        if self.status in ENDED and not self.outcome:
+            raise ValueError(
+                f"outcome: say how the case ended ({self.status.value}) for the evidence base"
+            )
+        return self
+
+    @property
+    def plan_start(self) -> date:
+        """The date milestones hanging from "start" count from."""
+        return self.start_on or self.opened_on
+
+    def milestone(self, code: str) -> Milestone | None:
+        """The milestone with `code`, or None."""
+        return next((m for m in self.milestones if m.code == code), None)
+
+    @property
+    def ordered_milestones(self) -> list[Milestone]:
+        """Milestones in the order the adviser arranged them."""
+        return sorted(self.milestones, key=lambda m: m.position)
 
 
 def case_id(number: int) -> str:

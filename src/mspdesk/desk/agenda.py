@@ -1,0 +1,122 @@
+"""The agenda: open milestones across every active case, by how soon they fall due.
+
+Read straight from the stored case dicts (no validation per milestone) and compared as ISO
+date strings, which order like dates: thousands of cases take a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+
+WEEK_DAYS = 7
+"""'This week' is today and the next seven days (due in 0..7 days, inclusive)."""
+
+Bucket = Literal["overdue", "week", "later"]
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One open milestone on the agenda. `days` is from today to its due date (negative:
+    late by that many days)."""
+
+    case_id: str
+    organisation: str
+    adviser: str
+    code: str
+    title: str
+    due: date
+    days: int
+    bucket: Bucket
+
+    @property
+    def key(self) -> str:
+        """A unique key for lists: "C-0001/M03"."""
+        return f"{self.case_id}/{self.code}"
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days)
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """What is overdue, due this week and due later in the window, each soonest first."""
+
+    today: date
+    days: int
+    adviser: str | None
+    overdue: list[AgendaItem] = field(default_factory=list)
+    this_week: list[AgendaItem] = field(default_factory=list)
+    later: list[AgendaItem] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[AgendaItem]:
+        """Everything, overdue first."""
+        return [*self.overdue, *self.this_week, *self.later]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "overdue": len(self.overdue),
+            "this_week": len(self.this_week),
+            "later": len(self.later),
+        }
+
+
+def agenda(
+    cases: Iterable[Mapping[str, Any]],
+    today: date,
+    *,
+    days: int = 30,
+    adviser: str | None = None,
+) -> Agenda:
+    """The agenda for `today` over stored case dicts.
+
+    Only active cases count (paused or ended cases wait). Overdue: due before today.
+    This week: due today up to WEEK_DAYS days ahead. Later: due after that, up to `days`
+    days ahead inclusive (when `days` is under a week, the week stops there too).
+    `adviser` keeps only that adviser's cases.
+    """
+    if days < 0:
+        raise ValueError("days must be 0 or more")
+    today_text = today.isoformat()
+    week_end = (today + timedelta(days=min(WEEK_DAYS, days))).isoformat()
+    window_end = (today + timedelta(days=days)).isoformat()
+    result = Agenda(today=today, days=days, adviser=adviser)
+    for case in cases:
+        if case.get("status", "active") != "active":
+            continue
+        if adviser is not None and case.get("adviser") != adviser:
+            continue
+        milestones = case.get("milestones")
+        if not milestones:
+            continue
+        for milestone in milestones:
+            due = milestone.get("due")
+            if not due or due > window_end or milestone.get("status") != "open":
+                continue
+            if due < today_text:
+                bucket: Bucket = "overdue"
+                target = result.overdue
+            elif due <= week_end:
+                bucket, target = "week", result.this_week
+            else:
+                bucket, target = "later", result.later
+            day = date.fromisoformat(due)
+            target.append(
+                AgendaItem(
+                    case_id=case["id"],
+                    organisation=case.get("organisation", ""),
+                    adviser=case.get("adviser", ""),
+                    code=milestone["code"],
+                    title=milestone.get("title", ""),
+                    due=day,
+                    days=(day - today).days,
+                    bucket=bucket,
+                )
+            )
+    for items in (result.overdue, result.this_week, result.later):
+        items.sort(key=lambda item: (item.due, item.case_id, item.code))
+    return result
