@@ -101,4 +101,8 @@ def _backup_hint(directory: Path) -> str:
     backup = latest_backup(directory)
     if backup is None:
         return "No backup snapshot exists yet; the journal may still hold recent changes."
-    return f"The last good backup is {backup}; copy it over {directory / SNAPSHOT_NAME} to restore."
+    return (
+        f"The last good backup is {backup}; to restore it, copy it over "
+        f"{directory / SNAPSHOT_NAME} and move journal.jsonl aside (changes made since that "
+        "backup are then not applied)."
+    )

@@ -110,6 +110,7 @@ class Store:
             journal_path = self.directory / JOURNAL_NAME
             found = read_journal(journal_path)
             events = [e for e in found.events if e["seq"] > snapshot.seq]
+            _check_follows(events, snapshot.seq, journal_path)
             versions = [int(e.get("v", 1)) for e in events]
             newest = max(versions, default=snapshot.schema_version)
             if newest > SCHEMA_VERSION:
@@ -309,6 +310,25 @@ def _for_history(event: dict[str, Any]) -> dict[str, Any]:
         for op in event["ops"]
     ]
     return {**event, "ops": ops}
+
+
+def _check_follows(events: list[dict[str, Any]], snapshot_seq: int, journal: Path) -> None:
+    """Refuse a journal whose changes do not carry on exactly where the snapshot ends.
+
+    A gap means changes are missing (typically an older snapshot was restored beside a
+    newer journal); replaying past it would build records from changes made to another
+    state. Nothing is modified.
+    """
+    expected = snapshot_seq + 1
+    for event in events:
+        if event["seq"] != expected:
+            raise CorruptStore(
+                f"{journal} goes on from change #{event['seq']}, but the changes before it "
+                f"end at #{expected - 1}: change #{expected} is missing (was an older "
+                f"snapshot restored?). Nothing was changed. To open the snapshot as it is, "
+                f"move {journal.name} aside; the changes in it are then not applied"
+            )
+        expected += 1
 
 
 def _keys_of(event: dict[str, Any]) -> set[str]:
