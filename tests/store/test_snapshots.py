@@ -195,8 +195,44 @@ def test_the_named_backup_restores_a_working_store(data_dir: Path) -> None:
         Store.open(data_dir)
 
     shutil.copy(backup, data_dir / SNAPSHOT_NAME)
+    with pytest.raises(CorruptStore) as raised:  # the journal follows the newer snapshot
+        Store.open(data_dir)
+    assert JOURNAL_NAME in str(raised.value) and "aside" in str(raised.value)
+
+    (data_dir / JOURNAL_NAME).rename(data_dir / "journal-set-aside.jsonl")
     with Store.open(data_dir) as store:
-        assert store.get("things", "a") == {"id": "a", "n": 1}
+        assert store.table("things") == {"a": {"id": "a", "n": 1}}
+        assert store.seq == 1
+        assert store.commit(put_event("d"))["seq"] == 2
+
+
+def test_a_journal_that_does_not_follow_the_snapshot_is_refused(data_dir: Path) -> None:
+    # Restoring an older snapshot beside the journal would replay changes on top of a state
+    # they were not made to: records half-made, changes in between silently lost.
+    backup = store_with_backup(data_dir)
+    shutil.copy(backup, data_dir / SNAPSHOT_NAME)
+    before = file_bytes(data_dir)
+
+    for read_only in (False, True):
+        with pytest.raises(CorruptStore) as raised:
+            Store.open(data_dir, read_only=read_only)
+        message = str(raised.value)
+        assert "#2" in message and JOURNAL_NAME in message and "\n" not in message
+    assert file_bytes(data_dir) == before
+
+
+def test_a_journal_with_a_missing_line_is_refused(data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        for i in range(4):
+            store.commit(put_event(f"k{i}"))
+    journal = data_dir / JOURNAL_NAME
+    lines = journal.read_bytes().splitlines(keepends=True)
+    journal.write_bytes(b"".join(lines[:1] + lines[2:]))
+    before = file_bytes(data_dir)
+
+    with pytest.raises(CorruptStore, match="#2"):
+        Store.open(data_dir)
+    assert file_bytes(data_dir) == before
 
 
 def test_a_store_that_failed_to_open_can_be_opened_once_repaired(data_dir: Path) -> None:
