@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 WEEK_DAYS = 7
 """'This week' is today and the next seven days (due in 0..7 days, inclusive)."""
@@ -17,17 +17,17 @@ WEEK_DAYS = 7
 Bucket = Literal["overdue", "week", "later"]
 
 
-@dataclass(frozen=True)
-class AgendaItem:
+class AgendaItem(NamedTuple):
     """One open milestone on the agenda. `days` is from today to its due date (negative:
-    late by that many days)."""
+    late by that many days). A NamedTuple whose first fields are the sort order (due, case,
+    code): thousands are built and sorted per call, with no key function."""
 
+    due: date
     case_id: str
-    organisation: str
-    adviser: str
     code: str
     title: str
-    due: date
+    organisation: str
+    adviser: str
     days: int
     bucket: Bucket
 
@@ -84,7 +84,10 @@ def agenda(
     today_text = today.isoformat()
     week_end = (today + timedelta(days=min(WEEK_DAYS, days))).isoformat()
     window_end = (today + timedelta(days=days)).isoformat()
-    result = Agenda(today=today, days=days, adviser=adviser)
+    overdue: list[AgendaItem] = []
+    week: list[AgendaItem] = []
+    later: list[AgendaItem] = []
+    parsed: dict[str, tuple[date, int]] = {}
     for case in cases:
         if case.get("status", "active") != "active":
             continue
@@ -95,28 +98,32 @@ def agenda(
             continue
         for milestone in milestones:
             due = milestone.get("due")
+            # ISO dates compare as strings: no parsing for what is not on the agenda.
             if not due or due > window_end or milestone.get("status") != "open":
                 continue
+            bucket: Bucket
             if due < today_text:
-                bucket: Bucket = "overdue"
-                target = result.overdue
+                target, bucket = overdue, "overdue"
             elif due <= week_end:
-                bucket, target = "week", result.this_week
+                target, bucket = week, "week"
             else:
-                bucket, target = "later", result.later
-            day = date.fromisoformat(due)
+                target, bucket = later, "later"
+            when = parsed.get(due)
+            if when is None:
+                day = date.fromisoformat(due)
+                when = parsed[due] = (day, (day - today).days)
             target.append(
                 AgendaItem(
-                    case_id=case["id"],
-                    organisation=case.get("organisation", ""),
-                    adviser=case.get("adviser", ""),
-                    code=milestone["code"],
-                    title=milestone.get("title", ""),
-                    due=day,
-                    days=(day - today).days,
-                    bucket=bucket,
+                    when[0],
+                    case["id"],
+                    milestone["code"],
+                    milestone.get("title", ""),
+                    case.get("organisation", ""),
+                    case.get("adviser", ""),
+                    when[1],
+                    bucket,
                 )
             )
-    for items in (result.overdue, result.this_week, result.later):
-        items.sort(key=lambda item: (item.due, item.case_id, item.code))
-    return result
+    for items in (overdue, week, later):
+        items.sort()  # by due, case id, code: the tuple's first fields
+    return Agenda(today, days, adviser, overdue, week, later)
