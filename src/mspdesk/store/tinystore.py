@@ -106,9 +106,11 @@ class Store:
         gc_was_enabled = gc.isenabled()
         gc.disable()  # 1.6-3.9x faster bulk loads (storage-measurements.md)
         try:
-            snapshot = read_snapshot(self.directory)
+            # Journal first: a writer replaces the snapshot before it empties the journal, so
+            # a reader racing a checkpoint gets a consistent pair in this order (never a gap).
             journal_path = self.directory / JOURNAL_NAME
             found = read_journal(journal_path)
+            snapshot = read_snapshot(self.directory)
             events = [e for e in found.events if e["seq"] > snapshot.seq]
             _check_follows(events, snapshot.seq, journal_path)
             versions = [int(e.get("v", 1)) for e in events]
