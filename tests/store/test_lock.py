@@ -7,13 +7,14 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from storehelp import file_bytes, put_event
 
-from mspdesk.store import CorruptStore, ReadOnlyStore, Store, StoreLocked
+from mspdesk.store import CorruptStore, ReadOnlyStore, Store, StoreLocked, tinystore
 
 HOLDER = textwrap.dedent(
     """
@@ -167,3 +168,36 @@ def test_read_only_open_of_a_missing_directory_is_a_clear_error(tmp_path: Path) 
     with pytest.raises(CorruptStore, match="no mspdesk data"):
         Store.open(tmp_path / "missing", read_only=True)
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_reader_racing_a_checkpoint_sees_a_consistent_state(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The writer checkpoints (new snapshot, empty journal) and saves again between the
+    # reader's two file reads. Whichever file the reader reads first, it must end up with
+    # a state the writer really had, not a gap.
+    for i in range(3):
+        store.commit(put_event(f"k{i}"))
+    store.checkpoint()
+    store.commit(put_event("k3"))
+    raced = [False]
+
+    def after_first_read(read: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any) -> Any:
+            result = read(*args)
+            if not raced[0]:
+                raced[0] = True
+                store.checkpoint()
+                store.commit(put_event("k4"))
+            return result
+
+        return wrapper
+
+    monkeypatch.setattr(tinystore, "read_snapshot", after_first_read(tinystore.read_snapshot))
+    monkeypatch.setattr(tinystore, "read_journal", after_first_read(tinystore.read_journal))
+    reader = Store.open(store.directory, read_only=True)
+
+    assert raced[0]
+    keys = set(reader.table("things"))
+    assert keys in ({"k0", "k1", "k2", "k3"}, {"k0", "k1", "k2", "k3", "k4"})
+    assert reader.seq == len(keys)
