@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mspdesk.cli import doctor, guidance, importing, records, triage
+from mspdesk.cli import cases, doctor, guidance, importing, records, triage
 
 REGISTRARS: list[Callable[[Any], None]] = [
     records.register,
@@ -13,4 +13,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     guidance.register,
     triage.register,
     importing.register,
+    cases.register,
 ]
