@@ -58,9 +58,13 @@ class Referrals:
     ) -> int:
         """Durably add already-validated referrals in one event; returns how many."""
         ops = []
+        seen: set[str] = set()
         for referral in referrals:
             if referral.id in self._core.store.table(TABLE):
                 raise InvalidRecord([("id", f"{referral.id} already exists")], "referral")
+            if referral.id in seen:  # else the second would silently replace the first
+                raise InvalidRecord([("id", f"{referral.id} appears twice")], "referral")
+            seen.add(referral.id)
             ops.append(
                 Op(table=TABLE, key=referral.id, kind="put", data=referral.model_dump(mode="json"))
             )
