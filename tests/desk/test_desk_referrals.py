@@ -330,6 +330,16 @@ def test_batch_import_with_a_duplicate_saves_nothing(desk: Desk) -> None:
     assert desk.referrals.count() == 1
 
 
+def test_batch_import_with_the_same_reference_twice_saves_nothing(desk: Desk) -> None:
+    drafts = [
+        desk.referrals.draft(referral(organisation="First"), reference="R-2011-0001"),
+        desk.referrals.draft(referral(organisation="Second"), reference="R-2011-0001"),
+    ]
+    with pytest.raises(InvalidRecord, match="R-2011-0001"):
+        desk.referrals.add_validated(drafts)
+    assert desk.referrals.count() == 0
+
+
 def test_read_only_desk_refuses_changes(desk: Desk, data_dir: Path) -> None:
     desk.referrals.add(referral())
     reader = Desk.open(data_dir, read_only=True)
