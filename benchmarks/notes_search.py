@@ -1,0 +1,193 @@
+"""Note search latency at 50,000 notes: index build, per-keystroke queries, catching up.
+
+    python benchmarks/notes_search.py [--quick]
+
+`run(quick)` returns rows for benchmarks/run.py. The queries replay an adviser typing
+("c", "co", "com", … "commissioner budget"), including words that match nearly every
+note, rare words and words that match nothing. The baseline, measured in the same run,
+is the plain loop one would write first: every note's body and tags lower-cased and
+tested with `in` for each word. Budget: p95 under 50 ms per keystroke.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+Row = dict[str, Any]
+BUDGET_MS = 50.0
+NOTES = 50_000
+SUBJECTS = 5_000
+PHRASES = [
+    "commissioner budget",
+    "board meeting pension",
+    "tupe transfer staff",
+    "Quillfield lease",
+    "spoke to the union rep",
+    "zzqx nothing",
+]
+WORDS = [
+    *("met", "the", "commissioner", "about", "budget", "board", "meeting", "pension", "fund"),
+    *("staff", "consultation", "tupe", "transfer", "lease", "building", "asset", "union"),
+    *("rep", "business", "plan", "procurement", "social", "value", "governance", "members"),
+    *("shares", "contract", "legal", "advice", "timetable", "cabinet", "approval", "finance"),
+    *("director", "risk", "register", "options", "appraisal", "community", "benefit"),
+    *("society", "mutual"),
+]
+PLACES = ["Eastmere", "Fenwold", "Copperbridge", "Ormsgate", "Quillfield", "Stavenham"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+def keystrokes(phrases: list[str]) -> list[str]:
+    """Every prefix of every phrase, as the search box sees it while typing."""
+    return [phrase[:end] for phrase in phrases for end in range(1, len(phrase) + 1)]
+
+
+def _event(kind: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4().hex,
+        "at": "2013-01-01T00:00:00.000+00:00",
+        "actor": "bench",
+        "device": "bench",
+        "kind": kind,
+        "subject": "bench",
+        "summary": "synthetic",
+        "ops": ops,
+    }
+
+
+def fill_notes(directory: Path, count: int, seed: int = 11) -> None:
+    """A data directory with SUBJECTS referrals and `count` notes (~300 chars each)."""
+    from mspdesk.store import Store
+
+    rng = random.Random(seed)
+    with Store.open(directory) as store:
+        referrals = [
+            {
+                "table": "referrals",
+                "key": f"R-2013-{n:06d}",
+                "kind": "put",
+                "data": {"id": f"R-2013-{n:06d}", "organisation": f"{rng.choice(PLACES)} {n}"},
+            }
+            for n in range(1, SUBJECTS + 1)
+        ]
+        store.commit(_event("referrals.imported", referrals))
+        batch: list[dict[str, Any]] = []
+        for n in range(1, count + 1):
+            body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 70)))
+            if rng.random() < 0.02:
+                body += f" {rng.choice(PLACES)}"
+            note = {
+                "id": f"N-{n:05d}",
+                "subject": f"R-2013-{rng.randint(1, SUBJECTS):06d}",
+                "body": body,
+                "kind": rng.choice(["meeting", "call", "email", "visit", "decision", "other"]),
+                "on": (date(2012, 1, 1) + timedelta(days=rng.randrange(700))).isoformat(),
+                "adviser": "bench",
+                "tags": [rng.choice(WORDS)],
+                "created_at": "2013-01-01T00:00:00+00:00",
+                "updated_at": "2013-01-01T00:00:00+00:00",
+                "deleted": False,
+            }
+            batch.append({"table": "notes", "key": note["id"], "kind": "put", "data": note})
+            if len(batch) == 2000 or n == count:
+                store.commit(_event("notes.imported", batch))
+                batch = []
+        store.checkpoint()
+
+
+def plain_loop(notes: list[dict[str, Any]], query: str, limit: int = 200) -> list[str]:
+    """The baseline: lower-case each note and test every word with `in`."""
+    words = query.casefold().split()
+    found = []
+    for note in notes:
+        hay = (note["body"] + " " + " ".join(note["tags"])).casefold()
+        if all(word in hay for word in words):
+            found.append(note["id"])
+    found.sort(key=lambda i: i, reverse=True)
+    return found[:limit]
+
+
+def time_queries(search: Any, queries: list[str]) -> list[float]:
+    latencies = []
+    for query in queries:
+        start = time.perf_counter()
+        search(query)
+        latencies.append((time.perf_counter() - start) * 1000)
+    return latencies
+
+
+def run(quick: bool) -> list[Row]:
+    """Rows: index build, per-keystroke p50/p95/max, catch-up after an edit, ratios."""
+    from mspdesk.desk import Desk
+
+    queries = keystrokes(PHRASES if not quick else PHRASES[:3] + PHRASES[-1:])
+    with tempfile.TemporaryDirectory() as workdir:
+        directory = Path(workdir) / "data"
+        fill_notes(directory, NOTES)
+        with Desk.open(directory, actor="bench") as desk:
+            build_ms = _timed(lambda: desk.notes.search("warm"))
+            latencies = time_queries(desk.notes.search, queries)
+            catch_up = []
+            for n in range(5 if quick else 20):
+                desk.notes.edit(f"N-{(n * 7919) % NOTES + 1:05d}", body=f"edited {n} budget")
+                catch_up.append(_timed(lambda: desk.notes.search("budget")))
+            notes = list(desk.core.store.table("notes").values())
+            baseline = time_queries(lambda query: plain_loop(notes, query), queries)
+            desk.close(checkpoint=False)
+    p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
+    base_p95 = percentile(baseline, 95)
+    return [
+        {"name": "notes_search_notes", "value": NOTES, "unit": "notes"},
+        {"name": "notes_search_index_build_ms", "value": round(build_ms, 1), "unit": "ms"},
+        {"name": "notes_search_keystrokes", "value": len(queries), "unit": "queries"},
+        {"name": "notes_search_p50", "value": round(p50, 3), "unit": "ms"},
+        {"name": "notes_search_p95", "value": round(p95, 3), "unit": "ms"},
+        {"name": "notes_search_max", "value": round(max(latencies), 3), "unit": "ms"},
+        {
+            "name": "notes_search_after_edit_median",
+            "value": round(statistics.median(catch_up), 3),
+            "unit": "ms",
+        },
+        {
+            "name": "notes_search_p95_vs_budget",
+            "value": round(p95 / BUDGET_MS, 4),
+            "unit": "ratio",
+            "baseline": f"budget {BUDGET_MS:g} ms",
+        },
+        {"name": "notes_plain_loop_p95", "value": round(base_p95, 3), "unit": "ms"},
+        {
+            "name": "notes_search_p95_vs_plain_loop",
+            "value": round(p95 / base_p95, 4),
+            "unit": "ratio",
+            "baseline": "notes_plain_loop_p95",
+        },
+    ]
+
+
+def _timed(call: Any) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+if __name__ == "__main__":
+    import json
+
+    for row in run("--quick" in sys.argv):
+        print(json.dumps(row))
