@@ -60,7 +60,7 @@ def test_accept_opens_a_case_in_the_same_event(desk: Desk) -> None:
     case = desk.cases.get("C-0001")
     assert case.referral_id == ref and case.organisation == "Care Co"
     assert case.route.value == "right-to-provide" and case.adviser == "tester"
-    assert case.opened_on == date(2013, 3, 14) and case.milestones == ()
+    assert case.opened_on == date(2013, 3, 14)
     assert desk.triage.decisions_for(ref) == [made]
     event = next(desk.core.store.recent_events())
     assert event["kind"] == "referral.triaged" and event["subject"] == ref
@@ -181,9 +181,10 @@ def test_undo_restores_the_referral_and_removes_case_and_decision(desk: Desk) ->
     assert desk.triage.decisions_for(ref) == []
     with pytest.raises(NotFound):
         desk.cases.get("C-0001")
-    # The case id is free again; the decision key is not reused.
+    # Deciding again opens a case afresh; the undone decision's key is not reused.
     desk.triage.decide(ref, "accept", "Good after all", scores=ALL_TWOS)
-    assert desk.referrals.get(ref).case_id == "C-0001"
+    case_id = desk.referrals.get(ref).case_id
+    assert case_id is not None and desk.cases.get(case_id).referral_id == ref
     assert list(desk.core.store.table("decisions")) == [f"{ref}/2"]
 
 
@@ -199,11 +200,11 @@ def test_decisions_survive_reopening(tmp_path: Path) -> None:
     with Desk.open(tmp_path / "d", clock=lambda: NOW, actor="tester") as first:
         ref = add(first)
         made = first.triage.decide(ref, "accept", "Good", scores=ALL_TWOS)
+        first.checkpoint()
     with Desk.open(tmp_path / "d", clock=lambda: NOW, actor="tester") as again:
         assert again.triage.decisions_for(ref) == [made]
         assert again.cases.get("C-0001").referral_id == ref
-        history = again.history(ref)
-        assert history[-1].kind == "referral.triaged"
+        assert again.history(ref)[-1].kind == "referral.triaged"
 
 
 # ------------------------------------------------------------------ inbox and counts
@@ -221,7 +222,7 @@ def test_inbox_rows_age_due_overdue_and_band(desk: Desk) -> None:
     assert rows[late].age_days == 15
     assert not rows[on_time].overdue and rows[on_time].due == date(2013, 3, 14)
     assert rows[waiting].status == "awaiting" and rows[waiting].age_days == 2
-    assert rows[late].band is None and rows[late].band_title == ""
+    assert (rows[late].band, rows[late].band_title, rows[late].score_percent) == (None, "", None)
     assert "late co" in rows[late].haystack and "anyshire council" in rows[late].haystack
 
 
@@ -230,7 +231,7 @@ def test_inbox_band_is_the_last_scored_one(desk: Desk) -> None:
     desk.triage.decide(ref, "signpost", "Later", scores=POTENTIAL, revisit_on=date(2013, 6, 1))
     desk.referrals.update(ref, {"status": "awaiting"})
     [row] = desk.triage.inbox_rows()
-    assert (row.band, row.band_title) == ("potential", "Potential")
+    assert (row.band, row.band_title, row.score_percent) == ("potential", "Potential", 60.4)
 
 
 def test_inbox_flags_out_of_scope(desk: Desk) -> None:
@@ -283,3 +284,11 @@ def test_broken_rubric_names_the_line_and_edits_are_picked_up(desk: Desk, tmp_pa
 
 def test_suggested_revisit(desk: Desk) -> None:
     assert desk.triage.suggested_revisit() == date(2013, 6, 12)  # 90 days from 14 Mar
+
+
+def test_page_titles_come_from_front_matter(desk: Desk) -> None:
+    titles = desk.triage.page_titles(["crtc-timescales", "no-such-page"])
+    assert titles == {
+        "crtc-timescales": "Right to Challenge timescales",
+        "no-such-page": "No such page",
+    }

@@ -53,6 +53,8 @@ class InboxItem:
     band: str | None
     """Key of the band from the last scored decision, if the referral was ever scored."""
     band_title: str
+    score_percent: float | None
+    """The percentage of that scoring, for sorting by score."""
     haystack: str
     """Lower-case text the inbox filter searches (precomputed so typing stays fast)."""
 
@@ -69,6 +71,7 @@ class Triage:
         self._rubric_path = rubric_path
         self._rubric: Rubric | None = None
         self._rubric_stamp: tuple[int, int] | None = None
+        self._titles: dict[str, str] = {}
 
     # ------------------------------------------------------------------ rubric
 
@@ -93,6 +96,20 @@ class Triage:
             signposting = [b for b in rubric.bands if b.decision == Decision.SIGNPOST]
             days = next((b.revisit_after_days for b in signposting if b.revisit_after_days), 90)
         return self._core.today() + timedelta(days=days)
+
+    def page_titles(self, slugs: Iterable[str]) -> dict[str, str]:
+        """The titles of shipped guidance pages, for offering them by name when signposting.
+
+        Reads only each page's `title:` line (loading the whole library takes ~0.3 s); a
+        page that is missing or has no title gets its slug in words.
+        """
+        folder = self._rubric_path.parent / "guidance"
+        titles = {}
+        for slug in slugs:
+            if slug not in self._titles:
+                self._titles[slug] = _title_of(folder / f"{slug}.md") or _words(slug)
+            titles[slug] = self._titles[slug]
+        return titles
 
     # ------------------------------------------------------------------ writing
 
@@ -188,7 +205,7 @@ class Triage:
                 continue
             received = date.fromisoformat(row["received"])
             due = triage_due(received, service_level)
-            band = bands.get(row["id"])
+            band, percent = bands.get(row["id"], (None, None))
             title = titles.get(band, band) if band else ""
             organisation = str(row.get("organisation", ""))
             parent_body = str(row.get("parent_body", ""))
@@ -207,6 +224,7 @@ class Triage:
                     in_scope=_in_scope(row),
                     band=band,
                     band_title=title,
+                    score_percent=percent,
                     haystack=" ".join(
                         (row["id"], organisation, parent_body, str(row.get("service_area", "")))
                     ).casefold(),
@@ -215,16 +233,17 @@ class Triage:
         items.sort(key=lambda item: (item.received, item.referral_id))
         return items
 
-    def _last_scored_bands(self) -> dict[str, str]:
-        latest: dict[str, tuple[int, str]] = {}
+    def _last_scored_bands(self) -> dict[str, tuple[str, float]]:
+        """Referral id -> (band key, percent) of its newest scored decision."""
+        latest: dict[str, tuple[int, str, float]] = {}
         for key, record in self._core.store.table(TABLE).items():
             band = record.get("band")
             if not band:
                 continue
             referral_id, _, number = key.rpartition("/")
             if referral_id not in latest or int(number) > latest[referral_id][0]:
-                latest[referral_id] = (int(number), band)
-        return {referral_id: band for referral_id, (_, band) in latest.items()}
+                latest[referral_id] = (int(number), band, float(record["score_percent"]))
+        return {rid: (band, percent) for rid, (_, band, percent) in latest.items()}
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Referrals by their latest decision, in scope and out of scope counted apart.
@@ -260,6 +279,27 @@ def read_rubric(path: Path) -> Rubric:
     except UnicodeDecodeError:
         raise UserError(f"{path} is not UTF-8 text; save it as UTF-8") from None
     return parse_rubric(text, source=str(path))
+
+
+def _title_of(page: Path) -> str:
+    """The `title:` value in a page's front matter, or "" if it cannot be found."""
+    try:
+        with page.open(encoding="utf-8") as lines:
+            if next(lines, "").strip() != "---":
+                return ""
+            for line in lines:
+                if line.strip() == "---":
+                    break
+                key, _, value = line.partition(":")
+                if key == "title":
+                    return value.strip().strip("\"'")
+    except (OSError, UnicodeDecodeError):
+        pass
+    return ""
+
+
+def _words(slug: str) -> str:
+    return slug.replace("-", " ").capitalize()
 
 
 def _unreadable(path: Path, error: OSError) -> UserError:

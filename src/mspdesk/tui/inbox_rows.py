@@ -1,0 +1,133 @@
+"""The inbox's rows: built once per refresh, then filtered and sorted without touching the desk.
+
+Filtering is a substring test over precomputed lower-case haystacks, so a keystroke on
+10,000 referrals costs a few milliseconds (see benchmarks/inbox_filter.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mspdesk.desk.triage import InboxItem
+from mspdesk.domain.choices import ProposedModel, Route
+from mspdesk.tui.widgets.record_table import Column, Row
+
+INBOX_COLUMNS = [
+    Column("id", "Reference", 11),
+    Column("age", "Age", 4, align_right=True),
+    Column("due", "Due", 10),
+    Column("band", "Band", 12),
+    # Names before route and model: on a narrow terminal the right-hand columns are cut.
+    Column("organisation", "Organisation", 28, flex=True),
+    Column("parent_body", "Parent body", 22, flex=True),
+    Column("route", "Route", 18),
+    Column("model", "Model", 17),
+]
+
+ROUTE_SHORT = {
+    Route.COMMISSIONER_LED.value: "Commissioner-led",
+    Route.RIGHT_TO_CHALLENGE.value: "Right to Challenge",
+    Route.RIGHT_TO_PROVIDE.value: "Right to Provide",
+    Route.OTHER.value: "Other",
+}
+MODEL_SHORT = {
+    ProposedModel.EMPLOYEE_OWNED.value: "Employee-owned",
+    ProposedModel.MULTI_STAKEHOLDER.value: "Multi-stakeholder",
+    ProposedModel.COMMUNITY_COOP.value: "Community co-op",
+    ProposedModel.SOCIAL_ENTERPRISE.value: "Social ent. / CIC",
+    ProposedModel.UNDECIDED.value: "Undecided",
+}
+OUT_OF_SCOPE = "out of scope"
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """One inbox line: the desk's item, its table row, and the text the filter searches."""
+
+    item: InboxItem
+    row: Row
+    haystack: str
+
+
+def band_cell(item: InboxItem) -> str:
+    """The band of the last scoring; unscored referrals outside the remit say so."""
+    if item.band:
+        return item.band.replace("-", " ")
+    return "" if item.in_scope else OUT_OF_SCOPE
+
+
+def inbox_entry(item: InboxItem) -> InboxEntry:
+    """The table row for one inbox item; overdue rows are flagged to show in red."""
+    route = ROUTE_SHORT.get(item.route, item.route)
+    model = MODEL_SHORT.get(item.proposed_model, item.proposed_model)
+    band = band_cell(item)
+    row = Row(
+        key=item.referral_id,
+        cells=(
+            item.referral_id,
+            str(item.age_days),
+            "overdue" if item.overdue else item.due.isoformat(),
+            band,
+            item.organisation,
+            item.parent_body,
+            route,
+            model,
+        ),
+        flag="overdue" if item.overdue else "",
+    )
+    # The shown labels are searchable too ("right to provide", "overdue", "potential").
+    extra = " ".join((route, model, band, "overdue" if item.overdue else "", item.status))
+    return InboxEntry(item=item, row=row, haystack=f"{item.haystack} {extra.casefold()}")
+
+
+def inbox_entries(items: Sequence[InboxItem]) -> list[InboxEntry]:
+    """Every item as an entry, in the order given."""
+    return [inbox_entry(item) for item in items]
+
+
+def filter_entries(
+    entries: Sequence[InboxEntry], text: str, *, within: Sequence[InboxEntry] | None = None
+) -> Sequence[InboxEntry]:
+    """The entries whose haystack contains every word of `text` (case-insensitive).
+
+    Pass the previous result as `within` when `text` only grew (the user typed on): a
+    longer query can only match fewer rows, so there is no need to look at the rest.
+    """
+    words = text.casefold().split()
+    if not words:
+        return entries
+    pool = entries if within is None else within
+    if len(words) == 1:
+        word = words[0]
+        return [entry for entry in pool if word in entry.haystack]
+    return [entry for entry in pool if all(word in entry.haystack for word in words)]
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    """A way of ordering the inbox: its name and the key each entry sorts by."""
+
+    name: str
+    key: Callable[[InboxEntry], Any]
+
+
+SORT_ORDERS = [
+    SortOrder("age", lambda e: (-e.item.age_days, e.item.referral_id)),
+    SortOrder("due date", lambda e: (e.item.due, e.item.referral_id)),
+    SortOrder("score", lambda e: (-(e.item.score_percent or -1.0), e.item.referral_id)),
+    SortOrder("organisation", lambda e: (e.item.organisation.casefold(), e.item.referral_id)),
+    SortOrder("parent body", lambda e: (e.item.parent_body.casefold(), e.item.referral_id)),
+    SortOrder("route", lambda e: (e.item.route, e.item.referral_id)),
+    SortOrder("model", lambda e: (e.item.proposed_model, e.item.referral_id)),
+    SortOrder("reference", lambda e: e.item.referral_id),
+]
+"""The orders `s` cycles through; the first (oldest first) is where the inbox starts."""
+
+
+def sort_entries(
+    entries: Sequence[InboxEntry], order: SortOrder, *, reverse: bool = False
+) -> list[InboxEntry]:
+    """The entries in `order` (reversed if asked)."""
+    return sorted(entries, key=order.key, reverse=reverse)

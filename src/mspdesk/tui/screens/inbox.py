@@ -1,0 +1,233 @@
+"""The inbox: referrals waiting for triage, oldest first, overdue ones in red."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from mspdesk.tui.inbox_rows import (
+    INBOX_COLUMNS,
+    SORT_ORDERS,
+    InboxEntry,
+    filter_entries,
+    inbox_entries,
+    sort_entries,
+)
+from mspdesk.tui.widgets.record_table import RecordTable
+from mspdesk.tui.widgets.referral_detail import ReferralDetail
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from mspdesk.domain.triage import TriageDecision
+    from mspdesk.tui.app import MspdeskApp
+
+
+class InboxScreen(Screen[None]):
+    """New and awaiting referrals; `t` triages the one under the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "triage", "Triage", tooltip="Score and decide the selected referral"),
+        Binding("slash", "filter", "Filter", tooltip="Filter the inbox as you type"),
+        Binding("s", "sort", "Sort", tooltip="Sort by the next column (age, due, score…)"),
+        Binding("S", "reverse", "Reverse", show=False, tooltip="Reverse the sort order"),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._entries: list[InboxEntry] = []
+        self._shown: Sequence[InboxEntry] = []
+        self._filter_text = ""
+        self._sort_index = 0
+        self._reverse = False
+
+    @property
+    def desk_app(self) -> MspdeskApp:
+        from mspdesk.tui.app import MspdeskApp
+
+        assert isinstance(self.app, MspdeskApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="inbox-main"):
+            yield Input(
+                placeholder="Filter: words from a reference, name, parent body, route, band…",
+                id="inbox-filter",
+            )
+            yield RecordTable(INBOX_COLUMNS, id="inbox-table", empty_text="Loading…")
+            yield Static("", id="inbox-status")
+            yield ReferralDetail(id="inbox-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#inbox-filter").display = False
+        self.query_one("#inbox-detail").display = False
+        self.query_one(RecordTable).focus()
+        self.watch(self.app, "desk_ready", self._desk_changed)
+
+    def _desk_changed(self, ready: bool) -> None:
+        if ready:
+            self.load_rows()
+
+    @work(thread=True, exclusive=True, group="inbox-rows")
+    def load_rows(self) -> None:
+        """Build the inbox off the UI thread, then show it."""
+        from mspdesk.domain.errors import UserError
+
+        desk = self.desk_app.desk
+        if desk is None:
+            return
+        try:
+            items = desk.triage.inbox_rows()
+        except UserError as error:
+            self.app.call_from_thread(
+                self.notify, str(error), title="Triage rubric", severity="error", markup=False
+            )
+            return
+        entries = sort_entries(
+            inbox_entries(items), SORT_ORDERS[self._sort_index], reverse=self._reverse
+        )
+        self.app.call_from_thread(self._show_entries, entries)
+
+    def _show_entries(self, entries: list[InboxEntry]) -> None:
+        table = self.query_one(RecordTable)
+        old_key, old_index = table.current_key, table.cursor
+        self._entries = entries
+        self._apply_filter(self._filter_text, fresh=True)
+        # A row that just left (triaged) hands the cursor to the row that took its place.
+        if old_key is not None and not table.move_to(old_key) and table.rows:
+            table.cursor = min(old_index, len(table.rows) - 1)
+
+    # ------------------------------------------------------------------ filter
+
+    @on(Input.Changed, "#inbox-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._apply_filter(event.value)
+
+    def _apply_filter(self, text: str, *, fresh: bool = False) -> None:
+        previous = self._filter_text
+        narrowing = not fresh and previous.strip() and text.startswith(previous)
+        self._shown = filter_entries(self._entries, text, within=self._shown if narrowing else None)
+        self._filter_text = text
+        table = self.query_one(RecordTable)
+        table.empty_text = (
+            "No referral matches the filter."
+            if text.strip()
+            else "Nothing waiting for triage. New referrals arrive here."
+        )
+        table.set_rows([entry.row for entry in self._shown])
+        self._update_status()
+
+    def _update_status(self) -> None:
+        total = len(self._entries)
+        overdue = sum(1 for entry in self._entries if entry.item.overdue)
+        shown = len(self._shown)
+        counts = f"{shown:,} of {total:,}" if shown != total else f"{total:,}"
+        order = SORT_ORDERS[self._sort_index].name + (" (reversed)" if self._reverse else "")
+        status = f"{counts} waiting for triage · {overdue:,} overdue · sorted by {order}"
+        self.query_one("#inbox-status", Static).update(status)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#inbox-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#inbox-filter")
+    def _filter_done(self) -> None:
+        self.query_one(RecordTable).focus()
+
+    def action_back(self) -> None:
+        """Escape: clear the filter if typing in it, else close the detail pane."""
+        box = self.query_one("#inbox-filter", Input)
+        if box.has_focus:
+            if box.value:
+                box.value = ""
+            box.display = False
+        elif self.query_one("#inbox-detail").display:
+            self.query_one("#inbox-detail").display = False
+        elif box.value:
+            box.value = ""
+            box.display = False
+        self.query_one(RecordTable).focus()
+
+    # ------------------------------------------------------------------ sort
+
+    def action_sort(self) -> None:
+        self._sort_index = (self._sort_index + 1) % len(SORT_ORDERS)
+        self._reverse = False
+        self._resort()
+
+    def action_reverse(self) -> None:
+        self._reverse = not self._reverse
+        self._resort()
+
+    def _resort(self) -> None:
+        order = SORT_ORDERS[self._sort_index]
+        self._entries = sort_entries(self._entries, order, reverse=self._reverse)
+        self._apply_filter(self._filter_text, fresh=True)
+        self.notify(f"Sorted by {order.name}", timeout=1.5)
+
+    # ------------------------------------------------------------------ detail
+
+    @on(RecordTable.Selected, "#inbox-table")
+    def _selected(self, event: RecordTable.Selected) -> None:
+        detail = self.query_one("#inbox-detail", ReferralDetail)
+        detail.display = not detail.display
+        if detail.display:
+            self._show_detail(event.key)
+
+    @on(RecordTable.Highlighted, "#inbox-table")
+    def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        if self.query_one("#inbox-detail").display:
+            self._show_detail(event.key)
+
+    def _show_detail(self, key: str | None) -> None:
+        desk = self.desk_app.desk
+        detail = self.query_one("#inbox-detail", ReferralDetail)
+        if desk is None or key is None or not desk.referrals.exists(key):
+            detail.show(None, [])
+            return
+        detail.show(desk.referrals.get(key), desk.history(key))
+
+    # ------------------------------------------------------------------ triage
+
+    def action_triage(self) -> None:
+        from mspdesk.domain.errors import UserError
+        from mspdesk.tui.screens.triage_modal import TriageModal
+
+        desk = self.desk_app.desk
+        key = self.query_one(RecordTable).current_key
+        if desk is None or key is None:
+            self.notify("Nothing to triage here.")
+            return
+        if desk.read_only:
+            self.notify(
+                "This desk is open read-only; decisions cannot be saved.", severity="warning"
+            )
+            return
+        try:
+            rubric = desk.triage.rubric()
+            referral = desk.referrals.get(key)
+        except UserError as error:
+            self.notify(str(error), title="Cannot triage", severity="error", markup=False)
+            return
+        self.app.push_screen(TriageModal(referral, rubric, desk), self._triaged)
+
+    def _triaged(self, decision: TriageDecision | None) -> None:
+        if decision is None:
+            return
+        desk = self.desk_app.desk
+        case_id = desk.referrals.get(decision.referral_id).case_id if desk else None
+        message = f"{decision.referral_id}: {decision.decision.label.lower()}"
+        if case_id and decision.decision.value == "accept":
+            message += f"; case {case_id} opened"
+        self.notify(message + ". Ctrl+Z undoes it.", title="Triage saved", markup=False)
+        self.desk_app.refresh_data()
