@@ -13,10 +13,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from mspdesk.tui.commands import DeskCommands
+from mspdesk.tui.screens.inbox import InboxScreen
 from mspdesk.tui.screens.referrals import ReferralsScreen
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import datetime
 
     from mspdesk.desk import Desk
 
@@ -28,20 +30,33 @@ class MspdeskApp(App[int]):
     # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     COMMANDS = App.COMMANDS | {DeskCommands}
-    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"referrals": ReferralsScreen}
-    DEFAULT_MODE = "referrals"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "referrals": ReferralsScreen,
+        "inbox": InboxScreen,
+    }
+    DEFAULT_MODE = "inbox"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help", tooltip="Keys and how the desk works"),
         Binding("ctrl+z", "undo", "Undo", tooltip="Reverse the last change"),
         Binding("f2", "switch_mode('referrals')", "Referrals", show=False),
+        Binding("f3", "switch_mode('inbox')", "Inbox", tooltip="Referrals waiting for triage"),
         Binding("q", "quit", "Quit", tooltip="Save and leave"),
     ]
 
     desk_ready: reactive[bool] = reactive(False)
 
-    def __init__(self, data_dir: Path, *, demo: bool = False, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        demo: bool = False,
+        read_only: bool = False,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.data_dir = data_dir
+        self.clock = clock
+        """What the desk takes as now (tests fix it); None means the system clock."""
         self.demo = demo
         self.open_read_only = read_only
         self.desk: Desk | None = None
@@ -55,10 +70,12 @@ class MspdeskApp(App[int]):
     def open_desk(self, read_only: bool) -> None:
         """Open the data directory off the UI thread; the screen fills in when it is ready."""
         from mspdesk.desk import Desk, StoreLocked
+        from mspdesk.desk.core import system_clock
         from mspdesk.domain.errors import UserError
 
         try:
-            desk = Desk.open(self.data_dir, read_only=read_only)
+            clock = self.clock or system_clock
+            desk = Desk.open(self.data_dir, read_only=read_only, clock=clock)
         except StoreLocked as error:
             self.call_from_thread(self._offer_read_only, str(error))
             return
