@@ -43,6 +43,7 @@ class InboxScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._entries: list[InboxEntry] = []
+        self._overdue = 0
         self._shown: Sequence[InboxEntry] = []
         self._filter_text = ""
         self._sort_index = 0
@@ -101,6 +102,7 @@ class InboxScreen(Screen[None]):
         table = self.query_one(RecordTable)
         old_key, old_index = table.current_key, table.cursor
         self._entries = entries
+        self._overdue = sum(1 for entry in entries if entry.item.overdue)
         self._apply_filter(self._filter_text, fresh=True)
         # A row that just left (triaged) hands the cursor to the row that took its place.
         if old_key is not None and not table.move_to(old_key) and table.rows:
@@ -127,9 +129,7 @@ class InboxScreen(Screen[None]):
         self._update_status()
 
     def _update_status(self) -> None:
-        total = len(self._entries)
-        overdue = sum(1 for entry in self._entries if entry.item.overdue)
-        shown = len(self._shown)
+        total, overdue, shown = len(self._entries), self._overdue, len(self._shown)
         counts = f"{shown:,} of {total:,}" if shown != total else f"{total:,}"
         order = SORT_ORDERS[self._sort_index].name + (" (reversed)" if self._reverse else "")
         status = f"{counts} waiting for triage · {overdue:,} overdue · sorted by {order}"
