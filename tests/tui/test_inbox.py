@@ -261,8 +261,8 @@ async def test_escape_asks_before_throwing_scores_away(app: MspdeskApp, data: Pa
         await settle(pilot)
         await pilot.press("t", "escape")  # nothing entered: closes at once
         assert isinstance(app.screen, InboxScreen)
-        await pilot.press("t", "2", "escape")
-        assert isinstance(app.screen, Confirm)
+        await pilot.press("t", "2", "q")  # q asks too, rather than quitting the app
+        assert isinstance(app.screen, Confirm) and app.is_running
         await pilot.press("escape")  # keep triaging
         assert isinstance(app.screen, TriageModal)
         assert app.screen.query_one(RubricScorer).scores == {"scope": 2}

@@ -76,6 +76,8 @@ class TriageModal(ModalScreen[TriageDecision | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True, tooltip="Record the decision"),
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+        # Not the app's quit: a stray q must not drop a half-done triage.
+        Binding("q", "cancel", "Cancel", show=False),
         Binding("a", "decide('accept')", "Accept", tooltip="Accept into the programme"),
         Binding("s", "decide('signpost')", "Signpost", tooltip="Signpost and revisit"),
         Binding("d", "decide('decline')", "Decline"),
