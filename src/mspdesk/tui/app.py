@@ -13,6 +13,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from mspdesk.tui.commands import DeskCommands
+from mspdesk.tui.guidance_commands import GuidanceCommands
+from mspdesk.tui.guidance_loader import guidance_screen
 from mspdesk.tui.screens.inbox import InboxScreen
 from mspdesk.tui.screens.referrals import ReferralsScreen
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from mspdesk.desk import Desk
+    from mspdesk.guidance import Library
 
 
 class MspdeskApp(App[int]):
@@ -29,10 +32,11 @@ class MspdeskApp(App[int]):
     TITLE = "mspdesk"
     # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
-    COMMANDS = App.COMMANDS | {DeskCommands}
+    COMMANDS = App.COMMANDS | {DeskCommands, GuidanceCommands}
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "referrals": ReferralsScreen,
         "inbox": InboxScreen,
+        "guidance": guidance_screen,
     }
     DEFAULT_MODE = "inbox"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,10 +44,14 @@ class MspdeskApp(App[int]):
         Binding("ctrl+z", "undo", "Undo", tooltip="Reverse the last change"),
         Binding("f2", "switch_mode('referrals')", "Referrals", show=False),
         Binding("f3", "switch_mode('inbox')", "Inbox", tooltip="Referrals waiting for triage"),
+        Binding("f6", "switch_mode('guidance')", "Guidance", tooltip="Guidance for advisers"),
         Binding("q", "quit", "Quit", tooltip="Save and leave"),
     ]
 
     desk_ready: reactive[bool] = reactive(False)
+    guidance_ready: reactive[bool] = reactive(False)
+    guidance_library: Library | None = None
+    """Guidance pages and their index, loaded once in a worker (tui/guidance_loader.py)."""
 
     def __init__(
         self,
@@ -135,6 +143,12 @@ class MspdeskApp(App[int]):
         """Tell every screen that records changed."""
         self.desk_ready = False
         self.desk_ready = True
+
+    def open_guidance(self, slug: str, anchor: str | None = None) -> None:
+        """Switch to Guidance and open page `slug`, scrolled to heading `anchor` if given."""
+        from mspdesk.tui.screens.guidance import open_guidance
+
+        open_guidance(self, slug, anchor)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
