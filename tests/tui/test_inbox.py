@@ -295,3 +295,18 @@ async def test_read_only_desk_does_not_offer_triage(data: Path) -> None:
         await settle(pilot)
         await pilot.press("t")
         assert isinstance(app.screen, InboxScreen)
+
+
+async def test_tab_walks_the_criteria_then_reaches_the_decision(app: MspdeskApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        scorer = app.screen.query_one(RubricScorer)
+        await pilot.press("tab", "tab", "right")
+        assert scorer.index == 3 and app.focused is scorer
+        await pilot.press("left", "shift+tab")
+        assert scorer.index == 1
+        await pilot.press(*["tab"] * 6)
+        assert app.focused is app.screen.query_one("#triage-decision")
+        await pilot.press("shift+tab")
+        assert app.focused is scorer and scorer.index == 6

@@ -114,10 +114,11 @@ class TriageModal(ModalScreen[TriageDecision | None]):
                 yield Static(Text(self._scope_flag()), id="triage-scope-flag")
             yield Static(id="triage-score")
             with Horizontal(id="triage-body"):
-                with VerticalScroll(id="triage-scoring"):
+                # Not focusable themselves: Tab goes from the scorer straight to the decision.
+                with VerticalScroll(id="triage-scoring", can_focus=False):
                     yield RubricScorer(self.rubric, id="triage-scorer")
                     yield Static(id="triage-scores-error", classes="triage-error")
-                with VerticalScroll(id="triage-form"):
+                with VerticalScroll(id="triage-form", can_focus=False):
                     yield from self._compose_form()
             with Horizontal(id="triage-buttons"):
                 yield Button("Save (Ctrl+S)", variant="primary", id="triage-save")
