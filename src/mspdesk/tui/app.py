@@ -12,9 +12,12 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from mspdesk.tui.case_commands import CaseCommands
 from mspdesk.tui.commands import DeskCommands
 from mspdesk.tui.guidance_commands import GuidanceCommands
 from mspdesk.tui.guidance_loader import guidance_screen
+from mspdesk.tui.screens.agenda import AgendaScreen
+from mspdesk.tui.screens.cases import CasesScreen
 from mspdesk.tui.screens.inbox import InboxScreen
 from mspdesk.tui.screens.referrals import ReferralsScreen
 
@@ -32,10 +35,12 @@ class MspdeskApp(App[int]):
     TITLE = "mspdesk"
     # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
-    COMMANDS = App.COMMANDS | {DeskCommands, GuidanceCommands}
+    COMMANDS = App.COMMANDS | {DeskCommands, GuidanceCommands, CaseCommands}
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "referrals": ReferralsScreen,
         "inbox": InboxScreen,
+        "cases": CasesScreen,
+        "agenda": AgendaScreen,
         "guidance": guidance_screen,
     }
     DEFAULT_MODE = "inbox"
@@ -44,6 +49,8 @@ class MspdeskApp(App[int]):
         Binding("ctrl+z", "undo", "Undo", tooltip="Reverse the last change"),
         Binding("f2", "switch_mode('referrals')", "Referrals", show=False),
         Binding("f3", "switch_mode('inbox')", "Inbox", tooltip="Referrals waiting for triage"),
+        Binding("f4", "switch_mode('cases')", "Cases", tooltip="Every case and its next step"),
+        Binding("f5", "switch_mode('agenda')", "Agenda", tooltip="Due and overdue milestones"),
         Binding("f6", "switch_mode('guidance')", "Guidance", tooltip="Guidance for advisers"),
         Binding("q", "quit", "Quit", tooltip="Save and leave"),
     ]

@@ -1,0 +1,136 @@
+"""Cases, milestones and agenda items as table rows: plain strings, never markup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from mspdesk.desk.agenda import Agenda, AgendaItem
+from mspdesk.desk.cases import CaseRow
+from mspdesk.domain.case import CaseStatus
+from mspdesk.domain.choices import Route
+from mspdesk.domain.milestone import Milestone, MilestoneStatus, days_late
+from mspdesk.tui.widgets.record_table import Column, Row
+
+CASE_COLUMNS = [
+    Column("id", "Case", 7),
+    Column("status", "Status", 9),
+    Column("adviser", "Adviser", 10),
+    Column("next", "Next due", 10),
+    Column("late", "Late", 4, align_right=True),
+    Column("organisation", "Organisation", 26, flex=True),
+    Column("parent_body", "Parent body", 20, flex=True),
+    Column("route", "Route", 18),
+]
+
+MILESTONE_COLUMNS = [
+    Column("code", "Code", 5),
+    Column("title", "Milestone", 40, flex=True),
+    Column("due", "Due", 11),
+    Column("status", "Status", 16),
+    Column("late", "Late", 9, align_right=True),
+]
+
+AGENDA_COLUMNS = [
+    Column("when", "When", 12),
+    Column("due", "Due", 11),
+    Column("case", "Case", 7),
+    Column("code", "Code", 5),
+    Column("title", "Milestone", 34, flex=True),
+    Column("organisation", "Organisation", 22, flex=True),
+    Column("adviser", "Adviser", 10),
+]
+
+_STATUS = {status.value: status.label for status in CaseStatus}
+# Short labels: the table has no room for "Commissioner-led spin-out".
+ROUTE_SHORT = {
+    Route.COMMISSIONER_LED.value: "Council-led",
+    Route.RIGHT_TO_CHALLENGE.value: "Right to Challenge",
+    Route.RIGHT_TO_PROVIDE.value: "Right to Provide",
+    Route.OTHER.value: "Other",
+}
+
+
+def short_date(day: date | None) -> str:
+    """ "14 Mar 2013", or "—" for no date."""
+    return f"{day.day:>2} {day:%b %Y}" if day else "—"
+
+
+def case_row(row: CaseRow) -> Row:
+    """One case in the cases list (the key is its id)."""
+    return Row(
+        key=row.case_id,
+        cells=(
+            row.case_id,
+            _STATUS.get(row.status, row.status),
+            row.adviser,
+            row.next_due,
+            str(row.overdue) if row.overdue else "",
+            row.organisation,
+            row.parent_body,
+            ROUTE_SHORT.get(row.route, row.route),
+        ),
+        flag="overdue" if row.overdue else ("muted" if row.status != "active" else ""),
+    )
+
+
+def milestone_rows(milestones: Sequence[Milestone], today: date) -> list[Row]:
+    """A case's milestones in the adviser's order (keys are the codes)."""
+    rows = []
+    for milestone in sorted(milestones, key=lambda m: m.position):
+        late = days_late(milestone, today)
+        if milestone.status is MilestoneStatus.DONE:
+            status = f"done {short_date(milestone.done_on).strip()}"
+        elif milestone.status is MilestoneStatus.SKIPPED:
+            status = "skipped"
+        elif milestone.due == today:
+            status = "due today"
+        else:
+            status = "open"
+        rows.append(
+            Row(
+                key=milestone.code,
+                cells=(
+                    milestone.code,
+                    milestone.title,
+                    short_date(milestone.due),
+                    status,
+                    _days(late) if late else "",
+                ),
+                flag="overdue" if late else ("muted" if status == "skipped" else ""),
+            )
+        )
+    return rows
+
+
+def when_text(item: AgendaItem) -> str:
+    """ "3 days late", "today", "in 5 days"."""
+    if item.days < 0:
+        return f"{_days(-item.days)} late"
+    if item.days == 0:
+        return "today"
+    return f"in {_days(item.days)}"
+
+
+def agenda_rows(agenda: Agenda) -> list[Row]:
+    """Every agenda item, overdue first (keys are "C-0001/M03")."""
+    return [
+        Row(
+            key=f"{item.case_id}/{item.code}",
+            cells=(
+                when_text(item),
+                short_date(item.due),
+                item.case_id,
+                item.code,
+                item.title,
+                item.organisation,
+                item.adviser,
+            ),
+            flag="overdue" if item.days < 0 else "",
+        )
+        for item in agenda.items
+    ]
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"

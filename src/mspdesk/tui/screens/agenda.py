@@ -1,0 +1,110 @@
+"""The agenda: open milestones across every active case, overdue first, then this week, then
+the next 30 days. `a` cycles through advisers; Enter opens the case at that milestone."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from mspdesk.tui.case_rows import AGENDA_COLUMNS, agenda_rows
+from mspdesk.tui.widgets.record_table import RecordTable, Row
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from mspdesk.desk.agenda import Agenda
+    from mspdesk.tui.app import MspdeskApp
+
+WINDOW_DAYS = 30
+
+
+class AgendaScreen(Screen[None]):
+    """What is due across all cases; the overdue count shows in the header."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "next_adviser", "Adviser", tooltip="Show one adviser's agenda, then all"),
+        Binding("m", "mine", "Mine", tooltip="Only my cases (again: everyone's)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.adviser: str | None = None
+        self.agenda: Agenda | None = None
+        self._advisers: list[str] = []
+
+    @property
+    def desk_app(self) -> MspdeskApp:
+        from mspdesk.tui.app import MspdeskApp
+
+        assert isinstance(self.app, MspdeskApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="agenda-pane"):
+            yield Static("", id="agenda-summary")
+            yield RecordTable(AGENDA_COLUMNS, id="agenda", empty_text="Loading…")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Agenda"
+        self.query_one(RecordTable).focus()
+        self.watch(self.app, "desk_ready", self._desk_changed)
+
+    def _desk_changed(self, ready: bool) -> None:
+        if ready:
+            self.load_rows()
+
+    @work(thread=True, exclusive=True, group="agenda-rows")
+    def load_rows(self) -> None:
+        """Work out the agenda off the UI thread, then show it."""
+        desk = self.desk_app.desk
+        if desk is None:
+            return
+        agenda = desk.cases.agenda(days=WINDOW_DAYS, adviser=self.adviser)
+        rows = agenda_rows(agenda)
+        advisers = desk.cases.advisers()
+        self.app.call_from_thread(self._show, agenda, rows, advisers)
+
+    def _show(self, agenda: Agenda, rows: list[Row], advisers: list[str]) -> None:
+        self.agenda, self._advisers = agenda, advisers
+        table = self.query_one(RecordTable)
+        table.empty_text = f"Nothing due in the next {agenda.days} days."
+        table.set_rows(rows)
+        counts = agenda.counts()
+        who = f"{agenda.adviser}'s cases" if agenda.adviser else "all advisers"
+        self.query_one("#agenda-summary", Static).update(
+            f"{counts['overdue']} overdue · {counts['this_week']} due this week · "
+            f"{counts['later']} more in the next {agenda.days} days · {who} · "
+            f"today {agenda.today:%d %b %Y}"
+        )
+        self.sub_title = f"{counts['overdue']} overdue"
+
+    @on(RecordTable.Selected, "#agenda")
+    def _open(self, event: RecordTable.Selected) -> None:
+        from mspdesk.tui.screens.case import CaseScreen
+
+        case_id, _, code = event.key.partition("/")
+        self.app.push_screen(CaseScreen(case_id, code))
+
+    def action_next_adviser(self) -> None:
+        if not self._advisers:
+            return
+        if self.adviser not in self._advisers:
+            self.adviser = self._advisers[0]
+        else:
+            index = self._advisers.index(self.adviser) + 1
+            self.adviser = self._advisers[index] if index < len(self._advisers) else None
+        self.load_rows()
+
+    def action_mine(self) -> None:
+        desk = self.desk_app.desk
+        if desk is None:
+            return
+        self.adviser = None if self.adviser == desk.actor else desk.actor
+        self.load_rows()

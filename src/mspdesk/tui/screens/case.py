@@ -1,0 +1,270 @@
+"""One case: a header with who and where, and tabs for milestones, notes, people, conflicts,
+budget, deadlines and history.
+
+The milestone checklist works from the keyboard: space/d done, s skip (asks why), u reopen,
+r reschedule (new date, then a preview of every date that moves, applied as one undoable
+step), R move the plan's start, + add, K/J move up/down, g open the milestone's guidance.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from mspdesk.domain.errors import UserError
+from mspdesk.domain.milestone import Milestone, MilestoneStatus
+from mspdesk.tui.case_rows import MILESTONE_COLUMNS, milestone_rows, short_date
+from mspdesk.tui.screens import case_actions
+from mspdesk.tui.widgets import case_tabs
+from mspdesk.tui.widgets.record_table import RecordTable, printable
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from mspdesk.desk import Desk
+    from mspdesk.domain.case import Case
+    from mspdesk.tui.app import MspdeskApp
+
+MILESTONE_ACTIONS = frozenset(
+    {"done", "skip", "reopen", "reschedule", "replan_start", "add", "move", "guidance"}
+)
+MOVE = Binding.Group("Move")
+TABS = ("milestones", "notes", "people", "conflicts", "budget", "deadlines", "history")
+
+
+class CaseScreen(Screen[None]):
+    """The case `case_id`, with the milestone `milestone` selected if given."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the list", show=False),
+        Binding("d,space", "done", "Done", tooltip="Mark the milestone done today"),
+        Binding("s", "skip", "Skip", tooltip="Skip the milestone (asks why)"),
+        Binding("u", "reopen", "Reopen", tooltip="Open a done or skipped milestone again"),
+        Binding("r", "reschedule", "Reschedule", tooltip="Move its date; preview what follows"),
+        Binding("R", "replan_start", "New start", tooltip="Move the plan's start date", show=False),
+        Binding("plus,a", "add", "Add", tooltip="Add a milestone of your own"),
+        Binding("K", "move(-1)", "Up", tooltip="Move the milestone up the list", group=MOVE),
+        Binding("J", "move(1)", "Down", tooltip="Move the milestone down the list", group=MOVE),
+        Binding("g", "guidance", "Guidance", tooltip="Open the milestone's guidance page"),
+        Binding("c", "status", "Status", tooltip="Change the case's status"),
+        Binding("e", "eoi", "EOI step", tooltip="Record the next Right to Challenge step"),
+        *(
+            Binding(str(number), f"tab('{name}')", name.title(), show=False)
+            for number, name in enumerate(TABS, start=1)
+        ),
+    ]
+
+    def __init__(self, case_id: str, milestone: str | None = None) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.case: Case | None = None
+        self._select = milestone
+
+    @property
+    def desk_app(self) -> MspdeskApp:
+        from mspdesk.tui.app import MspdeskApp
+
+        assert isinstance(self.app, MspdeskApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="case-header")
+        with TabbedContent(initial="tab-milestones", id="case-tabs"):
+            with TabPane("1 Milestones", id="tab-milestones"):
+                yield RecordTable(MILESTONE_COLUMNS, id="case-milestones", empty_text="None")
+                yield Static("", id="milestone-detail")
+            for name, title in (
+                ("notes", "2 Notes"),
+                ("people", "3 People & partners"),
+                ("conflicts", "4 Conflicts"),
+                ("budget", "5 Budget"),
+                ("deadlines", "6 Deadlines"),
+                ("history", "7 History"),
+            ):
+                with TabPane(title, id=f"tab-{name}"), VerticalScroll(classes="case-tab-body"):
+                    yield Static("", id=f"case-{name}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#case-milestones", RecordTable).focus()
+        self.watch(self.app, "desk_ready", self._desk_changed)
+
+    def _desk_changed(self, ready: bool) -> None:
+        if ready:
+            self.load()
+
+    # ------------------------------------------------------------------ showing
+
+    def load(self) -> None:
+        """Read the case again and redraw every tab."""
+        desk = self.desk_app.desk
+        if desk is None:
+            return
+        try:
+            case = desk.cases.get(self.case_id)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.case = case
+        today = desk.core.today()
+        self.title = f"{case.id} {case.organisation}"
+        self.sub_title = case.pathway
+        self.query_one("#case-header", Static).update(case_tabs.header(case, today))
+        table = self.query_one("#case-milestones", RecordTable)
+        keep, self._select = self._select, None
+        table.set_rows(milestone_rows(case.milestones, today), keep=keep)
+        self._show_milestone(table.current_key)
+        self._fill_tabs(desk, case, today)
+        self.refresh_bindings()
+
+    def _fill_tabs(self, desk: Desk, case: Case, today: object) -> None:
+        from datetime import date
+
+        assert isinstance(today, date)
+        cases = desk.cases
+
+        def show(name: str, renderable: object) -> None:
+            self.query_one(f"#case-{name}", Static).update(renderable)  # type: ignore[arg-type]
+
+        show("notes", case_tabs.notes(desk.notes.for_subject(case.id)))
+        show("people", case_tabs.people(case))
+        show("conflicts", case_tabs.conflicts(case, cases.conflicts.warnings(case, today), today))
+        try:
+            show(
+                "budget",
+                case_tabs.budget(
+                    case.budget,
+                    cases.budget.warnings(case),
+                    cases.budget.summary(),
+                    cases.budget.programme(),
+                ),
+            )
+        except UserError as error:  # a broken programme.toml must not hide the case
+            show("budget", Text(str(error), style="red"))
+        show(
+            "deadlines",
+            case_tabs.deadlines(
+                case,
+                cases.deadlines.timeline(case),
+                cases.deadlines.warnings(case, today),
+                cases.deadlines.social_value(case, today),
+            ),
+        )
+        show("history", case_tabs.history(desk.history(case.id)))
+
+    @on(RecordTable.Highlighted, "#case-milestones")
+    def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        self._show_milestone(event.key)
+        self.refresh_bindings()
+
+    def _show_milestone(self, code: str | None) -> None:
+        detail = self.query_one("#milestone-detail", Static)
+        milestone = self.case.milestone(code) if self.case and code else None
+        if milestone is None:
+            detail.update("")
+            return
+        lines = [Text.assemble((f"{milestone.code} ", "bold"), printable(milestone.title))]
+        if milestone.done_when:
+            lines.append(Text.assemble(("Done when ", "dim"), printable(milestone.done_when)))
+        anchor = "the case start" if milestone.after == "start" else milestone.after
+        if milestone.after is None:
+            lines.append(Text("Fixed date: nothing moves it.", style="dim"))
+        else:
+            lines.append(
+                Text(f"Planned {milestone.offset_days:+d} days from {anchor}", style="dim")
+            )
+        if milestone.status is MilestoneStatus.SKIPPED:
+            lines.append(Text.assemble(("Skipped: ", "yellow"), printable(milestone.skip_reason)))
+        if milestone.status is MilestoneStatus.DONE:
+            lines.append(Text(f"Done {short_date(milestone.done_on).strip()}", style="green"))
+        if milestone.guidance:
+            hint = "  (g opens the first)" if self._can_open_guidance() else ""
+            lines.append(Text(f"Guidance: {', '.join(milestone.guidance)}{hint}", style="dim"))
+        detail.update(Group(*lines))
+
+    @on(RecordTable.Selected, "#case-milestones")
+    def _selected(self) -> None:
+        # Enter on a milestone opens its guidance, where the app has a guidance screen.
+        if self.check_action("guidance", ()):
+            self.action_guidance()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------------ keys
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MILESTONE_ACTIONS:
+            tabs = self.query_one("#case-tabs", TabbedContent)
+            if tabs.active != "tab-milestones":
+                return False
+            if action == "guidance":
+                milestone = self.current_milestone()
+                return self._can_open_guidance() and bool(milestone and milestone.guidance)
+        if action == "eoi":
+            return self.case is not None and self.case.challenge is not None
+        return True
+
+    def _can_open_guidance(self) -> bool:
+        return callable(getattr(self.app, "open_guidance", None))
+
+    def current_milestone(self) -> Milestone | None:
+        """The milestone under the cursor, if any."""
+        code = self.query_one("#case-milestones", RecordTable).current_key
+        return self.case.milestone(code) if self.case and code else None
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_tab(self, name: str) -> None:
+        self.query_one("#case-tabs", TabbedContent).active = f"tab-{name}"
+        if name == "milestones":
+            self.query_one("#case-milestones", RecordTable).focus()
+
+    def action_done(self) -> None:
+        case_actions.complete(self)
+
+    def action_skip(self) -> None:
+        case_actions.skip(self)
+
+    def action_reopen(self) -> None:
+        case_actions.reopen(self)
+
+    def action_reschedule(self) -> None:
+        case_actions.reschedule(self)
+
+    def action_replan_start(self) -> None:
+        case_actions.replan_start(self)
+
+    def action_add(self) -> None:
+        case_actions.add(self)
+
+    def action_move(self, by: int) -> None:
+        case_actions.move(self, by)
+
+    def action_guidance(self) -> None:
+        milestone = self.current_milestone()
+        opener = getattr(self.app, "open_guidance", None)
+        if milestone is None or not milestone.guidance or not callable(opener):
+            return
+        opener(milestone.guidance[0])
+
+    def action_status(self) -> None:
+        case_actions.change_status(self)
+
+    def action_eoi(self) -> None:
+        case_actions.eoi_step(self)
+
+    def select_milestone(self, code: str) -> None:
+        """Put the cursor on milestone `code` (after the next load if not loaded yet)."""
+        self._select = code
+        self.query_one("#case-milestones", RecordTable).move_to(code)

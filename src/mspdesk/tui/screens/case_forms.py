@@ -1,0 +1,185 @@
+"""Small dialogs for case work: a form of a few fields, and the re-plan preview.
+
+`FormModal` runs the desk call itself (through `submit`) so a mistake is shown under the
+form and nothing typed is lost; it dismisses with the values only once the change is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from mspdesk.domain.errors import UserError
+from mspdesk.domain.milestone import Change
+from mspdesk.tui.case_rows import short_date
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+Values = dict[str, str]
+Submit = Callable[[Values], None]
+"""Saves the values through the desk; raises UserError to keep the form open."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a form: a text box, or a choice when `choices` (value, label) is given."""
+
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    choices: Sequence[tuple[str, str]] = ()
+
+
+class FormModal(ModalScreen[Values | None]):
+    """A titled form; Enter or Ctrl+S saves, Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save and close"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+    ]
+
+    def __init__(
+        self, title: str, fields: Sequence[Field], submit: Submit, *, explain: str = ""
+    ) -> None:
+        super().__init__()
+        self.form_title = title
+        self.fields = list(fields)
+        self.submit = submit
+        self.explain = explain
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="case-form", classes="case-dialog"):
+            yield Label(Text(self.form_title, style="bold"), classes="case-dialog-title")
+            if self.explain:
+                yield Static(Text(self.explain), classes="case-dialog-explain")
+            for field in self.fields:
+                yield Label(Text(field.label), classes="case-form-label")
+                if field.choices:
+                    options = [(Text(label), value) for value, label in field.choices]
+                    yield Select(
+                        options,
+                        value=field.value or field.choices[0][0],
+                        allow_blank=False,
+                        id=f"field-{field.name}",
+                    )
+                else:
+                    yield Input(
+                        value=field.value, placeholder=field.placeholder, id=f"field-{field.name}"
+                    )
+            yield Static("", id="case-form-error")
+            with Horizontal(classes="case-dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(f"#field-{self.fields[0].name}").focus()
+
+    def values(self) -> Values:
+        found: Values = {}
+        for field in self.fields:
+            widget = self.query_one(f"#field-{field.name}")
+            if isinstance(widget, Select):
+                found[field.name] = str(widget.value)
+            elif isinstance(widget, Input):
+                found[field.name] = widget.value
+        return found
+
+    @on(Input.Submitted)
+    def _next_or_save(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        values = self.values()
+        try:
+            self.submit(values)
+        except UserError as error:
+            self.query_one("#case-form-error", Static).update(Text(str(error)))
+            return
+        self.dismiss(values)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReplanPreview(ModalScreen[bool]):
+    """The dates a change would move, old -> new; Enter or y applies, Escape or n cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,y", "apply", "Apply", priority=True, tooltip="Apply as one undoable step"),
+        Binding("escape,n", "cancel", "Cancel", tooltip="Leave the dates as they are"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        changes: Sequence[Change],
+        titles: Mapping[str, str],
+        *,
+        also: Sequence[str] = (),
+    ) -> None:
+        super().__init__()
+        self.preview_title = title
+        self.changes = list(changes)
+        self.titles = dict(titles)
+        self.also = list(also)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="replan-dialog", classes="case-dialog"):
+            yield Label(Text(self.preview_title, style="bold"), classes="case-dialog-title")
+            for line in self.also:
+                yield Static(Text(line), classes="case-dialog-explain")
+            count = len(self.changes)
+            moved = f"{count} date{'s' if count != 1 else ''} move" if count else "No dates move"
+            yield Static(Text(f"{moved}. Ctrl+Z undoes the whole step."), id="replan-count")
+            with VerticalScroll(id="replan-list"):
+                yield Static(self._table(), id="replan-table")
+            with Horizontal(classes="case-dialog-buttons"):
+                yield Button("Apply", variant="primary", id="apply")
+                yield Button("Cancel", id="cancel")
+
+    def _table(self) -> Table:
+        table = Table(box=None, expand=True, header_style="bold", pad_edge=False)
+        table.add_column("Code", no_wrap=True)
+        table.add_column("Milestone", ratio=1)
+        table.add_column("Old", no_wrap=True)
+        table.add_column("New", no_wrap=True)
+        table.add_column("Moves", justify="right", no_wrap=True)
+        for change in self.changes:
+            shift = ""
+            if change.old_due and change.new_due:
+                days = (change.new_due - change.old_due).days
+                shift = f"{days:+d} d"
+            table.add_row(
+                Text(change.code),
+                Text(self.titles.get(change.code, "")),
+                Text(short_date(change.old_due)),
+                Text("→ " + short_date(change.new_due)),
+                Text(shift),
+            )
+        return table
+
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

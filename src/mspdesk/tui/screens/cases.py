@@ -1,0 +1,151 @@
+"""All cases: a filterable virtual table; Enter opens the case."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from mspdesk.tui.case_rows import CASE_COLUMNS, case_row
+from mspdesk.tui.widgets.record_table import RecordTable, Row
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from mspdesk.desk.cases import CaseRow
+    from mspdesk.tui.app import MspdeskApp
+
+
+class CasesScreen(Screen[None]):
+    """Every case, newest first, with its next due date and how many milestones are late."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", tooltip="Filter the list as you type"),
+        Binding("a", "next_adviser", "Adviser", tooltip="Show one adviser's cases, then all"),
+        Binding("x", "register", "Conflicts", tooltip="Conflicts of interest across cases"),
+        Binding("escape", "clear_filter", "Back to list", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cases: list[CaseRow] = []
+        self._rows: list[Row] = []
+        self._haystacks: list[str] = []
+        self.adviser: str | None = None
+
+    @property
+    def desk_app(self) -> MspdeskApp:
+        from mspdesk.tui.app import MspdeskApp
+
+        assert isinstance(self.app, MspdeskApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="cases-pane"):
+            yield Input(placeholder="Filter: words from a name, case, adviser…", id="cases-filter")
+            yield RecordTable(CASE_COLUMNS, id="cases", empty_text="Loading…")
+            yield Static("", id="cases-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Cases"
+        self.query_one("#cases-filter", Input).display = False
+        self.query_one(RecordTable).focus()
+        self.watch(self.app, "desk_ready", self._desk_changed)
+
+    def _desk_changed(self, ready: bool) -> None:
+        if ready:
+            self.load_rows()
+
+    @work(thread=True, exclusive=True, group="case-rows")
+    def load_rows(self) -> None:
+        """Build the rows off the UI thread, then show them."""
+        desk = self.desk_app.desk
+        if desk is None:
+            return
+        cases = desk.cases.summaries()
+        rows = [case_row(case) for case in cases]
+        self.app.call_from_thread(self._show_rows, cases, rows)
+
+    def _show_rows(self, cases: list[CaseRow], rows: list[Row]) -> None:
+        self._cases, self._rows = cases, rows
+        self._haystacks = [
+            f"{c.case_id} {c.organisation} {c.parent_body} {c.adviser} {c.status}".casefold()
+            for c in cases
+        ]
+        table = self.query_one(RecordTable)
+        table.empty_text = "No cases yet: accept a referral in the Inbox (F3) to open one."
+        self._apply_filter()
+
+    @on(Input.Changed, "#cases-filter")
+    def _filter_changed(self) -> None:
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        words = self.query_one("#cases-filter", Input).value.casefold().split()
+        shown = [
+            row
+            for case, row, hay in zip(self._cases, self._rows, self._haystacks, strict=True)
+            if (self.adviser is None or case.adviser == self.adviser)
+            and all(word in hay for word in words)
+        ]
+        table = self.query_one(RecordTable)
+        if len(shown) != len(self._rows):
+            table.empty_text = "No case matches the filter."
+        table.set_rows(shown)
+        late = sum(1 for case in self._cases if case.overdue and case.status == "active")
+        who = f" · adviser {self.adviser}" if self.adviser else ""
+        total = len(self._rows)
+        count = f"{len(shown):,} of {total:,} cases" if len(shown) != total else f"{total:,} cases"
+        self.query_one("#cases-status", Static).update(
+            f"{count}{who} · {late} with overdue milestones · Enter opens"
+        )
+        self.sub_title = f"{late} cases with overdue milestones" if late else ""
+
+    @on(Input.Submitted, "#cases-filter")
+    def _filter_done(self) -> None:
+        self.query_one(RecordTable).focus()
+
+    @on(RecordTable.Selected, "#cases")
+    def _open(self, event: RecordTable.Selected) -> None:
+        self.open_case(event.key)
+
+    def open_case(self, case_id: str, milestone: str | None = None) -> None:
+        """Show case `case_id` (with milestone `milestone` selected)."""
+        from mspdesk.tui.screens.case import CaseScreen
+
+        self.app.push_screen(CaseScreen(case_id, milestone))
+
+    def action_filter(self) -> None:
+        box = self.query_one("#cases-filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#cases-filter", Input)
+        if box.has_focus and box.value:
+            box.value = ""
+        if not box.value:
+            box.display = False
+        self.query_one(RecordTable).focus()
+
+    def action_next_adviser(self) -> None:
+        advisers = sorted({case.adviser for case in self._cases})
+        if not advisers:
+            return
+        if self.adviser not in advisers:
+            self.adviser = advisers[0]
+        else:
+            index = advisers.index(self.adviser) + 1
+            self.adviser = advisers[index] if index < len(advisers) else None
+        self._apply_filter()
+
+    def action_register(self) -> None:
+        from mspdesk.tui.screens.conflicts import ConflictRegisterScreen
+
+        self.app.push_screen(ConflictRegisterScreen())

@@ -1,0 +1,107 @@
+"""The conflicts-of-interest register across cases: each declared conflict, reviews due first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from mspdesk.domain.conflicts import AuthorityRole
+from mspdesk.tui.case_rows import short_date
+from mspdesk.tui.widgets.record_table import Column, RecordTable, Row
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from mspdesk.desk.conflicts import RegisterRow
+    from mspdesk.tui.app import MspdeskApp
+
+COLUMNS = [
+    Column("case", "Case", 7),
+    Column("id", "Id", 4),
+    Column("organisation", "Organisation", 22, flex=True),
+    Column("roles", "Roles", 24),
+    Column("conflict", "Conflict", 30, flex=True),
+    Column("review", "Review", 12),
+]
+_ROLE = {role.value: role.label.split(" /")[0] for role in AuthorityRole}
+
+
+def register_row(row: RegisterRow) -> Row:
+    review = "resolved" if row.resolved_on else short_date(row.review_on)
+    return Row(
+        key=row.key,
+        cells=(
+            row.case_id,
+            row.entry_id,
+            row.organisation,
+            ", ".join(_ROLE.get(role, role) for role in row.roles),
+            row.conflict,
+            review + (" !" if row.review in ("overdue", "soon") else ""),
+        ),
+        flag="overdue" if row.review == "overdue" else ("muted" if row.resolved_on else ""),
+    )
+
+
+class ConflictRegisterScreen(Screen[None]):
+    """Every live conflict across cases; `r` also shows resolved ones; Enter opens the case."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the cases"),
+        Binding("r", "toggle_resolved", "Resolved", tooltip="Show or hide resolved conflicts"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.include_resolved = False
+
+    @property
+    def desk_app(self) -> MspdeskApp:
+        from mspdesk.tui.app import MspdeskApp
+
+        assert isinstance(self.app, MspdeskApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="register-status")
+        yield RecordTable(COLUMNS, id="register", empty_text="No conflicts declared.")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Conflicts of interest"
+        self.query_one(RecordTable).focus()
+        self.watch(self.app, "desk_ready", self._desk_changed)
+
+    def _desk_changed(self, ready: bool) -> None:
+        if ready:
+            self.load()
+
+    def load(self) -> None:
+        desk = self.desk_app.desk
+        if desk is None:
+            return
+        rows = desk.cases.conflicts.register(include_resolved=self.include_resolved)
+        self.query_one(RecordTable).set_rows([register_row(row) for row in rows])
+        due = sum(1 for row in rows if row.review in ("overdue", "soon"))
+        self.query_one("#register-status", Static).update(
+            f"{len(rows)} conflicts · {due} reviews due or overdue · Enter opens the case"
+        )
+
+    @on(RecordTable.Selected, "#register")
+    def _open(self, event: RecordTable.Selected) -> None:
+        from mspdesk.tui.screens.case import CaseScreen
+
+        case = CaseScreen(event.key.partition("/")[0])
+        self.app.push_screen(case, lambda _: None)
+        case.call_after_refresh(case.action_tab, "conflicts")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_toggle_resolved(self) -> None:
+        self.include_resolved = not self.include_resolved
+        self.load()
