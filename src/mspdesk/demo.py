@@ -36,3 +36,9 @@ def demo_data_dir() -> Path:
 
 def seed_demo_activity(desk: object) -> None:
     """Cases, decisions and notes for the demo, added as later features land."""
+    from mspdesk.desk import Desk
+
+    if isinstance(desk, Desk) and hasattr(desk, "triage"):
+        from mspdesk.demo_cases import seed_demo_cases
+
+        seed_demo_cases(desk)

@@ -1,0 +1,112 @@
+"""Demo cases: five demo referrals accepted through triage, with work under way on them.
+
+Dates are relative to today, so the demo always has something done, something due this
+week and one milestone overdue, whenever it is run.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from mspdesk.desk import Desk
+from mspdesk.domain.milestone import MilestoneStatus
+
+# Referral, days since the case started, adviser.
+DEMO_CASES = (
+    ("R-2012-0001", 100, "demo"),  # Eastmere Reablement: council spin-out, one step overdue
+    ("R-2012-0003", 25, "demo"),  # Harrowgate Vale nursing: NHS Right to Provide
+    ("R-2012-0004", 60, "demo"),  # Kestondale youth work: Community Right to Challenge
+    ("R-2012-0002", 45, "alex"),  # Fenwold Libraries: multi-stakeholder co-operative
+    ("R-2012-0019", 10, "alex"),  # Ormsgate adult care: council spin-out, GBP 40m contract
+)
+OVERDUE = ("C-0001", "M04")
+"""The one milestone the demo leaves late."""
+
+
+def seed_demo_cases(desk: Desk) -> None:
+    """Accept the demo referrals as cases C-0001..C-0005 and record some work on them."""
+    today = desk.core.today()
+    case_ids = []
+    for referral_id, days_ago, adviser in DEMO_CASES:
+        if not desk.referrals.exists(referral_id):
+            return  # someone's own demo data: leave it as it is
+        desk.triage.decide(referral_id, "accept", "Demo: promising, with a senior sponsor")
+        case_id = desk.referrals.get(referral_id).case_id
+        assert case_id is not None
+        case_ids.append(case_id)
+        start = today - timedelta(days=days_ago)
+        changes = desk.cases.milestones.preview_reschedule(case_id, start=start)
+        desk.cases.milestones.apply_reschedule(case_id, changes, start=start)
+        if adviser != desk.actor:
+            desk.cases.set_adviser(case_id, adviser)
+    eastmere, harrowgate, kestondale, fenwold, ormsgate = case_ids
+    _challenge(desk, kestondale, today)
+    for case_id in case_ids:
+        _finish_what_is_past(desk, case_id, today)
+
+    desk.cases.add_person(
+        eastmere,
+        {"role": "mutual-ambassador", "name": "Priya Raman", "organisation": "Mutual Ventures"},
+    )
+    desk.cases.add_person(
+        eastmere, {"role": "lga-link", "name": "Tom Okafor", "organisation": "LGA"}
+    )
+    desk.cases.conflicts.declare(
+        eastmere,
+        "The council funds the feasibility work and will commission the new mutual",
+        roles=["incubator", "commissioner"],
+        mitigation="Separate commissioning officers; contract decisions go to cabinet",
+        review_on=today + timedelta(days=10),
+    )
+    desk.cases.budget.set(
+        eastmere, days_allocated=20, days_spent=12, amount_allocated=30_000, amount_spent=14_500
+    )
+    desk.cases.budget.set(
+        harrowgate, days_allocated=15, days_spent=14, amount_allocated=22_000, amount_spent=21_000
+    )
+    desk.cases.budget.set(fenwold, days_allocated=10, days_spent=11.5, amount_allocated=12_000)
+    desk.cases.update(ormsgate, {"procurement_on": today + timedelta(days=200)})
+    desk.notes.add(
+        eastmere,
+        "Met the director and the senior sponsor. Cabinet paper on the options appraisal "
+        "goes in next month; staff survey results due first.",
+        kind="meeting",
+        on=today - timedelta(days=20),
+    )
+    desk.notes.add(
+        eastmere,
+        "Unison regional officer asked for the TUPE timetable before the staff briefing.",
+        kind="call",
+        on=today - timedelta(days=3),
+    )
+    desk.notes.add(
+        kestondale,
+        "EOI sent to the council's community rights inbox; receipt acknowledged by email.",
+        kind="email",
+        on=today - timedelta(days=10),
+    )
+
+
+def _challenge(desk: Desk, case_id: str, today: date) -> None:
+    """Kestondale's expression of interest: the council's window and periods, and the EOI
+    submitted ten days ago."""
+    periods = {
+        "window_start": today - timedelta(days=30),
+        "window_end": today + timedelta(days=20),
+        "decision_period_days": 60,
+        "procurement_min_days": 30,
+        "procurement_max_days": 180,
+    }
+    deadlines = desk.cases.deadlines
+    deadlines.apply(deadlines.preview_periods(case_id, periods))
+    deadlines.apply(deadlines.preview_eoi(case_id, "submitted", today - timedelta(days=10)))
+
+
+def _finish_what_is_past(desk: Desk, case_id: str, today: date) -> None:
+    """Mark every milestone due before today done on its due date, except the overdue one."""
+    case = desk.cases.get(case_id)
+    for milestone in sorted(case.milestones, key=lambda m: (m.due or today, m.position)):
+        if (case_id, milestone.code) == OVERDUE or milestone.status is not MilestoneStatus.OPEN:
+            continue
+        if milestone.due is not None and milestone.due < today:
+            desk.cases.milestones.complete(case_id, milestone.code, milestone.due)
