@@ -200,7 +200,8 @@ class Triage:
         titles = {band.key: band.title for band in rubric.bands}
         bands = self._last_scored_bands()
         items = []
-        for row in self._core.store.table(REFERRALS).values():
+        # list(): one atomic copy, as the inbox reads this in a worker while the UI may write.
+        for row in list(self._core.store.table(REFERRALS).values()):
             if row.get("status") not in INBOX_STATUSES:
                 continue
             received = date.fromisoformat(row["received"])
@@ -236,7 +237,7 @@ class Triage:
     def _last_scored_bands(self) -> dict[str, tuple[str, float]]:
         """Referral id -> (band key, percent) of its newest scored decision."""
         latest: dict[str, tuple[int, str, float]] = {}
-        for key, record in self._core.store.table(TABLE).items():
+        for key, record in list(self._core.store.table(TABLE).items()):
             band = record.get("band")
             if not band:
                 continue
