@@ -180,6 +180,11 @@ class Notes:
         (case-insensitive, anywhere in a word), newest first, at most `limit`."""
         return self._index.search(text, limit)
 
+    def searchable(self) -> int:
+        """How many live notes `search` looks through (building its index if need be, so
+        call it from a worker to warm search up)."""
+        return len(self._index)
+
     # ----------------------------------------------------------------- drafts
 
     @staticmethod
