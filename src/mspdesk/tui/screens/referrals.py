@@ -28,6 +28,7 @@ class ReferralsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", tooltip="Filter the list as you type"),
         Binding("escape", "clear_filter", "Back to list", show=False),
+        Binding("n", "add_note", "Add note", tooltip="Write a note on the selected referral"),
     ]
 
     def __init__(self) -> None:
@@ -137,6 +138,17 @@ class ReferralsScreen(Screen[None]):
             # The filter bar shows only while it is in use.
             box.display = False
         self.query_one(RecordTable).focus()
+
+    def action_add_note(self) -> None:
+        from mspdesk.tui.note_actions import write_note
+
+        key = self.query_one(RecordTable).current_key
+        desk = self.desk_app.desk
+        if key is None or desk is None or not desk.referrals.exists(key):
+            self.notify("Choose a referral first.", severity="warning")
+            return
+        title = desk.referrals.get(key).organisation
+        write_note(self.app, key, title=title, done=lambda _: self._show_detail(key))
 
     def jump_to(self, key: str) -> None:
         """Show and select the referral `key` (clearing the filter if it hides it)."""
