@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from storehelp import file_bytes, put_event
 
-from mspdesk.store import CorruptStore, ReadOnlyStore, Store, StoreLocked, tinystore
+from mspdesk.store import ReadOnlyStore, Store, StoreLocked, tinystore
 
 HOLDER = textwrap.dedent(
     """
@@ -164,9 +164,13 @@ def test_read_only_beside_a_writer_in_the_same_process(store: Store) -> None:
     store.commit(put_event("b"))
 
 
-def test_read_only_open_of_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(CorruptStore, match="no mspdesk data"):
-        Store.open(tmp_path / "missing", read_only=True)
+def test_read_only_open_of_a_missing_directory_is_empty_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path / "missing", read_only=True) as store:
+        assert store.table("referrals") == {}
+        with pytest.raises(ReadOnlyStore):
+            store.commit(put_event("a"))
     assert not (tmp_path / "missing").exists()
 
 

@@ -90,8 +90,8 @@ class Store:
         """
         if not read_only:
             private_dir(directory)
-        elif not directory.is_dir():
-            raise CorruptStore(f"no mspdesk data at {directory}")
+        # Read-only on a directory that does not exist yet is simply empty: on a fresh
+        # install `mspdesk referrals list` lists nothing, and nothing is created.
         store = cls(directory, read_only)
         if not read_only:
             store._lock.acquire()

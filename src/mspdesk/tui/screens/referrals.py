@@ -126,17 +126,12 @@ class ReferralsScreen(Screen[None]):
         detail.show(desk.referrals.get(key), desk.history(key))
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one("#filter", Input).focus()
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         if box.has_focus and box.value:
             box.value = ""
-        if not box.value:
-            # The filter bar shows only while it is in use.
-            box.display = False
         self.query_one(RecordTable).focus()
 
     def action_add_note(self) -> None:
@@ -156,7 +151,6 @@ class ReferralsScreen(Screen[None]):
         if not table.move_to(key):
             box = self.query_one("#filter", Input)
             box.value = ""
-            box.display = False
             self._apply_filter("")
             table.move_to(key)
         table.focus()
