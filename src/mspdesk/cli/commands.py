@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mspdesk.cli import cases, doctor, guidance, importing, records, triage
+from mspdesk.cli import cases, doctor, guidance, importing, notes, records, triage
 
 REGISTRARS: list[Callable[[Any], None]] = [
     records.register,
@@ -14,4 +14,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     triage.register,
     importing.register,
     cases.register,
+    notes.register,
 ]

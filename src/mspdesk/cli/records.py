@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from mspdesk.cli import notes
 from mspdesk.cli.common import open_desk, print_json, subcommand
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.parsing import parse_count, parse_date, parse_money
@@ -65,6 +66,7 @@ def register(sub: Any) -> None:
         "--kind", default="other", help="meeting, call, email, visit, decision or other"
     )
     note_add.set_defaults(handler=add_note)
+    notes.add_note_actions(note_sub)  # edit, delete, show
 
     hist = subcommand(sub, "history", "every change to one record")
     hist.add_argument("id")
