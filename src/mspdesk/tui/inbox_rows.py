@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mspdesk.desk.triage import InboxItem
 from mspdesk.domain.choices import ProposedModel, Route
 from mspdesk.tui.widgets.record_table import Column, Row
+
+if TYPE_CHECKING:
+    # Type only: importing the desk at start-up would pull pydantic into the first frame.
+    from mspdesk.desk.triage import InboxItem
 
 INBOX_COLUMNS = [
     Column("id", "Reference", 11),

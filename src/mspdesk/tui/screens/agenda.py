@@ -9,9 +9,10 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from mspdesk.tui.case_rows import AGENDA_COLUMNS, agenda_rows
+from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class AgendaScreen(Screen[None]):
         with Vertical(id="agenda-pane"):
             yield Static("", id="agenda-summary")
             yield RecordTable(AGENDA_COLUMNS, id="agenda", empty_text="Loading…")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Agenda"

@@ -8,9 +8,10 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from mspdesk.tui.case_rows import CASE_COLUMNS, case_row
+from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class CasesScreen(Screen[None]):
             yield Input(placeholder="Filter: words from a name, case, adviser…", id="cases-filter")
             yield RecordTable(CASE_COLUMNS, id="cases", empty_text="Loading…")
             yield Static("", id="cases-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Cases"

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from mspdesk.domain.conflicts import AuthorityRole
 from mspdesk.tui.case_rows import short_date
+from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import Column, RecordTable, Row
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class ConflictRegisterScreen(Screen[None]):
         yield Header()
         yield Static("", id="register-status")
         yield RecordTable(COLUMNS, id="register", empty_text="No conflicts declared.")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Conflicts of interest"

@@ -15,11 +15,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mspdesk.tui.guidance_loader import ensure_guidance
 from mspdesk.tui.widgets.guidance_reader import PLACEHOLDER, GuidanceReader
+from mspdesk.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -66,7 +67,7 @@ class GuidanceScreen(Screen[None]):
                 yield OptionList(id="guidance-list")
                 yield Static(Content(PLACEHOLDER), id="guidance-status")
             yield GuidanceReader(id="guidance-reader")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#guidance-list").focus()

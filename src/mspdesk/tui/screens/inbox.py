@@ -9,7 +9,7 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from mspdesk.tui.inbox_rows import (
     INBOX_COLUMNS,
@@ -19,6 +19,7 @@ from mspdesk.tui.inbox_rows import (
     inbox_entries,
     sort_entries,
 )
+from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import RecordTable
 from mspdesk.tui.widgets.referral_detail import ReferralDetail
 
@@ -66,7 +67,7 @@ class InboxScreen(Screen[None]):
             yield RecordTable(INBOX_COLUMNS, id="inbox-table", empty_text="Loading…")
             yield Static("", id="inbox-status")
             yield ReferralDetail(id="inbox-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#inbox-filter").display = False

@@ -20,13 +20,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.note import Note, NoteKind
 from mspdesk.domain.parsing import parse_date
 from mspdesk.tui.screens.confirm import Confirm
 from mspdesk.tui.screens.note_leave import LeaveNote
+from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import printable
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class NoteEditor(ModalScreen[Note | None]):
             )
             yield Static("", id="note-error", classes="note-error")
             yield Static(HINT, id="note-status")
-        yield Footer()
+        yield KeyBar()
 
     def _title(self) -> Text:
         text = Text(f"Edit note {self.note.id} — " if self.note else "New note — ", style="bold")

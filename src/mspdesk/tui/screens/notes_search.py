@@ -10,9 +10,10 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import printable
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class NotesSearch(ModalScreen["NoteHit | None"]):
             )
             yield Static("", id="notes-search-status")
             yield OptionList(id="notes-search-results")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#notes-search-input", Input).focus()

@@ -8,9 +8,10 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from mspdesk.tui.rows import REFERRAL_COLUMNS, referral_row
+from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 from mspdesk.tui.widgets.referral_detail import ReferralDetail
 
@@ -53,7 +54,7 @@ class ReferralsScreen(Screen[None]):
                 yield RecordTable(REFERRAL_COLUMNS, id="referrals", empty_text="Loading…")
                 yield Static("", id="list-status")
             # The detail pane is mounted with the data: one widget less before the first frame.
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(RecordTable).focus()

@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
-    Footer,
     Input,
     Label,
     RadioButton,
@@ -31,6 +30,7 @@ from mspdesk.domain.choices import Decision, ReferOnTo
 from mspdesk.domain.errors import InvalidRecord, UserError
 from mspdesk.domain.parsing import parse_date
 from mspdesk.domain.triage import Score, TriageDecision, score, suggested_band
+from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import printable
 from mspdesk.tui.widgets.rubric_scorer import RubricScorer
 
@@ -123,7 +123,7 @@ class TriageModal(ModalScreen[TriageDecision | None]):
             with Horizontal(id="triage-buttons"):
                 yield Button("Save (Ctrl+S)", variant="primary", id="triage-save")
                 yield Button("Cancel (Esc)", id="triage-cancel")
-        yield Footer()
+        yield KeyBar()
 
     def _compose_form(self) -> ComposeResult:
         yield Label("Decision", classes="triage-label")
