@@ -113,23 +113,28 @@ def when_text(item: AgendaItem) -> str:
 
 
 def agenda_rows(agenda: Agenda) -> list[Row]:
-    """Every agenda item, overdue first (keys are "C-0001/M03")."""
-    return [
-        Row(
-            key=f"{item.case_id}/{item.code}",
-            cells=(
-                when_text(item),
-                short_date(item.due),
-                item.case_id,
-                item.code,
-                item.title,
-                item.organisation,
-                item.adviser,
-            ),
-            flag="overdue" if item.days < 0 else "",
+    """Every agenda item, overdue first (keys are "C-0001/M03").
+
+    Thousands of items share a few hundred dates: each date and "when" is formatted once.
+    """
+    dates: dict[date, str] = {}
+    whens: dict[int, str] = {}
+    rows = []
+    for item in agenda.items:
+        shown = dates.get(item.due)
+        if shown is None:
+            shown = dates[item.due] = short_date(item.due)
+        when = whens.get(item.days)
+        if when is None:
+            when = whens[item.days] = when_text(item)
+        rows.append(
+            Row(
+                f"{item.case_id}/{item.code}",
+                (when, shown, item.case_id, item.code, item.title, item.organisation, item.adviser),
+                "overdue" if item.days < 0 else "",
+            )
         )
-        for item in agenda.items
-    ]
+    return rows
 
 
 def _days(count: int) -> str:
