@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mspdesk.cli import cases, doctor, guidance, importing, notes, records, triage
+from mspdesk.cli import cases, doctor, guidance, importing, notes, records, reporting, triage
 
 REGISTRARS: list[Callable[[Any], None]] = [
     records.register,
@@ -15,4 +15,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     importing.register,
     cases.register,
     notes.register,
+    reporting.register,
 ]
