@@ -16,6 +16,7 @@ from mspdesk.tui.case_commands import CaseCommands
 from mspdesk.tui.commands import DeskCommands
 from mspdesk.tui.guidance_commands import GuidanceCommands
 from mspdesk.tui.guidance_loader import guidance_screen
+from mspdesk.tui.note_actions import NoteCommands
 from mspdesk.tui.screens.agenda import AgendaScreen
 from mspdesk.tui.screens.cases import CasesScreen
 from mspdesk.tui.screens.inbox import InboxScreen
@@ -35,7 +36,7 @@ class MspdeskApp(App[int]):
     TITLE = "mspdesk"
     # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
-    COMMANDS = App.COMMANDS | {DeskCommands, GuidanceCommands, CaseCommands}
+    COMMANDS = App.COMMANDS | {DeskCommands, GuidanceCommands, CaseCommands, NoteCommands}
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "referrals": ReferralsScreen,
         "inbox": InboxScreen,
@@ -52,6 +53,7 @@ class MspdeskApp(App[int]):
         Binding("f4", "switch_mode('cases')", "Cases", tooltip="Every case and its next step"),
         Binding("f5", "switch_mode('agenda')", "Agenda", tooltip="Due and overdue milestones"),
         Binding("f6", "switch_mode('guidance')", "Guidance", tooltip="Guidance for advisers"),
+        Binding("f7", "search_notes", "Notes", show=False, tooltip="Search every case's notes"),
         Binding("q", "quit", "Quit", tooltip="Save and leave"),
     ]
 
@@ -145,6 +147,11 @@ class MspdeskApp(App[int]):
         event = desk.undo()
         self.notify(event.summary, title="Undone", markup=False)
         self.refresh_data()
+
+    def action_search_notes(self) -> None:
+        from mspdesk.tui.note_actions import search_notes
+
+        search_notes(self)
 
     def refresh_data(self) -> None:
         """Tell every screen that records changed."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -28,7 +28,7 @@ ROWS_WAIT_SECONDS = 0.05
 Done = Callable[["Note | None"], None]
 
 
-def _writable_desk(app: App[object]) -> Desk | None:
+def _writable_desk(app: App[Any]) -> Desk | None:
     """The open desk, or None (with a message) if notes cannot be changed now."""
     desk: Desk | None = getattr(app, "desk", None)
     if desk is None:
@@ -40,14 +40,14 @@ def _writable_desk(app: App[object]) -> Desk | None:
     return desk
 
 
-def _refresh(app: App[object]) -> None:
+def _refresh(app: App[Any]) -> None:
     refresh = getattr(app, "refresh_data", None)
     if callable(refresh):
         refresh()
 
 
 def write_note(
-    app: App[object],
+    app: App[Any],
     subject: str,
     *,
     note: Note | None = None,
@@ -72,7 +72,7 @@ def write_note(
     app.push_screen(NoteEditor(desk, subject, note, title=title), saved)
 
 
-def delete_note(app: App[object], note: Note, done: Callable[[bool], None] | None = None) -> None:
+def delete_note(app: App[Any], note: Note, done: Callable[[bool], None] | None = None) -> None:
     """Ask, then soft-delete `note`; Ctrl+Z brings it back."""
     from mspdesk.domain.errors import UserError
     from mspdesk.tui.screens.confirm import Confirm
@@ -101,7 +101,16 @@ def delete_note(app: App[object], note: Note, done: Callable[[bool], None] | Non
     app.push_screen(Confirm("Delete note", message, yes="Delete", no="Keep"), chosen)
 
 
-def search_notes(app: App[object], query: str = "") -> None:
+def show_versions(app: App[Any], note: Note) -> None:
+    """Show every version of `note`, oldest first."""
+    from mspdesk.tui.screens.note_versions import NoteVersions
+
+    desk: Desk | None = getattr(app, "desk", None)
+    if desk is not None:
+        app.push_screen(NoteVersions(note.id, desk.notes.versions(note.id)))
+
+
+def search_notes(app: App[Any], query: str = "") -> None:
     """Open note search; choosing a hit opens its referral or case."""
     from mspdesk.tui.screens.notes_search import NotesSearch
 
@@ -117,22 +126,23 @@ def search_notes(app: App[object], query: str = "") -> None:
     app.push_screen(NotesSearch(desk, query), chosen)
 
 
-def open_subject(app: App[object], subject: str) -> None:
-    """Show the referral or case `subject`: the case screen where the app offers one,
-    else the referral in the referrals list."""
+def open_subject(app: App[Any], subject: str) -> None:
+    """Show the referral or case `subject`: a case on its case screen, a referral selected
+    in the referrals list."""
     from mspdesk.tui.screens.referrals import ReferralsScreen
     from mspdesk.tui.widgets.record_table import RecordTable
 
     desk: Desk | None = getattr(app, "desk", None)
     if desk is None:
         return
-    referral = subject
     if desk.cases.exists(subject):
-        referral = desk.cases.get(subject).referral_id
         open_case = getattr(app, "open_case", None)
         if callable(open_case):
             open_case(subject)
-            return
+        else:
+            app.run_worker(_show_case(app, subject), group="open-subject", exclusive=True)
+        return
+    referral = subject
 
     async def show_referral() -> None:
         await app.switch_mode("referrals")
@@ -148,6 +158,14 @@ def open_subject(app: App[object], subject: str) -> None:
         screen.jump_to(referral)
 
     app.run_worker(show_referral(), group="open-subject", exclusive=True)
+
+
+async def _show_case(app: App[Any], case_id: str) -> None:
+    """The case screen over the Cases list (as "Find case…" opens it)."""
+    from mspdesk.tui.screens.case import CaseScreen
+
+    await app.switch_mode("cases")
+    await app.push_screen(CaseScreen(case_id))
 
 
 class NoteCommands(Provider):

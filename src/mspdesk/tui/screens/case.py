@@ -23,6 +23,7 @@ from mspdesk.domain.milestone import Milestone, MilestoneStatus
 from mspdesk.tui.case_rows import MILESTONE_COLUMNS, milestone_rows, short_date
 from mspdesk.tui.screens import case_actions
 from mspdesk.tui.widgets import case_tabs
+from mspdesk.tui.widgets.notes_pane import NotesPane
 from mspdesk.tui.widgets.record_table import RecordTable, printable
 
 if TYPE_CHECKING:
@@ -81,8 +82,9 @@ class CaseScreen(Screen[None]):
             with TabPane("1 Milestones", id="tab-milestones"):
                 yield RecordTable(MILESTONE_COLUMNS, id="case-milestones", empty_text="None")
                 yield Static("", id="milestone-detail")
+            with TabPane("2 Notes", id="tab-notes"):
+                yield NotesPane(id="case-notes")
             for name, title in (
-                ("notes", "2 Notes"),
                 ("people", "3 People & partners"),
                 ("conflicts", "4 Conflicts"),
                 ("budget", "5 Budget"),
@@ -134,7 +136,10 @@ class CaseScreen(Screen[None]):
         def show(name: str, renderable: object) -> None:
             self.query_one(f"#case-{name}", Static).update(renderable)  # type: ignore[arg-type]
 
-        show("notes", case_tabs.notes(desk.notes.for_subject(case.id)))
+        # The case's notes and those written on its referral before it became a case.
+        notes = desk.notes.for_subject(case.id) + desk.notes.for_subject(case.referral_id)
+        notes.sort(key=lambda note: (note.on, note.id))
+        self.query_one(NotesPane).show(case.id, notes, title=case.organisation)
         show("people", case_tabs.people(case))
         show("conflicts", case_tabs.conflicts(case, cases.conflicts.warnings(case, today), today))
         try:
