@@ -348,3 +348,46 @@ async def test_find_case_from_the_palette(app: MspdeskApp) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen) and app.screen.case_id == "C-0003"
+
+
+async def test_people_conflicts_and_budget_from_their_tabs(app: MspdeskApp, data: Path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_case(pilot, "C-0004")
+        await pilot.press("p")  # only on the people tab
+        assert app.screen is screen
+        await pilot.press("3", "p")
+        form = app.screen
+        assert isinstance(form, FormModal)
+        form.query_one("#field-name", Input).value = "Jo Hart"
+        form.query_one("#field-email", Input).value = "not-an-email"
+        await pilot.press("ctrl+s")
+        assert app.screen is form and "email" in text_of(form.query_one("#case-form-error", Static))
+        form.query_one("#field-email", Input).value = "jo@example.org"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Jo Hart" in text_of(screen.query_one("#case-people", Static))
+        await pilot.press("4", "i")
+        form = app.screen
+        assert isinstance(form, FormModal)
+        form.query_one("#field-roles", Input).value = "commissioner, regulator"
+        form.query_one("#field-conflict", Input).value = "Council commissions and inspects"
+        form.query_one("#field-review", Input).value = "20/03/2013"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        conflicts = text_of(screen.query_one("#case-conflicts", Static))
+        assert "Council commissions and inspects" in conflicts and "CI01 review due" in conflicts
+        await pilot.press("5", "b")
+        form = app.screen
+        assert isinstance(form, FormModal)
+        form.query_one("#field-days_allocated", Input).value = "5"
+        form.query_one("#field-days_spent", Input).value = "6.5"
+        form.query_one("#field-amount_allocated", Input).value = "£12k"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        budget = text_of(screen.query_one("#case-budget", Static))
+        assert "Overspent days: 6.5 days spent of 5 days." in budget
+    with saved(data) as desk:
+        case = desk.cases.get("C-0004")
+        assert [p.name for p in case.people][-1] == "Jo Hart"
+        assert [r.value for r in case.authority_roles] == ["commissioner", "regulator"]
+        assert case.budget.amount_allocated == 12_000

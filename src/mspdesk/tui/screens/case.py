@@ -21,7 +21,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.milestone import Milestone, MilestoneStatus
 from mspdesk.tui.case_rows import MILESTONE_COLUMNS, milestone_rows, short_date
-from mspdesk.tui.screens import case_actions
+from mspdesk.tui.screens import case_actions, case_record_actions
 from mspdesk.tui.widgets import case_tabs
 from mspdesk.tui.widgets.notes_pane import NotesPane
 from mspdesk.tui.widgets.record_table import RecordTable, printable
@@ -37,6 +37,12 @@ MILESTONE_ACTIONS = frozenset(
     {"done", "skip", "reopen", "reschedule", "replan_start", "add", "move", "guidance"}
 )
 MOVE = Binding.Group("Move")
+TAB_ACTIONS = {
+    "add_person": "tab-people",
+    "declare_conflict": "tab-conflicts",
+    "set_budget": "tab-budget",
+}
+"""Keys that work only on one tab."""
 TABS = ("milestones", "notes", "people", "conflicts", "budget", "deadlines", "history")
 
 
@@ -56,6 +62,9 @@ class CaseScreen(Screen[None]):
         Binding("g", "guidance", "Guidance", tooltip="Open the milestone's guidance page"),
         Binding("c", "status", "Status", tooltip="Change the case's status"),
         Binding("e", "eoi", "EOI step", tooltip="Record the next Right to Challenge step"),
+        Binding("p", "add_person", "Add person", tooltip="Add a person or partner"),
+        Binding("i", "declare_conflict", "Declare", tooltip="Declare a conflict of interest"),
+        Binding("b", "set_budget", "Set budget", tooltip="Support days and pounds"),
         *(
             Binding(str(number), f"tab('{name}')", name.title(), show=False)
             for number, name in enumerate(TABS, start=1)
@@ -215,6 +224,8 @@ class CaseScreen(Screen[None]):
             if action == "guidance":
                 milestone = self.current_milestone()
                 return self._can_open_guidance() and bool(milestone and milestone.guidance)
+        if action in TAB_ACTIONS:
+            return self.query_one("#case-tabs", TabbedContent).active == TAB_ACTIONS[action]
         if action == "eoi":
             return self.case is not None and self.case.challenge is not None
         return True
@@ -268,6 +279,15 @@ class CaseScreen(Screen[None]):
 
     def action_eoi(self) -> None:
         case_actions.eoi_step(self)
+
+    def action_add_person(self) -> None:
+        case_record_actions.add_person(self)
+
+    def action_declare_conflict(self) -> None:
+        case_record_actions.declare_conflict(self)
+
+    def action_set_budget(self) -> None:
+        case_record_actions.set_budget(self)
 
     def select_milestone(self, code: str) -> None:
         """Put the cursor on milestone `code` (after the next load if not loaded yet)."""

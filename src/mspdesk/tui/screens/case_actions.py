@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from mspdesk.tui.screens.case import CaseScreen
 
 
-def _desk(screen: CaseScreen) -> Desk | None:
+def writable_desk(screen: CaseScreen) -> Desk | None:
     """The desk if changes can be saved; otherwise say why not."""
     desk = screen.desk_app.desk
     if desk is None or screen.case is None:
@@ -65,7 +65,7 @@ def _titles(screen: CaseScreen) -> dict[str, str]:
 
 
 def complete(screen: CaseScreen) -> None:
-    desk, milestone = _desk(screen), screen.current_milestone()
+    desk, milestone = writable_desk(screen), screen.current_milestone()
     if desk is None or milestone is None:
         return
     try:
@@ -77,7 +77,7 @@ def complete(screen: CaseScreen) -> None:
 
 
 def skip(screen: CaseScreen) -> None:
-    desk, milestone = _desk(screen), screen.current_milestone()
+    desk, milestone = writable_desk(screen), screen.current_milestone()
     if desk is None or milestone is None:
         return
 
@@ -97,7 +97,7 @@ def skip(screen: CaseScreen) -> None:
 
 
 def reopen(screen: CaseScreen) -> None:
-    desk, milestone = _desk(screen), screen.current_milestone()
+    desk, milestone = writable_desk(screen), screen.current_milestone()
     if desk is None or milestone is None:
         return
     try:
@@ -112,7 +112,7 @@ def reopen(screen: CaseScreen) -> None:
 
 
 def reschedule(screen: CaseScreen) -> None:
-    desk, milestone = _desk(screen), screen.current_milestone()
+    desk, milestone = writable_desk(screen), screen.current_milestone()
     if desk is None or milestone is None:
         return
     code = milestone.code
@@ -152,7 +152,7 @@ def reschedule(screen: CaseScreen) -> None:
 
 
 def replan_start(screen: CaseScreen) -> None:
-    desk, case = _desk(screen), screen.case
+    desk, case = writable_desk(screen), screen.case
     if desk is None or case is None:
         return
     changes: list[Change] = []
@@ -189,7 +189,7 @@ def replan_start(screen: CaseScreen) -> None:
 
 
 def add(screen: CaseScreen) -> None:
-    desk = _desk(screen)
+    desk = writable_desk(screen)
     if desk is None:
         return
     added: list[str] = []
@@ -213,7 +213,7 @@ def add(screen: CaseScreen) -> None:
 
 
 def move(screen: CaseScreen, by: int) -> None:
-    desk, milestone = _desk(screen), screen.current_milestone()
+    desk, milestone = writable_desk(screen), screen.current_milestone()
     if desk is None or milestone is None:
         return
     try:
@@ -229,7 +229,7 @@ def move(screen: CaseScreen, by: int) -> None:
 
 
 def change_status(screen: CaseScreen) -> None:
-    desk, case = _desk(screen), screen.case
+    desk, case = writable_desk(screen), screen.case
     if desk is None or case is None:
         return
 
@@ -250,7 +250,7 @@ def change_status(screen: CaseScreen) -> None:
 
 
 def eoi_step(screen: CaseScreen) -> None:
-    desk, case = _desk(screen), screen.case
+    desk, case = writable_desk(screen), screen.case
     if desk is None or case is None or case.challenge is None:
         return
     state = case.challenge.eoi.state
