@@ -17,10 +17,7 @@ from mspdesk.tui.commands import DeskCommands
 from mspdesk.tui.guidance_commands import GuidanceCommands
 from mspdesk.tui.guidance_loader import guidance_screen
 from mspdesk.tui.note_actions import NoteCommands
-from mspdesk.tui.screens.agenda import AgendaScreen
-from mspdesk.tui.screens.cases import CasesScreen
 from mspdesk.tui.screens.inbox import InboxScreen
-from mspdesk.tui.screens.referrals import ReferralsScreen
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -28,6 +25,15 @@ if TYPE_CHECKING:
 
     from mspdesk.desk import Desk
     from mspdesk.guidance import Library
+
+
+def _lazy_screen(module: str, name: str) -> Screen[Any]:
+    """A screen imported only when first shown, so it costs nothing before the first frame."""
+    import importlib
+
+    screen_class = getattr(importlib.import_module(f"mspdesk.tui.screens.{module}"), name)
+    screen: Screen[Any] = screen_class()
+    return screen
 
 
 class MspdeskApp(App[int]):
@@ -38,10 +44,10 @@ class MspdeskApp(App[int]):
     CSS_PATH = Path(__file__).parent / "app.tcss"
     COMMANDS = App.COMMANDS | {DeskCommands, GuidanceCommands, CaseCommands, NoteCommands}
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
-        "referrals": ReferralsScreen,
+        "referrals": lambda: _lazy_screen("referrals", "ReferralsScreen"),
         "inbox": InboxScreen,
-        "cases": CasesScreen,
-        "agenda": AgendaScreen,
+        "cases": lambda: _lazy_screen("cases", "CasesScreen"),
+        "agenda": lambda: _lazy_screen("agenda", "AgendaScreen"),
         "guidance": guidance_screen,
     }
     DEFAULT_MODE = "inbox"
