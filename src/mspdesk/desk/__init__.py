@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mspdesk import locations
+from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
 from mspdesk.desk.history import HistoryEntry, history, last_undoable, undo
@@ -24,6 +25,9 @@ from mspdesk.store import (
     StoreLocked,
     WriteFailed,
 )
+from mspdesk.store.keys import read_or_create_key
+
+EVIDENCE_KEY = "evidence.key"
 
 
 class Desk:
@@ -82,6 +86,24 @@ class Desk:
         target = last_undoable(self.core)
         return None if target is None else str(target.get("summary") or target["kind"])
 
+    def case_records(self, case_id: str) -> CaseRecords:
+        """A case with its referral, triage decisions and live notes (for exports)."""
+        return gather(case_id, self.cases, self.referrals, self.triage, self.notes)
+
+    def restore_case(self, records: CaseRecords, *, source: str = "") -> CaseRecords:
+        """Add an exported case with its referral, decisions and notes as one event (one
+        undo); returns them as saved (a case or note id this desk uses is renumbered)."""
+        restored = restore(self.core, records, source=source)
+        # Ids were issued outside Notes and Referrals: they recount before issuing the next.
+        self.notes._highest = None
+        self.referrals._highest = None
+        return restored
+
+    def evidence_key(self) -> bytes:
+        """The secret that makes evidence-export pseudonyms (created on first use, kept in
+        the data directory so pseudonyms stay the same from one export to the next)."""
+        return read_or_create_key(self.directory, EVIDENCE_KEY)
+
     def checkpoint(self) -> None:
         """Fold the journal into a fresh snapshot now."""
         self.core.store.checkpoint()
@@ -99,6 +121,7 @@ class Desk:
 
 
 __all__ = [
+    "CaseRecords",
     "CorruptStore",
     "Desk",
     "HistoryEntry",

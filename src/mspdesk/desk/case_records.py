@@ -1,0 +1,137 @@
+"""A case with everything that belongs to it, gathered for export and restored on import.
+
+`gather` reads a case, its referral, the triage decisions on that referral and the live
+notes on either; `restore` adds such a set to another desk as ONE event, so it is saved
+whole or not at all, shows in history as one change and `Desk.undo` removes it whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mspdesk.desk.cases import TABLE as CASES
+from mspdesk.desk.cases import Cases
+from mspdesk.desk.core import DeskCore
+from mspdesk.desk.notes import TABLE as NOTES
+from mspdesk.desk.notes import Notes
+from mspdesk.desk.referrals import TABLE as REFERRALS
+from mspdesk.desk.referrals import Referrals
+from mspdesk.desk.triage import TABLE as DECISIONS
+from mspdesk.desk.triage import Triage
+from mspdesk.domain.case import CASE_ID, Case, case_id
+from mspdesk.domain.errors import InvalidRecord
+from mspdesk.domain.events import Op
+from mspdesk.domain.note import NOTE_ID, Note, note_id
+from mspdesk.domain.referral import Referral
+from mspdesk.domain.triage import TriageDecision
+
+EVENT_KIND = "case.imported"
+
+
+@dataclass(frozen=True)
+class CaseRecords:
+    """One case and the records that belong to it."""
+
+    case: Case
+    referral: Referral
+    decisions: tuple[TriageDecision, ...]
+    """Every recorded decision on the referral, oldest first."""
+    notes: tuple[Note, ...]
+    """Live notes on the case and on its referral, in date order."""
+
+
+def gather(
+    case_id_: str, cases: Cases, referrals: Referrals, triage: Triage, notes: Notes
+) -> CaseRecords:
+    """The case `case_id_` with its referral, decisions and notes; NotFound if missing."""
+    case = cases.get(case_id_)
+    referral = referrals.get(case.referral_id)
+    found = [*notes.for_subject(case.id), *notes.for_subject(referral.id)]
+    found.sort(key=lambda note: (note.on, note.id))
+    return CaseRecords(
+        case=case,
+        referral=referral,
+        decisions=tuple(triage.decisions_for(referral.id)),
+        notes=tuple(found),
+    )
+
+
+def restore(core: DeskCore, records: CaseRecords, *, source: str = "") -> CaseRecords:
+    """Add `records` (exported from this or another desk) as one event; returns them as saved.
+
+    The referral keeps its programme reference and must not be on this desk already. The
+    case keeps its id unless this desk uses it (then it gets the next free one), and so do
+    the notes. Raises InvalidRecord when the records do not belong together.
+    """
+    _check_together(records)
+    store = core.store
+    referral = records.referral
+    if referral.id in store.table(REFERRALS):
+        raise InvalidRecord(
+            [("referral", f"{referral.id} is already on this desk; the case was not imported")],
+            "case file",
+        )
+    issued = {*store.table(CASES), *store.table(NOTES), *store.touched_keys()}
+    case = records.case
+    if case.id in issued:
+        new_id = case_id(_highest(issued, CASE_ID) + 1)
+        case = case.model_copy(update={"id": new_id})
+    referral = referral.model_copy(update={"case_id": case.id})
+    subjects = {records.case.id: case.id, referral.id: referral.id}
+    notes = []
+    # Above every id in use and every id in the file, so a new id meets neither.
+    next_note = max(_highest(issued, NOTE_ID), _highest((n.id for n in records.notes), NOTE_ID))
+    for note in records.notes:
+        changes: dict[str, str] = {"subject": subjects[note.subject]}
+        if note.id in issued:
+            next_note += 1
+            changes["id"] = note_id(next_note)
+        notes.append(note.model_copy(update=changes))
+    restored = CaseRecords(case, referral, records.decisions, tuple(notes))
+    store_ops = [
+        _put(REFERRALS, referral.id, referral),
+        _put(CASES, case.id, case),
+        *(
+            _put(DECISIONS, f"{referral.id}/{number}", decision)
+            for number, decision in enumerate(records.decisions, start=1)
+        ),
+        *(_put(NOTES, note.id, note) for note in notes),
+    ]
+    origin = f" from {source}" if source else ""
+    renamed = f" (was {records.case.id})" if case.id != records.case.id else ""
+    summary = f"Imported case {case.id}{renamed}: {case.organisation}{origin}"
+    core.commit(EVENT_KIND, case.id, store_ops, summary)
+    return restored
+
+
+def _check_together(records: CaseRecords) -> None:
+    """The records must describe one case: same referral, subjects and ids that match."""
+    problems: list[tuple[str, str]] = []
+    case, referral = records.case, records.referral
+    if case.referral_id != referral.id:
+        problems.append(("case.referral_id", f"{case.referral_id} is not {referral.id}"))
+    if referral.case_id not in (None, case.id):
+        problems.append(("referral.case_id", f"{referral.case_id} is not {case.id}"))
+    for number, decision in enumerate(records.decisions, start=1):
+        if decision.referral_id != referral.id:
+            problems.append((f"decisions.{number}", f"is about {decision.referral_id}"))
+    seen: set[str] = set()
+    for note in records.notes:
+        if note.subject not in (case.id, referral.id):
+            problems.append((f"notes.{note.id}", f"is on {note.subject}, not this case"))
+        if note.id in seen:
+            problems.append((f"notes.{note.id}", "appears twice"))
+        seen.add(note.id)
+    if problems:
+        raise InvalidRecord(problems, "case file")
+
+
+def _highest(keys: Iterable[str], pattern: re.Pattern[str]) -> int:
+    """The highest number among keys like C-0012 or N-00042 (both "X-" then digits)."""
+    return max((int(key[2:]) for key in keys if pattern.match(key)), default=0)
+
+
+def _put(table: str, key: str, record: Case | Referral | TriageDecision | Note) -> Op:
+    return Op(table=table, key=key, kind="put", data=record.model_dump(mode="json"))

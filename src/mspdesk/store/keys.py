@@ -1,0 +1,62 @@
+"""Secret keys kept in the data directory (not records: never in the journal or undo).
+
+The evidence export turns referral ids into pseudonyms with a keyed hash. The key must stay
+the same from one export to the next (so the evidence base can follow a case over time)
+and must never leave this directory (without it the pseudonyms cannot be linked back).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+from mspdesk.store.errors import StoreError
+from mspdesk.store.files import FILE_MODE, fsync_dir, sync_to_disk, write_all
+
+KEY_BYTES = 32
+
+
+def read_or_create_key(directory: Path, name: str) -> bytes:
+    """The key in `directory/name`, created (random, 0600, fsync'd) if there is none.
+
+    Creation is race-free: the key is written to a temporary file and linked into place, so
+    two processes creating it at once agree on the one that landed first. A read-only desk
+    may call this too: it adds a new file and never changes an existing one.
+    """
+    path = directory / name
+    existing = _read(path)
+    if existing is not None:
+        return existing
+    key = secrets.token_hex(KEY_BYTES).encode("ascii")
+    tmp = directory / f"{name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            write_all(fd, key)
+            sync_to_disk(fd)
+        finally:
+            os.close(fd)
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)  # never replaces a key another process has just created
+        fsync_dir(directory)
+    except OSError as error:
+        raise StoreError(f"cannot create the key file {path}: {error.strerror or error}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    found = _read(path)
+    if found is None:
+        raise StoreError(f"the key file {path} is empty or unreadable; move it aside")
+    return found
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes().strip()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StoreError(f"cannot read the key file {path}: {error.strerror or error}") from None
+    return data or None
