@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mspdesk.cli import cases, doctor, guidance, importing, notes, records, reporting, triage
+from mspdesk.cli import (
+    cases,
+    doctor,
+    exporting,
+    guidance,
+    importing,
+    notes,
+    records,
+    reporting,
+    triage,
+)
 
 REGISTRARS: list[Callable[[Any], None]] = [
     records.register,
@@ -16,4 +26,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     cases.register,
     notes.register,
     reporting.register,
+    exporting.register,
 ]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mspdesk.cli.common import data_path, open_desk, subcommand
+from mspdesk.cli.exporting import add_case_import
 
 if TYPE_CHECKING:
     # Imported when the command runs: every mspdesk start builds this parser.
@@ -69,6 +70,7 @@ def register(sub: Any) -> None:
         ".rejects.json, beside it); an existing file is never overwritten: -2, -3... is added",
     )
     referrals.set_defaults(handler=import_referrals)
+    add_case_import(what)  # `mspdesk import case FILE`, next to referrals
 
 
 def import_referrals(args: argparse.Namespace) -> int:

@@ -1,0 +1,151 @@
+"""`mspdesk export case|notes|all|evidence` and `mspdesk import case FILE`.
+
+Exports read the desk opened read-only, so they work while the desk is open in another
+terminal. Each prints the path it wrote; an existing file is never replaced without
+--force. `import case` reads what `export case --format json` (or `export all`) wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from mspdesk.cli import common
+from mspdesk.cli.common import subcommand
+from mspdesk.domain.errors import InvalidRecord
+from mspdesk.domain.parsing import parse_date
+
+CASE_FORMATS = ("md", "docx", "json", "csv", "ics")
+TABLE_FORMATS = ("csv", "json")
+
+CASE_EPILOG = """\
+Formats:
+  md    the case file as Markdown: referral, triage, milestones, notes, conflicts,
+        people, budget, history
+  docx  the same as a Word document (opens in Word and LibreOffice)
+  json  every record of the case; `mspdesk import case FILE` reads it back
+  csv   the case as one spreadsheet row
+  ics   the case's open milestones as calendar events (Outlook, Google, Apple)
+"""
+EVIDENCE_EPILOG = """\
+The evidence export is anonymised: no names, emails or phones, no organisation or
+parent body names, no free text (enquiries, notes, reasons, outcomes), no exact dates,
+staff numbers or contract values (bands instead), and referral ids replaced by
+pseudonyms that stay the same from one export to the next.
+"""
+
+
+def register(sub: Any) -> None:
+    top = subcommand(sub, "export", "write cases, notes or the evidence to files")
+    what = top.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+
+    case = subcommand(
+        what,
+        "case",
+        "one case as Markdown, Word, JSON, CSV or a calendar",
+        epilog=CASE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    case.add_argument("case_id", metavar="ID", help="the case, e.g. C-0001")
+    case.add_argument("--format", required=True, choices=CASE_FORMATS, help="the file type")
+    _output(case, "the file to write")
+    case.set_defaults(handler=export_case)
+
+    notes = subcommand(what, "notes", "the notes on every referral and case, as CSV or JSON")
+    notes.add_argument("--since", metavar="DATE", help="only notes on or after DATE")
+    notes.add_argument("--format", default="csv", choices=TABLE_FORMATS, help="default: csv")
+    _output(notes, "the file to write")
+    notes.set_defaults(handler=export_notes)
+
+    everything = subcommand(
+        what, "all", "every case in every format, all notes and the evidence, into a folder"
+    )
+    _output(everything, "the folder to write into (created if need be)")
+    everything.set_defaults(handler=export_all)
+
+    evidence = subcommand(
+        what,
+        "evidence",
+        "the anonymised evidence for the programme's evidence base, as CSV or JSON",
+        epilog=EVIDENCE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evidence.add_argument("--format", required=True, choices=TABLE_FORMATS, help="the file type")
+    _output(evidence, "the file to write")
+    evidence.set_defaults(handler=export_evidence)
+
+
+def add_case_import(import_sub: Any) -> None:
+    """Add `case` under `mspdesk import` (next to `referrals`)."""
+    case = subcommand(
+        import_sub,
+        "case",
+        "add a case exported with `mspdesk export case ID --format json` (or export all)",
+    )
+    case.add_argument("file", metavar="FILE", type=Path, help="the case (or cases.json) file")
+    case.set_defaults(handler=import_case)
+
+
+def _output(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("-o", "--output", metavar="PATH", type=Path, required=True, help=help_text)
+    parser.add_argument("--force", action="store_true", help="replace files that exist already")
+
+
+def export_case(args: argparse.Namespace) -> int:
+    from mspdesk.transfer.exporters import export_case as write
+
+    with common.open_desk(args, read_only=True) as desk:
+        path = write(desk, args.case_id, args.format, args.output, force=args.force)
+    print(f"Exported {args.case_id.strip().upper()} to {path}")
+    return 0
+
+
+def export_notes(args: argparse.Namespace) -> int:
+    from mspdesk.transfer.exporters import export_notes as write
+
+    since = None
+    if args.since is not None:
+        try:
+            since = parse_date(args.since)
+        except ValueError as error:
+            raise InvalidRecord([("--since", str(error))], "export") from None
+    with common.open_desk(args, read_only=True) as desk:
+        path = write(desk, args.format, args.output, since=since, force=args.force)
+    print(f"Exported notes to {path}")
+    return 0
+
+
+def export_all(args: argparse.Namespace) -> int:
+    from mspdesk.transfer.exporters import export_all as write
+
+    def progress(done: int, total: int, label: str) -> None:
+        shown = "".join(ch if ch.isprintable() else "?" for ch in label)
+        print(f"[{done}/{total}] {shown}", file=sys.stderr, flush=True)
+
+    with common.open_desk(args, read_only=True) as desk:
+        result = write(desk, args.output, force=args.force, progress=progress)
+    folder = result.paths[0].parent if result.paths else args.output
+    print(f"Exported {result.summary} ({len(result.paths)} files) to {folder}")
+    return 0
+
+
+def export_evidence(args: argparse.Namespace) -> int:
+    from mspdesk.transfer.exporters import export_evidence as write
+
+    with common.open_desk(args, read_only=True) as desk:
+        path = write(desk, args.format, args.output, force=args.force)
+    print(f"Exported the anonymised evidence to {path}")
+    return 0
+
+
+def import_case(args: argparse.Namespace) -> int:
+    from mspdesk.transfer.case_import import import_case_file
+
+    with common.open_desk(args) as desk:
+        saved = import_case_file(args.file, desk)
+    for records in saved:
+        case, referral = records.case, records.referral
+        print(f"Imported case {case.id} (referral {referral.id}, {len(records.notes)} notes)")
+    return 0
