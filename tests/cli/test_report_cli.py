@@ -118,9 +118,7 @@ def test_report_csv_refuses_to_replace_without_force(
 
     code, out, err = run(capsys, data, "report", "--csv", str(target))
     assert code == 1 and out == ""
-    assert err == (
-        f"mspdesk: {target} already exists; choose another path, or add --force to replace it\n"
-    )
+    assert err == f"mspdesk: {target} already exists; use --force to replace it\n"
     assert target.read_bytes() == first
 
     code, out, err = run(capsys, data, "report", "--csv", str(target), "--force")

@@ -42,16 +42,11 @@ def show_report(args: argparse.Namespace) -> int:
     if args.csv:
         from pathlib import Path
 
-        from mspdesk.domain.errors import UserError
-        from mspdesk.transfer.report_csv import ExportExists, write_report_csv
+        from mspdesk.transfer.report_csv import write_report_csv
 
         rows = figures_csv_rows(figures)
-        try:
-            written = write_report_csv(Path(args.csv), rows, replace=args.force)
-        except ExportExists as error:
-            raise UserError(
-                f"{error.path} already exists; choose another path, or add --force to replace it"
-            ) from None
+        # Refuses an existing file unless --force (the message says so).
+        written = write_report_csv(Path(args.csv), rows, replace=args.force)
         print(f"Saved the programme report ({len(rows) - 1} figures) to {written}")
         return 0
     if args.json:
