@@ -23,11 +23,15 @@ OVERDUE = ("C-0001", "M04")
 """The one milestone the demo leaves late."""
 
 
-def seed_demo_cases(desk: Desk) -> None:
-    """Accept the demo referrals as cases C-0001..C-0005 and record some work on them."""
+def seed_demo_cases(desk: Desk, ids: dict[str, str]) -> None:
+    """Accept the demo referrals as cases C-0001..C-0005 and record some work on them.
+
+    `ids` maps the bundled file's references to those the demo loaded them under.
+    """
     today = desk.core.today()
     case_ids = []
-    for referral_id, days_ago, adviser in DEMO_CASES:
+    for file_id, days_ago, adviser in DEMO_CASES:
+        referral_id = ids.get(file_id, file_id)
         if not desk.referrals.exists(referral_id):
             return  # someone's own demo data: leave it as it is
         desk.triage.decide(referral_id, "accept", "Demo: promising, with a senior sponsor")

@@ -34,3 +34,25 @@ def test_demo_cases(tmp_path: Path) -> None:
         assert challenge is not None and challenge.eoi.state.value == "submitted"
         fenwold = desk.cases.get("C-0004")
         assert desk.cases.budget.warnings(fenwold)[0][0] == "overdue"  # overspent days
+
+
+def test_demo_referrals_are_moved_into_the_last_month_and_renumbered() -> None:
+    from datetime import date
+
+    from mspdesk.demo import DEMO_SPAN_DAYS, recent
+
+    records = orjson.loads((content_dir() / "demo" / "referrals.json").read_bytes())
+    today = date(2026, 11, 25)
+    moved, ids = recent(records, today)
+    received = sorted(date.fromisoformat(r["received"]) for r in moved)
+    assert received[0] == date(2026, 10, 26) and received[-1] == date(2026, 11, 24)
+    assert (received[-1] - received[0]).days == DEMO_SPAN_DAYS - 1
+    assert len(set(ids.values())) == len(records) == len(moved)
+    assert all(new.startswith("R-2026-") for new in ids.values())
+    # Nothing but dates and references changes.
+    by_new = {r["id"]: r for r in moved}
+    for old in records:
+        new = by_new[ids[old["id"]]]
+        assert {k: v for k, v in new.items() if k not in ("id", "received", "target_spin_out")} == {
+            k: v for k, v in old.items() if k not in ("id", "received", "target_spin_out")
+        }
