@@ -1,7 +1,9 @@
-"""Command palette entries (Ctrl+P): find a referral by name or reference."""
+"""Command palette entries (Ctrl+P): find a referral by name or reference; new referral and
+import referrals."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -19,6 +21,10 @@ class DeskCommands(Provider):
         if not isinstance(app, MspdeskApp) or app.desk is None:
             return
         matcher = self.matcher(query)
+        for command, action, help_text in self._intake_commands():
+            score = matcher.match(command)
+            if score > 0:
+                yield Hit(score, matcher.highlight(command), action, help=help_text)
         shown = 0
         for record in app.desk.referrals.rows():
             text = f"Find referral {record['id']} {record['organisation']}"
@@ -38,6 +44,30 @@ class DeskCommands(Provider):
         yield DiscoveryHit(
             "Find referral…", self._focus_filter, help="Type a reference or organisation name here"
         )
+        for command, action, help_text in self._intake_commands():
+            yield DiscoveryHit(command, action, help=help_text)
+
+    def _intake_commands(self) -> list[tuple[str, Callable[[], None], str]]:
+        from mspdesk.tui import intake_actions as intake
+
+        return [
+            (
+                intake.NEW_COMMAND,
+                partial(intake.new_referral, self.app, self._select),
+                intake.NEW_HELP,
+            ),
+            (
+                intake.IMPORT_COMMAND,
+                partial(intake.import_referrals, self.app, self._select),
+                intake.IMPORT_HELP,
+            ),
+        ]
+
+    def _select(self, key: str) -> None:
+        """Select a referral just saved, in whichever list is showing when it reloads."""
+        select = getattr(self.app.screen, "select_when_loaded", None)
+        if callable(select):
+            select(key)
 
     def _open(self, key: str) -> None:
         from mspdesk.tui.screens.referrals import ReferralsScreen

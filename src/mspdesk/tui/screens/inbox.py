@@ -38,6 +38,10 @@ class InboxScreen(Screen[None]):
         Binding("slash", "filter", "Filter", tooltip="Filter the inbox as you type"),
         Binding("s", "sort", "Sort", tooltip="Sort by the next column (age, due, score…)"),
         Binding("S", "reverse", "Reverse", show=False, tooltip="Reverse the sort order"),
+        Binding("n", "new_referral", "New", tooltip="Type in a new referral"),
+        Binding(
+            "i", "import_referrals", "Import", tooltip="Import referrals from a CSV or JSON file"
+        ),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -49,6 +53,7 @@ class InboxScreen(Screen[None]):
         self._filter_text = ""
         self._sort_index = 0
         self._reverse = False
+        self._select_next: str | None = None
 
     @property
     def desk_app(self) -> MspdeskApp:
@@ -102,6 +107,8 @@ class InboxScreen(Screen[None]):
     def _show_entries(self, entries: list[InboxEntry]) -> None:
         table = self.query_one(RecordTable)
         old_key, old_index = table.current_key, table.cursor
+        if self._select_next is not None:  # a referral just added
+            old_key, self._select_next = self._select_next, None
         self._entries = entries
         self._overdue = sum(1 for entry in entries if entry.item.overdue)
         self._apply_filter(self._filter_text, fresh=True)
@@ -197,6 +204,22 @@ class InboxScreen(Screen[None]):
             detail.show(None, [])
             return
         detail.show(desk.referrals.get(key), desk.history(key))
+
+    # ------------------------------------------------------------------ intake
+
+    def select_when_loaded(self, key: str) -> None:
+        """Put the cursor on referral `key` when the rows next load (it was just added)."""
+        self._select_next = key
+
+    def action_new_referral(self) -> None:
+        from mspdesk.tui.intake_actions import new_referral
+
+        new_referral(self.app, self.select_when_loaded)
+
+    def action_import_referrals(self) -> None:
+        from mspdesk.tui.intake_actions import import_referrals
+
+        import_referrals(self.app, self.select_when_loaded)
 
     # ------------------------------------------------------------------ triage
 

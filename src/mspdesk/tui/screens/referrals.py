@@ -30,12 +30,15 @@ class ReferralsScreen(Screen[None]):
         Binding("slash", "filter", "Filter", tooltip="Filter the list as you type"),
         Binding("escape", "clear_filter", "Back to list", show=False),
         Binding("n", "add_note", "Add note", tooltip="Write a note on the selected referral"),
+        Binding("a", "new_referral", "New referral", tooltip="Type in a new referral"),
+        Binding("e", "edit_referral", "Edit", tooltip="Change the selected referral's details"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._records: list[dict[str, Any]] = []
         self._rows: list[Row] = []
+        self._select_next: str | None = None
 
     @property
     def desk_app(self) -> MspdeskApp:
@@ -79,8 +82,11 @@ class ReferralsScreen(Screen[None]):
         if not self.query(ReferralDetail):
             self.query_one("#main", Horizontal).mount(ReferralDetail(id="detail"))
         table = self.query_one(RecordTable)
-        table.empty_text = "No referrals yet. Add one with `mspdesk referral add` or import a file."
+        table.empty_text = "No referrals yet. Press a to add one (or import a file from the inbox)."
         self._apply_filter(self.query_one("#filter", Input).value)
+        if self._select_next is not None:  # a referral just added or changed
+            self.jump_to(self._select_next)
+            self._select_next = None
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -145,6 +151,24 @@ class ReferralsScreen(Screen[None]):
             return
         title = desk.referrals.get(key).organisation
         write_note(self.app, key, title=title, done=lambda _: self._show_detail(key))
+
+    def select_when_loaded(self, key: str) -> None:
+        """Put the cursor on referral `key` when the rows next load (it was just saved)."""
+        self._select_next = key
+
+    def action_new_referral(self) -> None:
+        from mspdesk.tui.intake_actions import new_referral
+
+        new_referral(self.app, self.select_when_loaded)
+
+    def action_edit_referral(self) -> None:
+        from mspdesk.tui.intake_actions import edit_referral
+
+        key = self.query_one(RecordTable).current_key
+        if key is None:
+            self.notify("Choose a referral first.", severity="warning")
+            return
+        edit_referral(self.app, key, self.select_when_loaded)
 
     def jump_to(self, key: str) -> None:
         """Show and select the referral `key` (clearing the filter if it hides it)."""
