@@ -8,12 +8,14 @@ Events are applied straight to the in-memory dicts because TinyDB's own
 
 from __future__ import annotations
 
+import functools
 import gc
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -63,6 +65,24 @@ class _RecordDB(TinyDB):
     table_class = _RecordTable
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _serialised(
+    method: Callable[Concatenate[Store, P], R],
+) -> Callable[Concatenate[Store, P], R]:
+    """One writer at a time within the process too: an import saving from a worker thread
+    must not interleave its journal line and seq with a change made on the UI thread."""
+
+    @functools.wraps(method)
+    def locked(self: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._write_lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 class Store:
     """Current state in memory, every change durable in the journal before it is applied."""
 
@@ -76,6 +96,7 @@ class Store:
         self._since_checkpoint = 0
         self._lock = WriterLock(directory)
         self._journal: JournalWriter | None = None
+        self._write_lock = threading.RLock()
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self.db = _RecordDB(self.tables, storage=_ViewStorage)
 
@@ -176,6 +197,7 @@ class Store:
 
     # ----------------------------------------------------------------- writing
 
+    @_serialised
     def commit(self, event: dict[str, Any]) -> dict[str, Any]:
         """Make `event` durable, then apply it; returns it with its `seq`.
 
@@ -222,6 +244,7 @@ class Store:
         self.tables.setdefault(EVENTS, {})[str(event["seq"])] = _for_history(event)
         self.seq = event["seq"]
 
+    @_serialised
     def checkpoint(self) -> None:
         """Write a snapshot of everything and empty the journal."""
         if self._journal is None or self.seq == self._snapshot_seq:
@@ -238,6 +261,7 @@ class Store:
         self._snapshot_seq = self.seq
         self._since_checkpoint = 0
 
+    @_serialised
     def close(self, *, checkpoint: bool | None = None) -> None:
         """Release the lock, checkpointing first if asked (default: if many events are
         pending). Safe to call twice."""
