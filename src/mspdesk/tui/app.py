@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from mspdesk.tui.case_commands import CaseCommands
 from mspdesk.tui.commands import DeskCommands
+from mspdesk.tui.export_commands import ExportCommands
 from mspdesk.tui.guidance_commands import GuidanceCommands
 from mspdesk.tui.guidance_loader import guidance_screen
 from mspdesk.tui.note_actions import NoteCommands
@@ -42,7 +43,13 @@ class MspdeskApp(App[int]):
     TITLE = "mspdesk"
     # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
-    COMMANDS = App.COMMANDS | {DeskCommands, GuidanceCommands, CaseCommands, NoteCommands}
+    COMMANDS = App.COMMANDS | {
+        DeskCommands,
+        GuidanceCommands,
+        CaseCommands,
+        NoteCommands,
+        ExportCommands,
+    }
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "referrals": lambda: _lazy_screen("referrals", "ReferralsScreen"),
         "inbox": InboxScreen,

@@ -62,6 +62,13 @@ class CaseScreen(Screen[None]):
         Binding("g", "guidance", "Guidance", tooltip="Open the milestone's guidance page"),
         Binding("c", "status", "Status", tooltip="Change the case's status"),
         Binding("e", "eoi", "EOI step", tooltip="Record the next Right to Challenge step"),
+        Binding(
+            "X",
+            "export",
+            "Export",
+            tooltip="Export this case, all cases, notes or evidence",
+            show=False,
+        ),
         Binding("p", "add_person", "Add person", tooltip="Add a person or partner"),
         Binding("i", "declare_conflict", "Declare", tooltip="Declare a conflict of interest"),
         Binding("b", "set_budget", "Set budget", tooltip="Support days and pounds"),
@@ -279,6 +286,11 @@ class CaseScreen(Screen[None]):
 
     def action_eoi(self) -> None:
         case_actions.eoi_step(self)
+
+    def action_export(self) -> None:
+        from mspdesk.tui.screens.export_dialog import open_export
+
+        open_export(self.app, self.case_id)
 
     def action_add_person(self) -> None:
         case_record_actions.add_person(self)
