@@ -16,13 +16,14 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.milestone import Milestone, MilestoneStatus
 from mspdesk.tui.case_rows import MILESTONE_COLUMNS, milestone_rows, short_date
 from mspdesk.tui.screens import case_actions, case_record_actions
 from mspdesk.tui.widgets import case_tabs
+from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.notes_pane import NotesPane
 from mspdesk.tui.widgets.record_table import RecordTable, printable
 
@@ -62,6 +63,9 @@ class CaseScreen(Screen[None]):
         Binding("g", "guidance", "Guidance", tooltip="Open the milestone's guidance page"),
         Binding("c", "status", "Status", tooltip="Change the case's status"),
         Binding("e", "eoi", "EOI step", tooltip="Record the next Right to Challenge step"),
+        Binding("p", "add_person", "Add person", tooltip="Add a person or partner"),
+        Binding("i", "declare_conflict", "Declare", tooltip="Declare a conflict of interest"),
+        Binding("b", "set_budget", "Set budget", tooltip="Support days and pounds"),
         Binding(
             "X",
             "export",
@@ -69,9 +73,6 @@ class CaseScreen(Screen[None]):
             tooltip="Export this case, all cases, notes or evidence",
             show=False,
         ),
-        Binding("p", "add_person", "Add person", tooltip="Add a person or partner"),
-        Binding("i", "declare_conflict", "Declare", tooltip="Declare a conflict of interest"),
-        Binding("b", "set_budget", "Set budget", tooltip="Support days and pounds"),
         *(
             Binding(str(number), f"tab('{name}')", name.title(), show=False)
             for number, name in enumerate(TABS, start=1)
@@ -109,7 +110,7 @@ class CaseScreen(Screen[None]):
             ):
                 with TabPane(title, id=f"tab-{name}"), VerticalScroll(classes="case-tab-body"):
                     yield Static("", id=f"case-{name}")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#case-milestones", RecordTable).focus()
@@ -287,11 +288,6 @@ class CaseScreen(Screen[None]):
     def action_eoi(self) -> None:
         case_actions.eoi_step(self)
 
-    def action_export(self) -> None:
-        from mspdesk.tui.screens.export_dialog import open_export
-
-        open_export(self.app, self.case_id)
-
     def action_add_person(self) -> None:
         case_record_actions.add_person(self)
 
@@ -300,6 +296,11 @@ class CaseScreen(Screen[None]):
 
     def action_set_budget(self) -> None:
         case_record_actions.set_budget(self)
+
+    def action_export(self) -> None:
+        from mspdesk.tui.screens.export_dialog import open_export
+
+        open_export(self.app, self.case_id)
 
     def select_milestone(self, code: str) -> None:
         """Put the cursor on milestone `code` (after the next load if not loaded yet)."""
