@@ -18,6 +18,7 @@ from mspdesk.tui.export_commands import ExportCommands
 from mspdesk.tui.guidance_commands import GuidanceCommands
 from mspdesk.tui.guidance_loader import guidance_screen
 from mspdesk.tui.note_actions import NoteCommands
+from mspdesk.tui.report_commands import ReportCommands
 from mspdesk.tui.screens.inbox import InboxScreen
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class MspdeskApp(App[int]):
         GuidanceCommands,
         CaseCommands,
         NoteCommands,
+        ReportCommands,
         ExportCommands,
     }
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
@@ -56,6 +58,7 @@ class MspdeskApp(App[int]):
         "cases": lambda: _lazy_screen("cases", "CasesScreen"),
         "agenda": lambda: _lazy_screen("agenda", "AgendaScreen"),
         "guidance": guidance_screen,
+        "reports": lambda: _lazy_screen("reports", "ReportsScreen"),
     }
     DEFAULT_MODE = "inbox"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,6 +70,7 @@ class MspdeskApp(App[int]):
         Binding("f5", "switch_mode('agenda')", "Agenda", tooltip="Due and overdue milestones"),
         Binding("f6", "switch_mode('guidance')", "Guidance", tooltip="Guidance for advisers"),
         Binding("f7", "search_notes", "Notes", show=False, tooltip="Search every case's notes"),
+        Binding("f8", "switch_mode('reports')", "Reports", tooltip="Programme figures and charts"),
         Binding("q", "quit", "Quit", tooltip="Save and leave"),
     ]
 
