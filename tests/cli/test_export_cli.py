@@ -197,3 +197,60 @@ def test_exports_run_without_textual(data: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert target.read_text().startswith("# C-0001 Care Co")
+
+
+@pytest.mark.parametrize(
+    ("argv", "starts"),
+    [
+        (("export", "case", "C-0001", "--format", "md"), b"# C-0001 Care Co"),
+        (("export", "notes", "--format", "json"), b"{"),
+        (("export", "evidence", "--format", "csv"), "\ufeffpseudonym".encode()),
+    ],
+)
+def test_dash_writes_to_standard_output_and_no_file(
+    capfdbinary: pytest.CaptureFixture[bytes],
+    data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    argv: tuple[str, ...],
+    starts: bytes,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = main([*argv, "-o", "-", "--data-dir", str(data)])
+    out = capfdbinary.readouterr().out
+    assert code == 0
+    assert out.startswith(starts)
+    assert not (tmp_path / "-").exists()
+
+
+def test_dash_refuses_a_word_file_to_a_terminal(
+    capsys: pytest.CaptureFixture[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, err = run(capsys, data, "export", "case", "C-0001", "--format", "docx", "-o", "-")
+    assert code == 5
+    assert "binary" in err
+    assert out == ""
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    # `mspdesk referrals list --json | head -1`: the pipe closes long before the output ends
+    # (far more than a pipe buffer of it), so the writer meets a broken pipe.
+    path = tmp_path / "many"
+    with Desk.open(path, actor="tester") as desk:
+        for number in range(400):
+            desk.referrals.add(
+                {"organisation": f"Service {number} " + "x" * 200, "parent_body": "Anyshire"}
+            )
+    with subprocess.Popen(
+        [sys.executable, "-m", "mspdesk", "referrals", "list", "--json", "--data-dir", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.read(1) == b"["
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        proc.wait(timeout=60)
+    assert err == ""
+    assert proc.returncode == 141

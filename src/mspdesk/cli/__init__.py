@@ -7,6 +7,7 @@ imported only when no subcommand is given.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -47,5 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mspdesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
     except Exception as error:
         return report_failure(error, args)
+
+
+def _reader_went_away() -> int:
+    """Stdout's reader closed early (`mspdesk ... | head`): stop quietly, as Unix tools do."""
+    # Point stdout at /dev/null so the interpreter's final flush does not raise again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the closed pipe

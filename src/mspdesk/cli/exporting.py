@@ -62,7 +62,7 @@ def register(sub: Any) -> None:
     everything = subcommand(
         what, "all", "every case in every format, all notes and the evidence, into a folder"
     )
-    _output(everything, "the folder to write into (created if need be)")
+    _output(everything, "the folder to write into (created if need be)", stdout_ok=False)
     everything.set_defaults(handler=export_all)
 
     evidence = subcommand(
@@ -88,15 +88,19 @@ def add_case_import(import_sub: Any) -> None:
     case.set_defaults(handler=import_case)
 
 
-def _output(parser: argparse.ArgumentParser, help_text: str) -> None:
-    parser.add_argument("-o", "--output", metavar="PATH", type=Path, required=True, help=help_text)
+def _output(parser: argparse.ArgumentParser, help_text: str, *, stdout_ok: bool = True) -> None:
+    shown = f"{help_text} ('-' for standard output)" if stdout_ok else help_text
+    parser.add_argument("-o", "--output", metavar="PATH", type=Path, required=True, help=shown)
     parser.add_argument("--force", action="store_true", help="replace files that exist already")
 
 
 def export_case(args: argparse.Namespace) -> int:
+    from mspdesk.transfer.exporters import case_bytes
     from mspdesk.transfer.exporters import export_case as write
 
     with common.open_desk(args, read_only=True) as desk:
+        if _to_stdout(args):
+            return _write_stdout(case_bytes(desk, args.case_id, args.format), args.format)
         path = write(desk, args.case_id, args.format, args.output, force=args.force)
     print(f"Exported {args.case_id.strip().upper()} to {path}")
     return 0
@@ -104,6 +108,7 @@ def export_case(args: argparse.Namespace) -> int:
 
 def export_notes(args: argparse.Namespace) -> int:
     from mspdesk.transfer.exporters import export_notes as write
+    from mspdesk.transfer.exporters import notes_bytes
 
     since = None
     if args.since is not None:
@@ -112,6 +117,8 @@ def export_notes(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise InvalidRecord([("--since", str(error))], "export") from None
     with common.open_desk(args, read_only=True) as desk:
+        if _to_stdout(args):
+            return _write_stdout(notes_bytes(desk, args.format, since), args.format)
         path = write(desk, args.format, args.output, since=since, force=args.force)
     print(f"Exported notes to {path}")
     return 0
@@ -132,11 +139,30 @@ def export_all(args: argparse.Namespace) -> int:
 
 
 def export_evidence(args: argparse.Namespace) -> int:
+    from mspdesk.transfer.exporters import evidence_bytes
     from mspdesk.transfer.exporters import export_evidence as write
 
     with common.open_desk(args, read_only=True) as desk:
+        if _to_stdout(args):
+            return _write_stdout(evidence_bytes(desk, args.format), args.format)
         path = write(desk, args.format, args.output, force=args.force)
     print(f"Exported the anonymised evidence to {path}")
+    return 0
+
+
+def _to_stdout(args: argparse.Namespace) -> bool:
+    return str(args.output) == "-"
+
+
+def _write_stdout(data: bytes, fmt: str) -> int:
+    """`-o -`: the export on standard output (a Word file only into a pipe or file)."""
+    if fmt == "docx" and sys.stdout.isatty():
+        from mspdesk.transfer.exporters import ExportError
+
+        raise ExportError("a Word file is binary: give -o FILE, or pipe or redirect the output")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
     return 0
 
 
