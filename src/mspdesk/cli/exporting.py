@@ -98,9 +98,10 @@ def export_case(args: argparse.Namespace) -> int:
     from mspdesk.transfer.exporters import case_bytes
     from mspdesk.transfer.exporters import export_case as write
 
+    to_stdout = _to_stdout(args)
     with common.open_desk(args, read_only=True) as desk:
-        if _to_stdout(args):
-            return _write_stdout(case_bytes(desk, args.case_id, args.format), args.format)
+        if to_stdout:
+            return _write_stdout(case_bytes(desk, args.case_id, args.format))
         path = write(desk, args.case_id, args.format, args.output, force=args.force)
     print(f"Exported {args.case_id.strip().upper()} to {path}")
     return 0
@@ -116,9 +117,10 @@ def export_notes(args: argparse.Namespace) -> int:
             since = parse_date(args.since)
         except ValueError as error:
             raise InvalidRecord([("--since", str(error))], "export") from None
+    to_stdout = _to_stdout(args)
     with common.open_desk(args, read_only=True) as desk:
-        if _to_stdout(args):
-            return _write_stdout(notes_bytes(desk, args.format, since), args.format)
+        if to_stdout:
+            return _write_stdout(notes_bytes(desk, args.format, since))
         path = write(desk, args.format, args.output, since=since, force=args.force)
     print(f"Exported notes to {path}")
     return 0
@@ -142,24 +144,29 @@ def export_evidence(args: argparse.Namespace) -> int:
     from mspdesk.transfer.exporters import evidence_bytes
     from mspdesk.transfer.exporters import export_evidence as write
 
+    to_stdout = _to_stdout(args)
     with common.open_desk(args, read_only=True) as desk:
-        if _to_stdout(args):
-            return _write_stdout(evidence_bytes(desk, args.format), args.format)
+        if to_stdout:
+            return _write_stdout(evidence_bytes(desk, args.format))
         path = write(desk, args.format, args.output, force=args.force)
     print(f"Exported the anonymised evidence to {path}")
     return 0
 
 
 def _to_stdout(args: argparse.Namespace) -> bool:
-    return str(args.output) == "-"
-
-
-def _write_stdout(data: bytes, fmt: str) -> int:
-    """`-o -`: the export on standard output (a Word file only into a pipe or file)."""
-    if fmt == "docx" and sys.stdout.isatty():
+    """Whether `-o -` asks for standard output; a Word file is refused before any work if
+    that is a terminal."""
+    if str(args.output) != "-":
+        return False
+    if args.format == "docx" and sys.stdout.isatty():
         from mspdesk.transfer.exporters import ExportError
 
         raise ExportError("a Word file is binary: give -o FILE, or pipe or redirect the output")
+    return True
+
+
+def _write_stdout(data: bytes) -> int:
+    """`-o -`: the export on standard output."""
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
