@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from mspdesk import __version__
 from mspdesk.cli import commands
 from mspdesk.cli.common import add_location_options, report_failure
+from mspdesk.cli.gate import gated_output, unfiltered
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,12 +33,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run mspdesk with `argv` (default: sys.argv[1:]); returns the exit code."""
+    with gated_output():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command is None:
             from mspdesk.cli.tui_launcher import run_tui
 
+            # The TUI draws the terminal itself (and shows user text as Text, never markup).
+            sys.stdout, sys.stderr = unfiltered(sys.stdout), unfiltered(sys.stderr)
             return run_tui(args)
         handler = getattr(args, "handler", None)
         if handler is None:

@@ -87,10 +87,13 @@ def _write_log(error: BaseException, args: argparse.Namespace) -> Path | None:
 
 
 def print_json(value: Any) -> None:
-    """Print a JSON document (UTF-8, stable key order) to stdout."""
+    """Print a JSON document (UTF-8, stable key order, control characters escaped) to stdout."""
     import orjson
 
-    sys.stdout.write(
-        orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
-    )
+    from mspdesk.cli.gate import json_text
+
+    text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+    # orjson escapes C0 controls; C1 controls and bidi overrides must not reach a terminal
+    # either, so they become \uXXXX too (the same JSON, read back).
+    sys.stdout.write(json_text(text))
     sys.stdout.write("\n")

@@ -166,7 +166,12 @@ def _to_stdout(args: argparse.Namespace) -> bool:
 
 
 def _write_stdout(data: bytes) -> int:
-    """`-o -`: the export on standard output."""
+    """`-o -`: the export on standard output; on a terminal, through the output gate (a
+    pipe or a redirect gets the file's exact bytes)."""
+    from mspdesk.cli.gate import terminal_bytes
+
+    if sys.stdout.isatty():
+        data = terminal_bytes(data)
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mspdesk import locations
 from mspdesk.cli.common import data_path, print_json, subcommand
+from mspdesk.cli.gate import unfiltered, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -185,8 +186,8 @@ def _render_page(page: Page, library: Library) -> None:
 
     meta = page.meta
     console = _console()
-    console.print(Text(meta.title, style="bold"))
-    console.print(Text(meta.summary, style="italic"))
+    console.print(Text(visible(meta.title), style="bold"))
+    console.print(Text(visible(meta.summary), style="italic"))
     details = [
         ("Tags", ", ".join(meta.tags) or "-"),
         ("Stages", ", ".join(meta.stages) or "-"),
@@ -195,14 +196,14 @@ def _render_page(page: Page, library: Library) -> None:
     if page.origin == "user":
         details.append(("Source file", page.file))
     for label, value in details:
-        console.print(Text(f"{label}: ", style="bold").append(value))
+        console.print(Text(f"{label}: ", style="bold").append(visible(value)))
     console.print(Rule())
     # hyperlinks=False prints each link's target after its text, so readers can follow it.
-    console.print(Markdown(page.body, hyperlinks=False))
+    console.print(Markdown(visible(page.body), hyperlinks=False))
     console.print(Rule())
     console.print(Text("Sources", style="bold"))
     for number, source in enumerate(meta.sources, start=1):
-        console.print(Text(f"  [{number}] {source}"))
+        console.print(Text(visible(f"  [{number}] {source}")))
     linked_from = library.links_to(page.slug)
     if linked_from:
         console.print(Text("Linked from: ", style="bold").append(", ".join(linked_from)))
@@ -214,8 +215,10 @@ def _highlighted(text: str, spans: tuple[tuple[int, int], ...], style: str) -> T
     from rich.text import Text
 
     # Text(...) never parses markup: page text is data, not formatting.
-    rendered = Text(text)
-    for start, end in spans:
+    shown = visible(text)
+    rendered = Text(shown)
+    # An escape shown in full moves the offsets: such a text goes without highlights.
+    for start, end in spans if shown == text else ():
         rendered.stylize(style, start, end)
     return rendered
 
@@ -225,7 +228,8 @@ def _console() -> Console:
     from rich.console import Console
 
     if sys.stdout.isatty():
-        return Console(highlight=False)
+        # rich styles the page itself; the texts in it went through `visible` already.
+        return Console(file=unfiltered(sys.stdout), highlight=False)
     return Console(file=io.StringIO(), width=88, highlight=False, color_system=None)
 
 

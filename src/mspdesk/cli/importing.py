@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from mspdesk.cli.common import data_path, open_desk, subcommand
 from mspdesk.cli.exporting import add_case_import
+from mspdesk.cli.gate import unfiltered, visible
 
 if TYPE_CHECKING:
     # Imported when the command runs: every mspdesk start builds this parser.
@@ -112,7 +113,8 @@ def _progress(verb: str) -> Progress | None:
     def show(done: int, total: int) -> None:
         if total >= PROGRESS_FROM:
             end = "\n" if done == total else ""
-            print(f"\r{verb} {done}/{total} rows", end=end, file=sys.stderr, flush=True)
+            # The \r is ours (redraw the line), so it goes around the gate; the counts are digits.
+            print(f"\r{verb} {done}/{total} rows", end=end, file=unfiltered(sys.stderr), flush=True)
 
     return show
 
@@ -157,4 +159,4 @@ def _names(row: RowOutcome) -> str:
 
 def _visible(text: str) -> str:
     """Text safe for a terminal: control characters (escape sequences) shown as \\xNN."""
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in text)
+    return visible(text, keep="")  # a cell: tabs and newlines shown too

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from mspdesk.cli.common import open_desk, print_json, subcommand
+from mspdesk.cli.gate import visible
 from mspdesk.domain.errors import InvalidRecord, NotFound
 from mspdesk.domain.parsing import parse_date
 
@@ -170,4 +171,4 @@ def _print_note(record: dict[str, Any]) -> None:
 def _plain(value: Any) -> str:
     """Text safe for a terminal: control characters (escape sequences) made visible."""
     text = "" if value is None else str(value)
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in text)
+    return visible(text, keep="")  # a cell: tabs and newlines shown too

@@ -9,6 +9,7 @@ from typing import Any
 
 from mspdesk.cli import notes
 from mspdesk.cli.common import open_desk, print_json, subcommand
+from mspdesk.cli.gate import visible
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.parsing import parse_count, parse_date, parse_money
 
@@ -171,4 +172,4 @@ def undo_last(args: argparse.Namespace) -> int:
 def _plain(value: Any) -> str:
     """Text safe for a terminal: control characters (escape sequences) made visible."""
     text = "" if value is None else str(value)
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in text)
+    return visible(text, keep="")  # a cell: tabs and newlines shown too
