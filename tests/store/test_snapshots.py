@@ -316,8 +316,11 @@ def test_directories_are_0700_and_files_0600(data_dir: Path) -> None:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
-def test_an_existing_open_directory_is_tightened(data_dir: Path) -> None:
+def test_an_existing_open_directory_keeps_its_mode_and_gets_a_warning(data_dir: Path) -> None:
+    # Never chmod a folder the user made: a shared or sticky folder must keep its mode.
     data_dir.mkdir()
     data_dir.chmod(0o755)
-    Store.open(data_dir).close()
-    assert mode(data_dir) == 0o700
+    store = Store.open(data_dir)
+    store.close()
+    assert mode(data_dir) == 0o755
+    assert any("chmod 700" in warning for warning in store.warnings)

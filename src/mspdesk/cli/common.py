@@ -56,7 +56,16 @@ def open_desk(args: argparse.Namespace, *, read_only: bool = False) -> Desk:
     """Open the desk on the chosen data directory (raises UserError if it cannot)."""
     from mspdesk.desk import Desk
 
-    return Desk.open(data_path(args), read_only=read_only)
+    desk = Desk.open(data_path(args), read_only=read_only)
+    show_warnings(desk.warnings)
+    return desk
+
+
+def show_warnings(warnings: list[str]) -> None:
+    """What opening the desk found and handled (a torn tail set aside, a read-only folder),
+    one line each on stderr, so a script's log shows it."""
+    for warning in warnings:
+        print(f"mspdesk: warning: {warning}", file=sys.stderr)
 
 
 def report_failure(error: BaseException, args: argparse.Namespace) -> int:
@@ -72,9 +81,11 @@ def report_failure(error: BaseException, args: argparse.Namespace) -> int:
 
 def _write_log(error: BaseException, args: argparse.Namespace) -> Path | None:
     try:
+        from mspdesk.desk import Desk
+
         base = locations.data_dir(getattr(args, "data_dir", None))
-        if not base.is_dir():
-            return None
+        if not Desk.is_desk_folder(base):
+            return None  # only ever write into the desk's own folder
         path = locations.log_file(base)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         text = "".join(traceback.format_exception(error))

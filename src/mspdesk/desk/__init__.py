@@ -56,6 +56,13 @@ class Desk:
         """Open the desk on `directory`. Raises a UserError subclass if it cannot."""
         return cls(Store.open(directory, read_only=read_only), clock=clock, actor=actor)
 
+    @staticmethod
+    def is_desk_folder(directory: Path) -> bool:
+        """Whether `directory` carries the desk's marker (so mspdesk may write a log in it)."""
+        from mspdesk.store.folder import MARKER_NAME
+
+        return (directory / MARKER_NAME).is_file()
+
     @property
     def directory(self) -> Path:
         return self.core.store.directory

@@ -29,6 +29,12 @@ def file_name(key: str) -> str:
     return quote(key, safe="-_") + SUFFIX  # "/" is escaped, so a key is never a path
 
 
+def _is_draft_temp(name: str) -> bool:
+    """A draft's temp name as `atomic_write` makes it: "<file name>.tmp-<pid>"."""
+    stem, _, pid = name.rpartition(".tmp-")
+    return stem.endswith(SUFFIX) and pid.isdigit()
+
+
 class Drafts:
     """Unsaved work in `directory` (created user-only on the first save)."""
 
@@ -63,7 +69,7 @@ class Drafts:
         """Delete temp files a killed save left behind (call only as the data's writer)."""
         if self.directory.is_dir():
             with self._lock:
-                remove_stale_temp_files(self.directory)
+                remove_stale_temp_files(self.directory, _is_draft_temp)
 
     def list(self) -> list[str]:
         """The keys of every draft on disk, sorted."""

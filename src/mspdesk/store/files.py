@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -72,10 +73,13 @@ def atomic_write(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
-def remove_stale_temp_files(directory: Path) -> list[Path]:
-    """Delete temp files a killed process left behind; returns what was removed."""
+def remove_stale_temp_files(directory: Path, is_ours: Callable[[str], bool]) -> list[Path]:
+    """Delete temp files a killed process left behind, only those `is_ours` recognises by
+    name (a folder may hold other programs' `*.tmp-*` files); returns what was removed."""
     removed = []
     for leftover in directory.glob("*.tmp-*"):
+        if not is_ours(leftover.name) or not leftover.is_file() or leftover.is_symlink():
+            continue
         with contextlib.suppress(OSError):
             leftover.unlink()
             removed.append(leftover)

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from mspdesk.store.errors import CorruptStore, WriteFailed
+from mspdesk.store.errors import CorruptStore, WriteFailed, os_error
 from mspdesk.store.files import FILE_MODE, fsync_dir, private_dir, sync_to_disk, write_all
 
 JOURNAL_NAME = "journal.jsonl"
@@ -40,6 +40,8 @@ def read_journal(path: Path) -> JournalRead:
         raw = path.read_bytes()
     except FileNotFoundError:
         return result
+    except OSError as error:
+        raise os_error(error, f"cannot read the journal {path}", reading=True) from None
     offset = 0
     bad_at: int | None = None
     while offset < len(raw):
@@ -106,10 +108,17 @@ class JournalWriter:
     def __init__(self, path: Path, size: int) -> None:
         self.path = path
         existed = path.exists()
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
-        # Anything past `size` is a torn tail already set aside: cut it off.
-        os.ftruncate(self._fd, size)
-        os.lseek(self._fd, size, os.SEEK_SET)
+        try:
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
+        except OSError as error:
+            raise os_error(error, f"cannot open the journal {path} for writing") from None
+        try:
+            # Anything past `size` is a torn tail already set aside: cut it off.
+            os.ftruncate(self._fd, size)
+            os.lseek(self._fd, size, os.SEEK_SET)
+        except OSError as error:
+            os.close(self._fd)
+            raise os_error(error, f"cannot open the journal {path} for writing") from None
         self.size = size
         self._broken: str | None = None
         if not existed:

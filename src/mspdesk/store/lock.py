@@ -8,14 +8,15 @@ so the lock is taken at open and released at close.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import socket
 import time
 from pathlib import Path
 
-from mspdesk.store.errors import StoreLocked
-from mspdesk.store.files import FILE_MODE
+from mspdesk.store.errors import StoreLocked, os_error
+from mspdesk.store.files import FILE_MODE, write_all
 
 LOCK_NAME = "mspdesk.lock"
 
@@ -29,18 +30,30 @@ class WriterLock:
 
     def acquire(self) -> None:
         """Take the lock or raise StoreLocked naming the holder."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as error:
+            raise os_error(error, f"cannot take the lock {self.path}") from None
         try:
             _lock(fd)
-        except OSError:
+        except OSError as error:
             os.close(fd)
+            if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise os_error(error, f"cannot take the lock {self.path}") from None
             raise StoreLocked(
                 f"another mspdesk is using {self.path.parent} ({self.holder()}); "
                 "close it first, or open this one read-only"
             ) from None
-        os.ftruncate(fd, 0)
-        owner = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
-        os.write(fd, json.dumps(owner).encode())
+        try:
+            os.ftruncate(fd, 0)
+            owner = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
+            write_all(fd, json.dumps(owner).encode())
+        except OSError as error:
+            # A disk too full for these few bytes cannot take any change either: say so now.
+            with contextlib.suppress(OSError):
+                _unlock(fd)
+            os.close(fd)
+            raise os_error(error, f"cannot take the lock {self.path}") from None
         self._fd = fd
 
     def holder(self) -> str:
@@ -59,6 +72,8 @@ class WriterLock:
             fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:
             return False
+        except OSError as error:
+            raise os_error(error, f"cannot read the lock {self.path}", reading=True) from None
         try:
             if os.name != "posix":  # pragma: no cover - Windows locks need a writable fd
                 return os.fstat(fd).st_size > 0

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from mspdesk.domain.events import SCHEMA_VERSION
-from mspdesk.store.errors import CorruptStore, NewerVersion
+from mspdesk.store.errors import CorruptStore, NewerVersion, os_error
 from mspdesk.store.files import atomic_write, fsync_dir, private_dir
 
 SNAPSHOT_NAME = "snapshot.json"
@@ -36,6 +36,8 @@ def read_snapshot(directory: Path) -> Snapshot:
         raw = path.read_bytes()
     except FileNotFoundError:
         return Snapshot(schema_version=SCHEMA_VERSION)
+    except OSError as error:
+        raise os_error(error, f"cannot read the snapshot {path}", reading=True) from None
     try:
         doc = orjson.loads(raw)
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:

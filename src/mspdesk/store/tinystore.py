@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import threading
 import time
 from collections import defaultdict
@@ -23,8 +24,9 @@ from tinydb.table import Table
 
 from mspdesk.domain.events import SCHEMA_VERSION
 from mspdesk.store import migrations
-from mspdesk.store.errors import CorruptStore, NewerVersion, ReadOnlyStore
-from mspdesk.store.files import private_dir, remove_stale_temp_files
+from mspdesk.store.errors import CorruptStore, NewerVersion, ReadOnlyStore, os_error
+from mspdesk.store.files import remove_stale_temp_files
+from mspdesk.store.folder import claim, is_own_temp
 from mspdesk.store.journal import JOURNAL_NAME, JournalWriter, read_journal, set_aside
 from mspdesk.store.lock import WriterLock
 from mspdesk.store.snapshot import (
@@ -90,6 +92,9 @@ class Store:
         self.directory = directory
         self.read_only = read_only
         self.warnings: list[str] = []
+        self.read_only_reason = (
+            "this desk is open read-only (another mspdesk is writing); changes are not saved"
+        )
         self.tables: dict[str, dict[str, Any]] = {}
         self.seq = 0
         self._snapshot_seq = 0
@@ -109,15 +114,28 @@ class Store:
         Raises StoreLocked if another writer has it, CorruptStore or NewerVersion
         if the files cannot be trusted; in those cases no file is modified.
         """
-        if not read_only:
-            private_dir(directory)
+        # A folder that is not the desk's is refused before anything in it is touched.
         # Read-only on a directory that does not exist yet is simply empty: on a fresh
         # install `mspdesk referrals list` lists nothing, and nothing is created.
-        store = cls(directory, read_only)
-        if not read_only:
+        writable = claim(directory, read_only=read_only)
+        store = cls(directory, read_only or not writable)
+        if not read_only and not writable:
+            store.read_only_reason = (
+                f"the data folder {directory} is read-only (no write permission); "
+                "the desk is open read-only and changes are not saved"
+            )
+            store.warnings.append(store.read_only_reason)
+        if os.name == "posix" and directory.is_dir() and directory.stat().st_mode & 0o077:
+            store.warnings.append(
+                f"the data folder {directory} can be read by others; run: chmod 700 '{directory}'"
+            )
+        if not store.read_only:
             store._lock.acquire()
         try:
             store._load()
+        except OSError as error:
+            store._lock.release()
+            raise os_error(error, f"cannot open the desk in {directory}") from None
         except BaseException:
             store._lock.release()
             raise
@@ -154,7 +172,7 @@ class Store:
                 if found.torn_tail:
                     self.warnings.append("the last change in the journal is still being written")
                 return
-            for leftover in remove_stale_temp_files(self.directory):
+            for leftover in remove_stale_temp_files(self.directory, is_own_temp):
                 self.warnings.append(f"removed a temp file left by a crash: {leftover.name}")
             if found.torn_tail:
                 kept = set_aside(self.directory, found.torn_tail)
@@ -205,9 +223,7 @@ class Store:
         changed, on disk or in memory.
         """
         if self._journal is None:
-            raise ReadOnlyStore(
-                "this desk is open read-only (another mspdesk is writing); changes are not saved"
-            )
+            raise ReadOnlyStore(self.read_only_reason)
         stamped = {**event, "seq": self.seq + 1, "v": SCHEMA_VERSION}
         self._journal.append(stamped)
         self._apply(stamped)
