@@ -39,6 +39,7 @@ def show_report(args: argparse.Namespace) -> int:
 
     with common.open_desk(args, read_only=True) as desk:
         figures = programme_figures(desk)
+        home = desk.directory
     if args.csv:
         from pathlib import Path
 
@@ -46,7 +47,7 @@ def show_report(args: argparse.Namespace) -> int:
 
         rows = figures_csv_rows(figures)
         # Refuses an existing file unless --force (the message says so).
-        written = write_report_csv(Path(args.csv), rows, replace=args.force)
+        written = write_report_csv(Path(args.csv), rows, replace=args.force, data_dir=home)
         print(f"Saved the programme report ({len(rows) - 1} figures) to {written}")
         return 0
     if args.json:

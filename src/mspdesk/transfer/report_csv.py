@@ -18,14 +18,21 @@ __all__ = ["ExportError", "ExportExists", "write_report_csv"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def write_report_csv(path: Path, rows: Sequence[Sequence[str]], *, replace: bool = False) -> Path:
+def write_report_csv(
+    path: Path,
+    rows: Sequence[Sequence[str]],
+    *,
+    replace: bool = False,
+    data_dir: Path | None = None,
+) -> Path:
     """Write `rows` to `path` as CSV (UTF-8 with a byte-order mark, so Excel shows "£").
 
     Returns the absolute path written. Raises ExportExists if `path` exists and `replace`
-    is False, or ExportError (exit code 5) naming the path when it cannot be written.
+    is False, or ExportError (exit code 5) naming the path when it cannot be written, is not
+    a regular file or is inside the data folder `data_dir`.
     """
     target = path.expanduser().absolute()
-    return write_export(target, _csv_bytes(rows), force=replace)
+    return write_export(target, _csv_bytes(rows), force=replace, data_dir=data_dir)
 
 
 def _csv_bytes(rows: Sequence[Sequence[str]]) -> bytes:

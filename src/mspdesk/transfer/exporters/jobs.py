@@ -24,6 +24,7 @@ from mspdesk.transfer.exporters.output import (
     ExportExists,
     check_target,
     private_folder,
+    remove_leftovers,
     write_export,
 )
 from mspdesk.transfer.exporters.tables import (
@@ -79,8 +80,9 @@ def case_bytes(desk: Desk, case_id: str, fmt: str, cf: CaseFile | None = None) -
 def export_case(desk: Desk, case_id: str, fmt: str, path: Path, *, force: bool = False) -> Path:
     """Write one case in format `fmt` to `path`; returns the path written."""
     _check_format(fmt, CASE_FORMATS, "case")
-    check_target(path, force=force)  # before the work, so a refusal is quick
-    return write_export(path, case_bytes(desk, case_id, fmt), force=force)
+    home = desk.directory
+    check_target(path, force=force, data_dir=home)  # before the work: a refusal is quick
+    return write_export(path, case_bytes(desk, case_id, fmt), force=force, data_dir=home)
 
 
 def live_notes(desk: Desk, since: date | None = None) -> list[Note]:
@@ -118,8 +120,9 @@ def export_notes(
 ) -> Path:
     """Write the notes (on or after `since`) as CSV or JSON to `path`."""
     _check_format(fmt, NOTES_FORMATS, "notes")
-    check_target(path, force=force)
-    return write_export(path, notes_bytes(desk, fmt, since), force=force)
+    home = desk.directory
+    check_target(path, force=force, data_dir=home)
+    return write_export(path, notes_bytes(desk, fmt, since), force=force, data_dir=home)
 
 
 def evidence_bytes(desk: Desk, fmt: str) -> bytes:
@@ -132,8 +135,9 @@ def evidence_bytes(desk: Desk, fmt: str) -> bytes:
 def export_evidence(desk: Desk, fmt: str, path: Path, *, force: bool = False) -> Path:
     """Write the anonymised evidence as CSV or JSON to `path`."""
     _check_format(fmt, EVIDENCE_FORMATS, "evidence")
-    check_target(path, force=force)
-    return write_export(path, evidence_bytes(desk, fmt), force=force)
+    home = desk.directory
+    check_target(path, force=force, data_dir=home)
+    return write_export(path, evidence_bytes(desk, fmt), force=force, data_dir=home)
 
 
 def all_file_names(case_ids: Iterable[str]) -> list[str]:
@@ -151,9 +155,12 @@ def export_all(
 
     Without `force`, nothing is written if any of those files exists already.
     """
-    target = private_folder(folder)
+    home = desk.directory
+    target = private_folder(folder, home)
     case_ids = sorted(str(row["id"]) for row in desk.cases.rows())
     names = all_file_names(case_ids)
+    # A killed earlier run may have left temporary files (personal data): remove them.
+    remove_leftovers(target, names)
     if not force:
         taken = [name for name in names if (target / name).exists()]
         if taken:
@@ -169,7 +176,9 @@ def export_all(
         cf = case_file(desk, case_id)
         for fmt in CASE_FORMATS:
             data = case_bytes(desk, case_id, fmt, cf)
-            written.append(write_export(target / f"{case_id}.{fmt}", data, force=force))
+            written.append(
+                write_export(target / f"{case_id}.{fmt}", data, force=force, data_dir=home)
+            )
         cases.append(cf.records.case)
         records.append(cf.records)
         if progress is not None:
@@ -187,7 +196,7 @@ def export_all(
         "evidence.json": evidence_json(evidence),
     }
     for name, data in everything.items():
-        written.append(write_export(target / name, data, force=force))
+        written.append(write_export(target / name, data, force=force, data_dir=home))
     if progress is not None:
         progress(steps, steps, "cases, calendar, notes and evidence")
     summary = f"{len(case_ids)} cases in {len(CASE_FORMATS)} formats, notes and evidence"
