@@ -13,7 +13,8 @@ SIGKILL itself at that exact point of its second checkpoint, to cover the window
 random kill rarely hits:
     temp-write      half-way through writing the snapshot's temp file
     before-replace  after the old snapshot was kept as a backup, before the replace
-    before-reset    after the new snapshot replaced the old, before the journal is emptied
+    before-reset    after the new snapshot replaced the old, before the journal moves to backups/
+    mid-rotate      after the journal moved to backups/, before a new journal is created
 """
 
 from __future__ import annotations
@@ -69,14 +70,24 @@ def arm(crash_point: str) -> None:
 
         snapshot.atomic_write = die_before_replace
     elif crash_point == "before-reset":
-        real_reset = JournalWriter.reset
+        real_rotate = JournalWriter.rotate
 
-        def die_before_reset(self: JournalWriter) -> None:
+        def die_before_rotate(self: JournalWriter, segment: Path) -> bool:
             if armed():
                 die()
-            real_reset(self)
+            return real_rotate(self, segment)
 
-        JournalWriter.reset = die_before_reset  # type: ignore[method-assign]
+        JournalWriter.rotate = die_before_rotate  # type: ignore[method-assign]
+    elif crash_point == "mid-rotate":
+
+        def die_mid_rotate(self: JournalWriter, segment: Path) -> bool:
+            if armed() and self.size:
+                os.rename(self.path, segment)
+                die()
+            return real_rotate(self, segment)
+
+        real_rotate = JournalWriter.rotate
+        JournalWriter.rotate = die_mid_rotate  # type: ignore[method-assign]
     elif crash_point != "none":
         raise SystemExit(f"unknown crash point {crash_point}")
 

@@ -27,7 +27,7 @@ from mspdesk.desk.checkup import check_data
 
 WRITER = Path(__file__).with_name("kill_writer.py")
 CHECKPOINT_EVENTS = 50
-CRASH_POINTS = ("temp-write", "before-replace", "before-reset")
+CRASH_POINTS = ("temp-write", "before-replace", "before-reset", "mid-rotate")
 CHILD_TIMEOUT = 120  # seconds; a safety net for a hung child, not a performance check
 
 

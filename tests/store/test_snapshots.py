@@ -92,6 +92,25 @@ def test_close_checkpoints_only_when_many_events_are_pending(
     assert (data_dir / JOURNAL_NAME).stat().st_size == 0
 
 
+def test_a_checkpoint_keeps_the_journal_beside_the_previous_snapshot(data_dir: Path) -> None:
+    # Two generations: the previous snapshot and every change since it stay on disk until
+    # the next checkpoint succeeds.
+    with Store.open(data_dir) as store:
+        store.commit(put_event("a"))
+        store.checkpoint()
+        store.commit(put_event("b"))
+        store.commit(put_event("c"))
+        store.checkpoint()
+    backups = data_dir / BACKUP_DIR
+    # The segment after change #0 went with the backup it belonged to (there is none).
+    assert sorted(p.name for p in backups.iterdir()) == [
+        "journal-0000000001.jsonl",
+        "snapshot-0000000001.json",
+    ]
+    segment = read_journal(backups / "journal-0000000001.jsonl").events
+    assert [e["seq"] for e in segment] == [2, 3]
+
+
 def test_only_a_few_backups_are_kept_and_the_newest_is_reported(store: Store) -> None:
     for i in range(KEEP_BACKUPS + 4):
         store.commit(put_event(f"k{i}"))
@@ -112,7 +131,7 @@ def test_crash_between_snapshot_replace_and_journal_reset_is_harmless(
         store.commit(patch_event("k0", n=50))
         # The snapshot is replaced, then the process "dies" before the journal is emptied.
         with monkeypatch.context() as patched:
-            patched.setattr(JournalWriter, "reset", lambda self: None)
+            patched.setattr(JournalWriter, "rotate", lambda self, segment: False)
             store.checkpoint()
         expected = dict(store.table("things"))
         store.close(checkpoint=False)
@@ -159,23 +178,49 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
-@pytest.mark.parametrize("read_only", [False, True])
-def test_corrupt_snapshot_refuses_names_the_backup_and_is_left_untouched(
-    data_dir: Path, damage: object, read_only: bool
+def test_a_damaged_snapshot_is_recovered_from_the_previous_generation(
+    data_dir: Path, damage: object
 ) -> None:
     backup = store_with_backup(data_dir)
     path = data_dir / SNAPSHOT_NAME
-    path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
+    damaged = damage(path.read_bytes())  # type: ignore[operator]
+    path.write_bytes(damaged)
     (data_dir / f"{SNAPSHOT_NAME}.tmp-999").write_bytes(b"leftover")
     before = file_bytes(data_dir)
 
-    with pytest.raises(CorruptStore) as raised:
-        Store.open(data_dir, read_only=read_only)
+    with Store.open(data_dir, read_only=True) as reader:  # a reader recovers, changes nothing
+        assert {k: v["n"] for k, v in reader.table("things").items()} == {"a": 1, "b": 2, "c": 3}
+        assert reader.generation.startswith("previous") and backup.name in reader.generation
+    assert file_bytes(data_dir) == before
 
-    message = str(raised.value)
-    assert str(backup) in message and SNAPSHOT_NAME in message
-    assert "\n" not in message
-    assert file_bytes(data_dir) == before  # not even the temp file was touched
+    with Store.open(data_dir) as store:
+        assert {k: v["n"] for k, v in store.table("things").items()} == {"a": 1, "b": 2, "c": 3}
+        assert any(str(backup) in warning for warning in store.warnings)
+        store.commit(put_event("d", n=4))
+    kept = list((data_dir / "rejected").glob("snapshot-*.json"))
+    assert [p.read_bytes() for p in kept] == [damaged]  # the damaged file is kept, not lost
+    with Store.open(data_dir) as store:
+        assert store.generation == tinystore.CURRENT and store.warnings == []
+        assert sorted(store.table("things")) == ["a", "b", "c", "d"]
+
+
+def test_a_deleted_snapshot_is_recovered_from_the_previous_generation(data_dir: Path) -> None:
+    store_with_backup(data_dir)
+    (data_dir / SNAPSHOT_NAME).unlink()
+    with Store.open(data_dir) as store:
+        assert sorted(store.table("things")) == ["a", "b", "c"] and store.seq == 3
+    assert snapshot_doc(data_dir)["seq"] == 3
+
+
+def test_the_first_snapshot_lost_is_rebuilt_from_the_first_segment(data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        store.commit(put_event("a"))
+        store.checkpoint()
+        store.commit(put_event("b"))
+    (data_dir / SNAPSHOT_NAME).unlink()
+    with Store.open(data_dir, read_only=True) as store:
+        assert sorted(store.table("things")) == ["a", "b"]
+        assert "journal-0000000000" in store.generation
 
 
 def test_corrupt_snapshot_without_backup_says_so(data_dir: Path) -> None:
@@ -183,34 +228,30 @@ def test_corrupt_snapshot_without_backup_says_so(data_dir: Path) -> None:
         store.commit(put_event("a"))
         store.checkpoint()
     (data_dir / SNAPSHOT_NAME).write_bytes(b"{")
+    with Store.open(data_dir, read_only=True) as store:  # rebuilt from the first segment
+        assert sorted(store.table("things")) == ["a"]
+    shutil.rmtree(data_dir / BACKUP_DIR)
 
     with pytest.raises(CorruptStore, match="No backup snapshot"):
         Store.open(data_dir)
 
 
-def test_the_named_backup_restores_a_working_store(data_dir: Path) -> None:
+def test_an_older_snapshot_restored_over_the_current_one_loses_nothing(data_dir: Path) -> None:
+    # Restoring an older snapshot beside the journal leaves a gap; the segments kept in
+    # backups/ fill it, so the desk opens with every change rather than refusing.
     backup = store_with_backup(data_dir)
-    (data_dir / SNAPSHOT_NAME).write_bytes(b"garbage")
-    with pytest.raises(CorruptStore):
-        Store.open(data_dir)
-
     shutil.copy(backup, data_dir / SNAPSHOT_NAME)
-    with pytest.raises(CorruptStore) as raised:  # the journal follows the newer snapshot
-        Store.open(data_dir)
-    assert JOURNAL_NAME in str(raised.value) and "aside" in str(raised.value)
-
-    (data_dir / JOURNAL_NAME).rename(data_dir / "journal-set-aside.jsonl")
     with Store.open(data_dir) as store:
-        assert store.table("things") == {"a": {"id": "a", "n": 1}}
-        assert store.seq == 1
-        assert store.commit(put_event("d"))["seq"] == 2
+        assert sorted(store.table("things")) == ["a", "b", "c"] and store.seq == 3
 
 
 def test_a_journal_that_does_not_follow_the_snapshot_is_refused(data_dir: Path) -> None:
-    # Restoring an older snapshot beside the journal would replay changes on top of a state
-    # they were not made to: records half-made, changes in between silently lost.
+    # Without the segments the gap cannot be filled: replaying past it would build records
+    # from changes made to another state.
     backup = store_with_backup(data_dir)
     shutil.copy(backup, data_dir / SNAPSHOT_NAME)
+    for segment in (data_dir / BACKUP_DIR).glob("journal-*.jsonl"):
+        segment.unlink()
     before = file_bytes(data_dir)
 
     for read_only in (False, True):
@@ -230,7 +271,7 @@ def test_a_journal_with_a_missing_line_is_refused(data_dir: Path) -> None:
     journal.write_bytes(b"".join(lines[:1] + lines[2:]))
     before = file_bytes(data_dir)
 
-    with pytest.raises(CorruptStore, match="#2"):
+    with pytest.raises(CorruptStore, match="line 2: change #3 follows #1"):
         Store.open(data_dir)
     assert file_bytes(data_dir) == before
 
@@ -239,6 +280,7 @@ def test_a_store_that_failed_to_open_can_be_opened_once_repaired(data_dir: Path)
     backup = store_with_backup(data_dir)
     good = (data_dir / SNAPSHOT_NAME).read_bytes()
     (data_dir / SNAPSHOT_NAME).write_bytes(b"x")
+    backup.write_bytes(b"x")  # both generations damaged: nothing to recover from
     with pytest.raises(CorruptStore):
         Store.open(data_dir)
     (data_dir / SNAPSHOT_NAME).write_bytes(good)

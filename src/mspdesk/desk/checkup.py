@@ -18,6 +18,7 @@ from mspdesk.store import Store
 from mspdesk.store.journal import JOURNAL_NAME, read_journal
 from mspdesk.store.lock import WriterLock
 from mspdesk.store.snapshot import SNAPSHOT_NAME, latest_backup
+from mspdesk.store.tinystore import CURRENT
 
 MODELS: dict[str, type[BaseModel]] = {"referrals": Referral, "notes": Note, "cases": Case}
 
@@ -34,6 +35,17 @@ class Checkup:
 
 def check_data(directory: Path) -> Checkup:
     """What is in `directory` and anything wrong with it. Never writes."""
+    try:
+        return _check(directory)
+    except OSError as error:  # a folder that fails part-way through the checks
+        report = Checkup()
+        report.problems.append(
+            f"cannot read {error.filename or directory}: {error.strerror or error}"
+        )
+        return report
+
+
+def _check(directory: Path) -> Checkup:
     report = Checkup()
     if not directory.is_dir():
         report.problems.append(f"no data directory at {directory}")
@@ -51,6 +63,16 @@ def check_data(directory: Path) -> Checkup:
     except UserError as error:
         report.problems.append(str(error))
         return report
+    if store.generation == CURRENT:
+        report.findings.append("read from: the current snapshot and journal")
+    else:
+        report.findings.append(f"read from: the {store.generation}")
+        report.problems.extend(
+            f"{warning}; nothing is lost: opening mspdesk once keeps the unusable snapshot in "
+            "rejected/ and writes a new one"
+            for warning in store.warnings
+            if "could not be used" in warning
+        )
     report.findings.append(f"snapshot and journal replay to change #{store.seq}")
     for name, model in MODELS.items():
         records = store.table(name)

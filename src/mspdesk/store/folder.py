@@ -28,6 +28,7 @@ DESK_NAMES = frozenset(
         MARKER_NAME,
         "snapshot.json",
         "journal.jsonl",
+        "journal.ack",
         "mspdesk.lock",
         "mspdesk.log",
         "evidence.key",

@@ -11,10 +11,14 @@ from typing import Any
 
 import orjson
 
+from mspdesk.domain.events import SCHEMA_VERSION
 from mspdesk.store.errors import CorruptStore, WriteFailed, os_error
 from mspdesk.store.files import FILE_MODE, fsync_dir, private_dir, sync_to_disk, write_all
 
 JOURNAL_NAME = "journal.jsonl"
+ACK_NAME = "journal.ack"
+"""The number of the last change acknowledged, so a journal cut back through complete
+lines is told apart from one that simply ends (see AckFile)."""
 REJECTED_DIR = "rejected"
 
 
@@ -29,11 +33,12 @@ class JournalRead:
 
 
 def read_journal(path: Path) -> JournalRead:
-    """Every complete event in the journal, and any torn last line.
+    """Every event in the journal, and any torn last line.
 
-    A crash mid-append can leave a partial last line (or zeros after a power
-    cut). That tail was never acknowledged, so it is set aside, not fatal.
-    Garbage *followed by* valid events is not a crash artefact: that refuses.
+    Only an unterminated last line is a torn write: an append killed or cut off before its
+    newline was never acknowledged, so it is set aside, not fatal. Anything else that does
+    not read (a complete line that is not a valid change, a gap or a step back in the change
+    numbers) is damage: CorruptStore names the line, and nothing is changed.
     """
     result = JournalRead()
     try:
@@ -42,41 +47,82 @@ def read_journal(path: Path) -> JournalRead:
         return result
     except OSError as error:
         raise os_error(error, f"cannot read the journal {path}", reading=True) from None
-    offset = 0
-    bad_at: int | None = None
-    while offset < len(raw):
-        end = raw.find(b"\n", offset)
-        line = raw[offset:] if end == -1 else raw[offset:end]
-        next_offset = len(raw) if end == -1 else end + 1
-        event = _parse(line) if end != -1 else None
+    end = raw.rfind(b"\n") + 1
+    result.good_size = end
+    result.torn_tail = raw[end:]
+    previous: int | None = None
+    for line_no, line in enumerate(raw[:end].split(b"\n")[:-1], start=1):
+        event, why = _parse(line)
         if event is None:
-            if bad_at is None:
-                bad_at = offset
-        elif bad_at is not None:
-            line_no = raw.count(b"\n", 0, bad_at) + 1
-            raise CorruptStore(
-                f"{path} is damaged at line {line_no} with valid events after it; "
-                "it was left untouched — restore from backups/ or run `mspdesk doctor`"
+            raise _damaged(path, line_no, why)
+        if previous is not None and event["seq"] != previous + 1:
+            raise _damaged(
+                path, line_no, f"change #{event['seq']} follows #{previous}, so changes are missing"
             )
-        else:
-            result.events.append(event)
-            result.good_size = next_offset
-        offset = next_offset
-    if bad_at is not None:
-        result.torn_tail = raw[bad_at:]
+        previous = event["seq"]
+        result.events.append(event)
     return result
 
 
-def _parse(line: bytes) -> dict[str, Any] | None:
-    if not line.strip():
-        return None
+def _damaged(path: Path, line_no: int, why: str) -> CorruptStore:
+    return CorruptStore(
+        f"{path} is damaged at line {line_no}: {why}. Only a half-written last line is a "
+        "crash's leftover; this is not, so the file was left untouched. "
+        + recovery_steps(path.parent, keep_lines=line_no - 1)
+    )
+
+
+def recovery_steps(directory: Path, *, keep_lines: int | None = None) -> str:
+    """What to do about a damaged or cut-short journal in `directory`, exactly (one line)."""
+    journal, ack = directory / JOURNAL_NAME, directory / ACK_NAME
+    keep = (
+        f"keep only its first {keep_lines} line(s), which are intact (e.g. "
+        f"`head -n {keep_lines} {journal} > journal.kept && mv journal.kept {journal}`), "
+        "then "
+        if keep_lines
+        else ""
+    )
+    return (
+        f"Steps: 1. copy the whole folder {directory} somewhere safe; 2. if you have an "
+        f"earlier copy of the folder, put its {JOURNAL_NAME} back and run `mspdesk doctor`; "
+        f"3. otherwise, to open the desk without the lost changes, {keep}move {ack} into "
+        "a folder of your own; references those changes gave out may then be given out "
+        "again, so check new ones against what you sent"
+    )
+
+
+_KINDS = ("put", "patch", "delete")
+
+
+def _parse(line: bytes) -> tuple[dict[str, Any] | None, str]:
+    """The event on `line`, or None and why it is not one."""
     try:
         value = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return None
-    if isinstance(value, dict) and isinstance(value.get("seq"), int):
-        return value
-    return None
+        return None, "it is not JSON" if line.strip(b" \x00") else "it is blank"
+    if not isinstance(value, dict):
+        return None, "it is not a change record"
+    seq = value.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        return None, "it has no change number"
+    version = value.get("v", 1)
+    if not isinstance(version, int) or version < 1:
+        return None, f"change #{seq} has an impossible data version ({version!r})"
+    if version > SCHEMA_VERSION:
+        return value, ""  # a newer shape: refused as NewerVersion, not judged here
+    ops = value.get("ops")
+    if not isinstance(value.get("subject"), str) or not isinstance(ops, list):
+        return None, f"change #{seq} is missing its subject or operations"
+    for op in ops:
+        if not (
+            isinstance(op, dict)
+            and isinstance(op.get("table"), str)
+            and isinstance(op.get("key"), str)
+            and op.get("kind") in _KINDS
+            and (op["kind"] == "delete" or isinstance(op.get("data"), dict))
+        ):
+            return None, f"change #{seq} has a malformed operation"
+    return value, ""
 
 
 def set_aside(directory: Path, tail: bytes) -> Path:
@@ -154,13 +200,80 @@ class JournalWriter:
         with contextlib.suppress(OSError):
             sync_to_disk(self._fd)  # the next successful append syncs the size anyway
 
-    def reset(self) -> None:
-        """Empty the journal once a snapshot holds everything in it."""
-        os.ftruncate(self._fd, 0)
-        os.lseek(self._fd, 0, os.SEEK_SET)
-        sync_to_disk(self._fd)
+    def rotate(self, segment: Path) -> bool:
+        """Once a snapshot holds every change in the journal, move the journal to `segment`
+        (kept with the previous snapshot, so losing the new snapshot loses nothing) and
+        start an empty one. Returns False if the journal was empty (nothing moved).
+
+        If the move fails nothing changed; if the new journal cannot be created after it,
+        writes are refused until the desk is reopened (which finds the segment)."""
+        if self.size == 0:
+            return False
+        os.rename(self.path, segment)
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        except OSError as error:
+            self._broken = error.strerror or str(error)
+            raise
+        os.close(self._fd)
+        self._fd = fd
         self.size = 0
+        fsync_dir(segment.parent)
+        fsync_dir(self.path.parent)
+        return True
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self._fd)
+
+
+def read_ack(directory: Path) -> int | None:
+    """The last change number acknowledged by a writer of `directory` (None if unknown)."""
+    try:
+        raw = (directory / ACK_NAME).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise os_error(error, f"cannot read {directory / ACK_NAME}", reading=True) from None
+    text = raw.strip(b"\x00 \n")
+    return int(text) if text.isdigit() else None
+
+
+class AckFile:
+    """`journal.ack`: the last change number acknowledged, rewritten in place after each
+    append. It is written after the journal's fsync, so it never claims more than is on
+    disk; it is not fsync'd per change (that would double the cost of a write), so after a
+    power cut it may lag, which only makes the check less strict, never wrong."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self._fd: int | None = None
+        if directory is None:
+            return  # a read-only desk records nothing
+        self.path = directory / ACK_NAME
+        try:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError:
+            self._fd = None  # a detector only: the desk works without it
+
+    def record(self, seq: int) -> None:
+        if self._fd is None:
+            return
+        line = b"%020d\n" % seq
+        with contextlib.suppress(OSError):
+            if hasattr(os, "pwrite"):
+                os.pwrite(self._fd, line, 0)
+            else:  # pragma: no cover - Windows
+                os.lseek(self._fd, 0, os.SEEK_SET)
+                os.write(self._fd, line)
+
+    def sync(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                sync_to_disk(self._fd)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            self.sync()
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None

@@ -31,11 +31,16 @@ class Snapshot:
 
 def read_snapshot(directory: Path) -> Snapshot:
     """The snapshot in `directory` (empty if none). Never modifies the file."""
-    path = directory / SNAPSHOT_NAME
+    found = read_snapshot_file(directory / SNAPSHOT_NAME, directory)
+    return Snapshot(schema_version=SCHEMA_VERSION) if found is None else found
+
+
+def read_snapshot_file(path: Path, directory: Path) -> Snapshot | None:
+    """The snapshot in the file `path` (None if there is no such file)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Snapshot(schema_version=SCHEMA_VERSION)
+        return None
     except OSError as error:
         raise os_error(error, f"cannot read the snapshot {path}", reading=True) from None
     try:
@@ -43,8 +48,10 @@ def read_snapshot(directory: Path) -> Snapshot:
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise ValueError("not an mspdesk snapshot")
         version = int(doc["schema_version"])
+        if version < 1:
+            raise ValueError(f"data version {version} does not exist")
         snapshot = Snapshot(int(doc["seq"]), version, doc["tables"])
-        if not isinstance(snapshot.tables, dict):
+        if not isinstance(snapshot.tables, dict) or snapshot.seq < 0:
             raise ValueError("tables is not an object")
     except (ValueError, KeyError, TypeError) as error:
         raise CorruptStore(
@@ -87,10 +94,38 @@ def write_snapshot(directory: Path, data: bytes, previous_seq: int) -> None:
 
 
 def _prune(backups: Path) -> None:
-    old = sorted(backups.glob("snapshot-*.json"))[:-KEEP_BACKUPS]
-    for stale in old:
+    kept = sorted(backups.glob("snapshot-*.json"))
+    for stale in kept[:-KEEP_BACKUPS]:
         with contextlib.suppress(OSError):
             stale.unlink()
+    # A journal segment is kept while a kept backup can still need it.
+    oldest = _seq_of(kept[-KEEP_BACKUPS:][0]) if kept else None
+    for segment in backups.glob("journal-*.jsonl"):
+        base = _seq_of(segment)
+        if oldest is not None and base is not None and base < oldest:
+            with contextlib.suppress(OSError):
+                segment.unlink()
+
+
+def _seq_of(path: Path) -> int | None:
+    digits = path.stem.rpartition("-")[2]
+    return int(digits) if digits.isdigit() else None
+
+
+def segment_path(directory: Path, base: int) -> Path:
+    """Where the journal holding the changes after `base` goes at a checkpoint."""
+    return private_dir(directory / BACKUP_DIR) / f"journal-{base:010d}.jsonl"
+
+
+def generations(directory: Path) -> tuple[list[tuple[int, Path]], list[Path]]:
+    """Backup snapshots (newest first, with their change numbers) and journal segments
+    (oldest first) in backups/."""
+    folder = directory / BACKUP_DIR
+    snapshots = [
+        (seq, path) for path in folder.glob("snapshot-*.json") if (seq := _seq_of(path)) is not None
+    ]
+    segments = sorted(folder.glob("journal-*.jsonl"))
+    return sorted(snapshots, reverse=True), segments
 
 
 def latest_backup(directory: Path) -> Path | None:
@@ -104,7 +139,7 @@ def _backup_hint(directory: Path) -> str:
     if backup is None:
         return "No backup snapshot exists yet; the journal may still hold recent changes."
     return (
-        f"The last good backup is {backup}; to restore it, copy it over "
-        f"{directory / SNAPSHOT_NAME} and move journal.jsonl aside (changes made since that "
-        "backup are then not applied)."
+        f"The last good backup is {backup}; mspdesk opens from it and the journal segments "
+        f"in {directory / BACKUP_DIR} by itself when {SNAPSHOT_NAME} is moved aside (into a "
+        "folder of your own; keep it for support). `mspdesk doctor` says what it would use."
     )

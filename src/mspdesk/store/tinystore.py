@@ -25,15 +25,27 @@ from tinydb.table import Table
 from mspdesk.domain.events import SCHEMA_VERSION
 from mspdesk.store import migrations
 from mspdesk.store.errors import CorruptStore, NewerVersion, ReadOnlyStore, os_error
-from mspdesk.store.files import remove_stale_temp_files
+from mspdesk.store.files import fsync_dir, private_dir, remove_stale_temp_files
 from mspdesk.store.folder import claim, is_own_temp
-from mspdesk.store.journal import JOURNAL_NAME, JournalWriter, read_journal, set_aside
+from mspdesk.store.journal import (
+    JOURNAL_NAME,
+    REJECTED_DIR,
+    AckFile,
+    JournalWriter,
+    read_ack,
+    read_journal,
+    recovery_steps,
+    set_aside,
+)
 from mspdesk.store.lock import WriterLock
 from mspdesk.store.snapshot import (
     SNAPSHOT_NAME,
     Snapshot,
     encode,
+    generations,
     read_snapshot,
+    read_snapshot_file,
+    segment_path,
     write_snapshot,
 )
 
@@ -43,6 +55,10 @@ CHECKPOINT_BYTES = 8 * 1024 * 1024
 CHECKPOINT_ON_CLOSE = 200
 """Below this many pending events, close() leaves them in the journal: replay is cheap and a
 one-shot CLI command should not rewrite a large snapshot."""
+
+
+CURRENT = "current"
+"""Store.generation when the desk was read from the current snapshot and journal."""
 
 
 class _ViewStorage(Storage):
@@ -101,6 +117,11 @@ class Store:
         self._since_checkpoint = 0
         self._lock = WriterLock(directory)
         self._journal: JournalWriter | None = None
+        self._journal_base = 0
+        self._ack = AckFile(None)
+        self.generation = CURRENT
+        """Which snapshot the desk was read from: the current one, or a backup after a
+        recovery (doctor reports it)."""
         self._write_lock = threading.RLock()
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self.db = _RecordDB(self.tables, storage=_ViewStorage)
@@ -145,13 +166,12 @@ class Store:
         gc_was_enabled = gc.isenabled()
         gc.disable()  # 1.6-3.9x faster bulk loads (storage-measurements.md)
         try:
-            # Journal first: a writer replaces the snapshot before it empties the journal, so
-            # a reader racing a checkpoint gets a consistent pair in this order (never a gap).
+            # The acknowledged number first, then the journal, then the snapshot: a writer
+            # records each in the opposite order, so a reader racing it never sees a gap.
+            acknowledged = read_ack(self.directory)
             journal_path = self.directory / JOURNAL_NAME
             found = read_journal(journal_path)
-            snapshot = read_snapshot(self.directory)
-            events = [e for e in found.events if e["seq"] > snapshot.seq]
-            _check_follows(events, snapshot.seq, journal_path)
+            snapshot, events = self._choose_generation(found.events, acknowledged)
             versions = [int(e.get("v", 1)) for e in events]
             newest = max(versions, default=snapshot.schema_version)
             if newest > SCHEMA_VERSION:
@@ -181,14 +201,89 @@ class Store:
                     f"was found at the end of the journal and kept in {kept}"
                 )
             self._journal = JournalWriter(journal_path, found.good_size)
+            self._journal_base = found.events[0]["seq"] - 1 if found.events else self.seq
+            self._ack = AckFile(self.directory)
+            self._ack.record(self.seq)
             self._since_checkpoint = len(events)
-            if oldest < SCHEMA_VERSION:
+            if self.generation != CURRENT:
+                self._set_damaged_snapshot_aside()
+            if oldest < SCHEMA_VERSION or self.generation != CURRENT:
                 # Keep the upgrade: the snapshot takes in the upgraded journal events too,
-                # else the next open would replay them in their old shape.
+                # else the next open would replay them in their old shape. After a recovery,
+                # a new snapshot makes the desk whole again.
                 self._write_checkpoint()
         finally:
             if gc_was_enabled:
                 gc.enable()
+
+    def _choose_generation(
+        self, journal: list[dict[str, Any]], acknowledged: int | None
+    ) -> tuple[Snapshot, list[dict[str, Any]]]:
+        """The snapshot to start from and the changes to replay on it.
+
+        The current snapshot and the journal, if they are whole. If the snapshot is
+        damaged or missing, the newest backup snapshot that reads, with the journal
+        segments kept since it and the journal: two generations on disk, so losing one
+        file loses nothing. Raises the first problem if no generation is whole.
+        """
+        journal_path = self.directory / JOURNAL_NAME
+        snapshot_path = self.directory / SNAPSHOT_NAME
+        backups, segments = generations(self.directory)
+        first_segment = self.directory / "backups" / "journal-0000000000.jsonl"
+        if first_segment in segments:
+            backups.append((0, first_segment))  # the start of it all: an empty desk
+        try:
+            snapshot = read_snapshot(self.directory)
+            if not snapshot_path.exists() and backups:
+                raise CorruptStore(
+                    f"{snapshot_path} is missing, but {self.directory / 'backups'} holds "
+                    "earlier snapshots"
+                )
+            events = [e for e in journal if e["seq"] > snapshot.seq]
+            _check_follows(events, snapshot.seq, journal_path)
+            _check_acknowledged(snapshot.seq, events, acknowledged, journal_path)
+            return snapshot, events
+        except CorruptStore as problem:
+            if not backups:
+                raise
+            first_problem = problem
+        for seq, path in backups:
+            try:
+                base = (
+                    Snapshot()
+                    if path == first_segment
+                    else read_snapshot_file(path, self.directory)
+                )
+                if base is None:
+                    continue
+                chain = [e for segment in segments for e in read_journal(segment).events]
+                events = [e for e in [*chain, *journal] if e["seq"] > base.seq]
+                events = _without_repeats(events)
+                _check_follows(events, base.seq, journal_path)
+                _check_acknowledged(base.seq, events, acknowledged, journal_path)
+            except CorruptStore:
+                continue
+            self.generation = (
+                f"previous generation: {path.name} (change #{seq}) and the journal since"
+            )
+            self.warnings.append(
+                f"{snapshot_path.name} could not be used ({first_problem}); every change was "
+                f"recovered from {path} and the journal kept since it"
+            )
+            return base, events
+        raise first_problem
+
+    def _set_damaged_snapshot_aside(self) -> None:
+        """After a recovery, keep the unusable snapshot in rejected/ (never deleted)."""
+        damaged = self.directory / SNAPSHOT_NAME
+        if not damaged.exists():
+            return
+        folder = private_dir(self.directory / REJECTED_DIR)
+        kept = folder / f"snapshot-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.json"
+        os.rename(damaged, kept)
+        fsync_dir(folder)
+        fsync_dir(self.directory)
+        self.warnings.append(f"the unusable {damaged.name} was kept in {kept}")
 
     def _migrate(
         self, snapshot: Snapshot, events: list[dict[str, Any]], version: int
@@ -226,6 +321,7 @@ class Store:
             raise ReadOnlyStore(self.read_only_reason)
         stamped = {**event, "seq": self.seq + 1, "v": SCHEMA_VERSION}
         self._journal.append(stamped)
+        self._ack.record(stamped["seq"])
         self._apply(stamped)
         for touched in _keys_of(stamped):
             self._by_key[touched].append(stamped["seq"])
@@ -271,11 +367,16 @@ class Store:
         assert self._journal is not None
         data = encode(Snapshot(self.seq, SCHEMA_VERSION, self.tables))
         write_snapshot(self.directory, data, self._snapshot_seq)
-        # The snapshot now holds every journal event; a crash before the reset
-        # is harmless because replay skips events with seq <= snapshot seq.
-        self._journal.reset()
+        # The snapshot now holds every journal event; a crash before the journal moves
+        # is harmless because replay skips events with seq <= snapshot seq. The journal
+        # goes to backups/ beside the previous snapshot (which write_snapshot kept there):
+        # that pair is the second generation if this snapshot is ever lost.
         self._snapshot_seq = self.seq
         self._since_checkpoint = 0
+        if self._journal.rotate(segment_path(self.directory, self._journal_base)):
+            self._journal_base = self.seq
+        self._ack.record(self.seq)
+        self._ack.sync()
 
     @_serialised
     def close(self, *, checkpoint: bool | None = None) -> None:
@@ -289,6 +390,7 @@ class Store:
                     self._checkpoint_or_warn()
                 self._journal.close()
                 self._journal = None
+                self._ack.close()
         finally:
             self._lock.release()
 
@@ -371,6 +473,39 @@ def _check_follows(events: list[dict[str, Any]], snapshot_seq: int, journal: Pat
                 f"move {journal.name} aside; the changes in it are then not applied"
             )
         expected += 1
+
+
+def _check_acknowledged(
+    base: int, events: list[dict[str, Any]], acknowledged: int | None, journal: Path
+) -> None:
+    """Refuse a journal that ends before the last change acknowledged: complete lines were
+    cut off or overwritten (a crash only ever leaves an unfinished last line)."""
+    last = events[-1]["seq"] if events else base
+    if acknowledged is not None and acknowledged > last:
+        raise CorruptStore(
+            f"{journal} ends at change #{last}, but changes up to #{acknowledged} were saved: "
+            f"{_missing(last + 1, acknowledged)} (the journal was cut short or replaced). "
+            "Nothing was changed, and no new reference is given out until this is resolved. "
+            f"{recovery_steps(journal.parent)}"
+        )
+
+
+def _missing(first: int, last: int) -> str:
+    if first == last:
+        return f"change #{first} is missing"
+    return f"changes #{first} to #{last} are missing"
+
+
+def _without_repeats(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events in order with a change that appears twice (in a segment and in the journal,
+    after a crash between a checkpoint's two steps) kept once."""
+    seen: set[int] = set()
+    kept = []
+    for event in sorted(events, key=lambda e: int(e["seq"])):
+        if event["seq"] not in seen:
+            seen.add(event["seq"])
+            kept.append(event)
+    return kept
 
 
 def _keys_of(event: dict[str, Any]) -> set[str]:
