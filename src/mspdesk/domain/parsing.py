@@ -24,23 +24,58 @@ _SCALE = {
 }
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""Dates outside these years are typing mistakes here, and would overflow date arithmetic
+(working days, re-planning) further on, so they are refused as bad input."""
+
+
 def parse_date(text: str) -> date:
     """A date from ISO or UK day-first text; ValueError says what was expected."""
     value = text.strip()
     if not value:
         raise ValueError("a date is required")
     try:
-        return (
+        day = (
             date.fromisoformat(value[:10])
             if len(value) >= 10 and value[4] == "-"
             else _parse_uk(value)
         )
     except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(value).date()
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date (use 2013-02-28 or 28/02/2013)") from None
+        try:
+            day = datetime.fromisoformat(value).date()
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date (use 2013-02-28 or 28/02/2013)") from None
+    check_year(day)
+    return day
+
+
+def check_year(day: date) -> date:
+    """`day` if its year is between 1900 and 2100; ValueError otherwise."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(
+            f"{day.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR}; check the year"
+        )
+    return day
+
+
+_ISO_DAY = re.compile(r"^(\d{4,})-\d{2}-\d{2}")
+
+
+def dates_out_of_range(value: object, where: str = "") -> list[tuple[str, str]]:
+    """(field path, problem) for every ISO date text anywhere in `value` (a JSON-shaped
+    document) whose year is outside 1900-2100."""
+    found: list[tuple[str, str]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += dates_out_of_range(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for number, item in enumerate(value, start=1):
+            found += dates_out_of_range(item, f"{where}[{number}]")
+    elif isinstance(value, str) and (match := _ISO_DAY.match(value)):
+        year = int(match.group(1))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            found.append((where, f"{value[:10]} is outside the years {FIRST_YEAR}-{LAST_YEAR}"))
+    return found
 
 
 def _parse_uk(value: str) -> date:

@@ -57,11 +57,11 @@ _HINTS = {
     errno.ENOSPC: "the disk is full: free some space and try again",
     errno.EDQUOT: "the disk quota is used up: free some space and try again",
     errno.EROFS: "the file system is read-only: open the desk from a writable disk",
-    errno.EACCES: "permission denied: check who owns the folder and its files (ls -la)",
-    errno.EPERM: "not permitted: check who owns the folder and its files (ls -la)",
+    errno.EACCES: "check who owns the folder and its files (ls -la)",
+    errno.EPERM: "check who owns the folder and its files (ls -la)",
     errno.EISDIR: "a folder is where a file should be: move that folder aside",
     errno.ENOTDIR: "a file is where a folder should be: move that file aside",
-    errno.EIO: "the disk reported an I/O error: copy the folder to a healthy disk",
+    errno.EIO: "the disk reported an error: copy the folder to a healthy disk",
 }
 
 
@@ -70,10 +70,16 @@ def os_error(error: OSError, context: str, *, reading: bool = False) -> StoreErr
 
     A folder where a desk file should be is damage (4); anything else while reading is
     unreadable data (2); while writing, the change was not made (5)."""
-    hint = _HINTS.get(error.errno or 0, error.strerror or str(error))
-    message = f"{context}: {hint}; nothing was changed"
+    message = f"{context}: {describe(error)}; nothing was changed"
     if error.errno == errno.EISDIR:
         return CorruptStore(message)
     if reading:
         return UnreadableData(message)
     return WriteFailed(message)
+
+
+def describe(error: OSError) -> str:
+    """What an OS error means for the user, and what to do about it."""
+    what = error.strerror or str(error)
+    hint = _HINTS.get(error.errno or 0)
+    return f"{what} ({hint})" if hint else what

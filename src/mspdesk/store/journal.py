@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from mspdesk.domain.events import SCHEMA_VERSION
-from mspdesk.store.errors import CorruptStore, WriteFailed, os_error
+from mspdesk.store.errors import CorruptStore, WriteFailed, describe, os_error
 from mspdesk.store.files import FILE_MODE, fsync_dir, private_dir, sync_to_disk, write_all
 
 JOURNAL_NAME = "journal.jsonl"
@@ -184,7 +184,7 @@ class JournalWriter:
         except OSError as error:
             self._roll_back()
             raise WriteFailed(
-                f"the change was not saved: {error.strerror or error} writing {self.path}"
+                f"the change was not saved: {describe(error)} (writing {self.path})"
             ) from error
         self.size += len(line)
 

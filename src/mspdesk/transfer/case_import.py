@@ -19,6 +19,7 @@ from mspdesk.desk import CaseRecords, Desk
 from mspdesk.domain.case import Case
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.note import Note
+from mspdesk.domain.parsing import dates_out_of_range
 from mspdesk.domain.referral import Referral
 from mspdesk.domain.triage import TriageDecision
 from mspdesk.domain.validation import validated
@@ -112,6 +113,10 @@ def _records(item: Any, number: int) -> CaseRecords:
         raise InvalidRecord([(where, "is not a JSON object")], "case file")
     if isinstance(item.get("case"), dict) and item["case"].get("id"):
         where = str(item["case"]["id"])
+    wrong_dates = dates_out_of_range(item)
+    if wrong_dates:
+        # A year like 9999 would break every later calendar export and re-planning.
+        raise InvalidRecord([(f"{where} {field}", why) for field, why in wrong_dates], "case file")
     decisions = _list(item, "decisions", where)
     notes = _list(item, "notes", where)
     return CaseRecords(
