@@ -1,6 +1,6 @@
 """The writer that test_kill.py kills: adds referrals, notes and updates until it dies.
 
-Usage: python kill_writer.py DATA_DIR SEED CHECKPOINT_EVENTS CRASH_POINT
+Usage: python kill_writer.py DATA_DIR SEED CHECKPOINT_EVENTS CRASH_POINT [imports]
 
 Each line on stdout is printed only after the desk call that made the change has
 returned, i.e. after the change was acknowledged as durable:
@@ -31,6 +31,9 @@ from mspdesk.store import files, snapshot, tinystore
 from mspdesk.store.journal import JournalWriter
 
 CRASH_AT_CHECKPOINT = 2
+imports = False
+"""With a fifth argument "imports", the mix also imports CSV files and checkpoints at
+random moments (the default mix is kept as it was, for the seeds already recorded)."""
 
 
 def die() -> None:
@@ -97,10 +100,26 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
+def import_rows(desk: Desk, folder: Path, seed: int, n: int, rows: int) -> list[str]:
+    """Import a CSV of `rows` new referrals through the importer; returns their ids."""
+    from mspdesk.transfer import apply_import, plan_import
+
+    path = folder / f"import-{seed}-{n}.csv"
+    lines = ["Organisation,Parent body,Date received,Enquiry"]
+    lines += [
+        f"Imported {seed}-{n}-{k},Council {k},0{k % 9 + 1}/03/2013,from a file" for k in range(rows)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = apply_import(plan_import(path, desk), desk)
+    return list(result.added_ids)
+
+
 def main() -> None:
     directory, seed = Path(sys.argv[1]), int(sys.argv[2])
     tinystore.CHECKPOINT_EVENTS = int(sys.argv[3])
     arm(sys.argv[4])
+    global imports
+    imports = len(sys.argv) > 5 and sys.argv[5] == "imports"
     rng = random.Random(seed)
     desk = Desk.open(directory, actor="killtest")
     referrals = [row["id"] for row in desk.referrals.rows()]
@@ -117,10 +136,18 @@ def main() -> None:
             added = desk.referrals.add(fields)
             referrals.append(added.id)
             say(f"R {added.id}")
-        elif roll < 0.7:
+        elif roll < 0.6:
             subject = rng.choice(referrals)
             note = desk.notes.add(subject, f"call {seed}-{n}\nsecond line")
             say(f"N {note.id} {subject}")
+        elif roll < 0.68 and imports:
+            # An import: acknowledged once apply_import has returned (each batch durable).
+            added_ids = import_rows(desk, directory.parent, seed, n, rng.randrange(1, 40))
+            referrals.extend(added_ids)
+            for ref in added_ids:
+                say(f"R {ref}")
+        elif roll < 0.72 and imports:
+            desk.core.store.checkpoint()  # a checkpoint at any moment, not only every N
         else:
             subject = rng.choice(referrals)
             text = f"update {seed}-{n}"

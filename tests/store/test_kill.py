@@ -6,13 +6,16 @@ SIGKILL after a random delay, or lets it kill itself at a chosen point inside a
 checkpoint, then checks that the store opens, `doctor` finds nothing wrong, and
 every acknowledged change is there.
 
-20 trials run by default; 200 more under `-m slow`. Each trial's seed is in every
-assertion message: rerun one with `pytest tests/store/test_kill.py -k "seed_<n>"`.
+Writers, imports, checkpoints at random moments, and `export all`: 25 trials run by
+default; 1,000 under `-m slow` (200 writes, 750 with imports and checkpoints, 50 exports).
+Each trial's seed is in every assertion message: rerun one with
+`pytest tests/store/test_kill.py -k "seed_<n>"`.
 """
 
 from __future__ import annotations
 
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -63,7 +66,9 @@ class Acks:
         return len(self.referrals) + len(self.notes) + len(self.updates)
 
 
-def run_writer(data_dir: Path, seed: int, crash_point: str, delay: float) -> str:
+def run_writer(
+    data_dir: Path, seed: int, crash_point: str, delay: float, mix: str = "writes"
+) -> str:
     """Run one writer until it dies; returns what it printed."""
     process = subprocess.Popen(
         [
@@ -73,6 +78,7 @@ def run_writer(data_dir: Path, seed: int, crash_point: str, delay: float) -> str
             str(seed),
             str(CHECKPOINT_EVENTS),
             crash_point,
+            mix,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -134,17 +140,17 @@ def verify(data_dir: Path, acks: Acks, seed: int) -> None:
     assert after.ok, f"{where}: doctor after reopening: {after.problems}"
 
 
-def run_trial(tmp_path: Path, seed: int) -> None:
+def run_trial(tmp_path: Path, seed: int, mix: str = "writes") -> None:
     rng = random.Random(seed)
     data_dir = tmp_path / f"trial-{seed}"
     # Most trials are killed at a random moment; some kill themselves inside a checkpoint.
     crash_point = rng.choice(["none"] * 5 + list(CRASH_POINTS))
     delay = rng.uniform(0.0, 0.3)
     acks = Acks()
-    acks.read(run_writer(data_dir, seed, crash_point, delay))
+    acks.read(run_writer(data_dir, seed, crash_point, delay, mix))
     # Every fourth trial kills a second writer on the recovered store too.
     if seed % 4 == 3:
-        acks.read(run_writer(data_dir, seed + 100_000, "none", rng.uniform(0.0, 0.1)))
+        acks.read(run_writer(data_dir, seed + 100_000, "none", rng.uniform(0.0, 0.1), mix))
     verify(data_dir, acks, seed)
 
 
@@ -157,6 +163,62 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path, seed: int) -> None:
 @pytest.mark.parametrize("seed", range(1000, 1200), ids=lambda s: f"seed_{s}")
 def test_sigkill_loses_no_acknowledged_write_slow(tmp_path: Path, seed: int) -> None:
     run_trial(tmp_path, seed)
+
+
+@pytest.mark.parametrize("seed", range(3000, 3004), ids=lambda s: f"seed_{s}")
+def test_sigkill_during_imports_and_checkpoints(tmp_path: Path, seed: int) -> None:
+    run_trial(tmp_path, seed, "imports")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(2000, 2750), ids=lambda s: f"seed_{s}")
+def test_sigkill_during_imports_and_checkpoints_slow(tmp_path: Path, seed: int) -> None:
+    run_trial(tmp_path, seed, "imports")
+
+
+@pytest.fixture(scope="module")
+def desk_with_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("cases") / "data"
+    with Desk.open(data, actor="setup") as desk:
+        for n in range(40):
+            referral = desk.referrals.add({"organisation": f"Org {n}", "parent_body": "P"})
+            desk.triage.decide(referral.id, "accept", "ok")
+            desk.notes.add(referral.id, f"note {n}")
+    return data
+
+
+def export_trial(tmp_path: Path, source: Path, seed: int) -> None:
+    """Kill `mspdesk export all` at a random moment: the desk is unchanged, and the next
+    export cleans up every temporary file the killed one left (personal data)."""
+    rng = random.Random(seed)
+    data = tmp_path / "data"
+    shutil.copytree(source, data)
+    before = {p.name: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "mspdesk", "--data-dir", str(data), "export", "all"]
+    process = subprocess.Popen(
+        [*command, "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    time.sleep(rng.uniform(0.3, 2.0))
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    after = {p.name: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    assert after == before, f"seed {seed}: an export changed the data directory"
+    again = subprocess.run([*command, "-o", str(out), "--force"], capture_output=True, text=True)
+    assert again.returncode == 0, f"seed {seed}: {again.stderr}"
+    leftovers = [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert not leftovers, f"seed {seed}: temporary files left: {leftovers}"
+    assert (out / "evidence.json").is_file() and (out / "C-0040.md").is_file()
+
+
+def test_sigkill_during_export_all(tmp_path: Path, desk_with_cases: Path) -> None:
+    export_trial(tmp_path, desk_with_cases, 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(4000, 4050), ids=lambda s: f"seed_{s}")
+def test_sigkill_during_export_all_slow(tmp_path: Path, desk_with_cases: Path, seed: int) -> None:
+    export_trial(tmp_path, desk_with_cases, seed)
 
 
 @pytest.mark.parametrize("crash_point", CRASH_POINTS)
