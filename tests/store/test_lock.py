@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from storehelp import file_bytes, put_event
 
-from mspdesk.store import ReadOnlyStore, Store, StoreLocked, tinystore
+from mspdesk.store import ReadOnlyStore, Store, StoreLocked, generations, tinystore
 
 HOLDER = textwrap.dedent(
     """
@@ -197,7 +197,7 @@ def test_a_reader_racing_a_checkpoint_sees_a_consistent_state(
 
         return wrapper
 
-    monkeypatch.setattr(tinystore, "read_snapshot", after_first_read(tinystore.read_snapshot))
+    monkeypatch.setattr(generations, "read_snapshot", after_first_read(generations.read_snapshot))
     monkeypatch.setattr(tinystore, "read_journal", after_first_read(tinystore.read_journal))
     reader = Store.open(store.directory, read_only=True)
 

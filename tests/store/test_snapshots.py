@@ -13,6 +13,7 @@ import pytest
 from storehelp import file_bytes, patch_event, put_event
 
 from mspdesk.store import CorruptStore, NewerVersion, Store, tinystore
+from mspdesk.store.generations import CURRENT
 from mspdesk.store.journal import JOURNAL_NAME, JournalWriter, read_journal
 from mspdesk.store.snapshot import BACKUP_DIR, KEEP_BACKUPS, SNAPSHOT_NAME, latest_backup
 
@@ -200,7 +201,7 @@ def test_a_damaged_snapshot_is_recovered_from_the_previous_generation(
     kept = list((data_dir / "rejected").glob("snapshot-*.json"))
     assert [p.read_bytes() for p in kept] == [damaged]  # the damaged file is kept, not lost
     with Store.open(data_dir) as store:
-        assert store.generation == tinystore.CURRENT and store.warnings == []
+        assert store.generation == CURRENT and store.warnings == []
         assert sorted(store.table("things")) == ["a", "b", "c", "d"]
 
 

@@ -15,10 +15,10 @@ from mspdesk.domain.note import Note
 from mspdesk.domain.referral import Referral
 from mspdesk.domain.validation import problems_of
 from mspdesk.store import Store
+from mspdesk.store.generations import CURRENT
 from mspdesk.store.journal import JOURNAL_NAME, read_journal
 from mspdesk.store.lock import WriterLock
 from mspdesk.store.snapshot import SNAPSHOT_NAME, latest_backup
-from mspdesk.store.tinystore import CURRENT
 
 MODELS: dict[str, type[BaseModel]] = {"referrals": Referral, "notes": Note, "cases": Case}
 

@@ -24,9 +24,10 @@ from tinydb.table import Table
 
 from mspdesk.domain.events import SCHEMA_VERSION
 from mspdesk.store import migrations
-from mspdesk.store.errors import CorruptStore, NewerVersion, ReadOnlyStore, os_error
+from mspdesk.store.errors import NewerVersion, ReadOnlyStore, os_error
 from mspdesk.store.files import fsync_dir, private_dir, remove_stale_temp_files
 from mspdesk.store.folder import claim, is_own_temp
+from mspdesk.store.generations import CURRENT, choose_generation
 from mspdesk.store.journal import (
     JOURNAL_NAME,
     REJECTED_DIR,
@@ -34,7 +35,6 @@ from mspdesk.store.journal import (
     JournalWriter,
     read_ack,
     read_journal,
-    recovery_steps,
     set_aside,
 )
 from mspdesk.store.lock import WriterLock
@@ -42,9 +42,6 @@ from mspdesk.store.snapshot import (
     SNAPSHOT_NAME,
     Snapshot,
     encode,
-    generations,
-    read_snapshot,
-    read_snapshot_file,
     segment_path,
     write_snapshot,
 )
@@ -55,10 +52,6 @@ CHECKPOINT_BYTES = 8 * 1024 * 1024
 CHECKPOINT_ON_CLOSE = 200
 """Below this many pending events, close() leaves them in the journal: replay is cheap and a
 one-shot CLI command should not rewrite a large snapshot."""
-
-
-CURRENT = "current"
-"""Store.generation when the desk was read from the current snapshot and journal."""
 
 
 class _ViewStorage(Storage):
@@ -155,12 +148,20 @@ class Store:
         try:
             store._load()
         except OSError as error:
-            store._lock.release()
+            store._abandon()
             raise os_error(error, f"cannot open the desk in {directory}") from None
         except BaseException:
-            store._lock.release()
+            store._abandon()
             raise
         return store
+
+    def _abandon(self) -> None:
+        """After a failed open: let go of every file and the lock, write nothing more."""
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        self._ack.close()
+        self._lock.release()
 
     def _load(self) -> None:
         gc_was_enabled = gc.isenabled()
@@ -171,7 +172,9 @@ class Store:
             acknowledged = read_ack(self.directory)
             journal_path = self.directory / JOURNAL_NAME
             found = read_journal(journal_path)
-            snapshot, events = self._choose_generation(found.events, acknowledged)
+            chosen = choose_generation(self.directory, found.events, acknowledged)
+            snapshot, events, self.generation = chosen.snapshot, chosen.events, chosen.name
+            self.warnings.extend(chosen.warnings)
             versions = [int(e.get("v", 1)) for e in events]
             newest = max(versions, default=snapshot.schema_version)
             if newest > SCHEMA_VERSION:
@@ -215,63 +218,6 @@ class Store:
         finally:
             if gc_was_enabled:
                 gc.enable()
-
-    def _choose_generation(
-        self, journal: list[dict[str, Any]], acknowledged: int | None
-    ) -> tuple[Snapshot, list[dict[str, Any]]]:
-        """The snapshot to start from and the changes to replay on it.
-
-        The current snapshot and the journal, if they are whole. If the snapshot is
-        damaged or missing, the newest backup snapshot that reads, with the journal
-        segments kept since it and the journal: two generations on disk, so losing one
-        file loses nothing. Raises the first problem if no generation is whole.
-        """
-        journal_path = self.directory / JOURNAL_NAME
-        snapshot_path = self.directory / SNAPSHOT_NAME
-        backups, segments = generations(self.directory)
-        first_segment = self.directory / "backups" / "journal-0000000000.jsonl"
-        if first_segment in segments:
-            backups.append((0, first_segment))  # the start of it all: an empty desk
-        try:
-            snapshot = read_snapshot(self.directory)
-            if not snapshot_path.exists() and backups:
-                raise CorruptStore(
-                    f"{snapshot_path} is missing, but {self.directory / 'backups'} holds "
-                    "earlier snapshots"
-                )
-            events = [e for e in journal if e["seq"] > snapshot.seq]
-            _check_follows(events, snapshot.seq, journal_path)
-            _check_acknowledged(snapshot.seq, events, acknowledged, journal_path)
-            return snapshot, events
-        except CorruptStore as problem:
-            if not backups:
-                raise
-            first_problem = problem
-        for seq, path in backups:
-            try:
-                base = (
-                    Snapshot()
-                    if path == first_segment
-                    else read_snapshot_file(path, self.directory)
-                )
-                if base is None:
-                    continue
-                chain = [e for segment in segments for e in read_journal(segment).events]
-                events = [e for e in [*chain, *journal] if e["seq"] > base.seq]
-                events = _without_repeats(events)
-                _check_follows(events, base.seq, journal_path)
-                _check_acknowledged(base.seq, events, acknowledged, journal_path)
-            except CorruptStore:
-                continue
-            self.generation = (
-                f"previous generation: {path.name} (change #{seq}) and the journal since"
-            )
-            self.warnings.append(
-                f"{snapshot_path.name} could not be used ({first_problem}); every change was "
-                f"recovered from {path} and the journal kept since it"
-            )
-            return base, events
-        raise first_problem
 
     def _set_damaged_snapshot_aside(self) -> None:
         """After a recovery, keep the unusable snapshot in rejected/ (never deleted)."""
@@ -454,58 +400,6 @@ def _for_history(event: dict[str, Any]) -> dict[str, Any]:
         for op in event["ops"]
     ]
     return {**event, "ops": ops}
-
-
-def _check_follows(events: list[dict[str, Any]], snapshot_seq: int, journal: Path) -> None:
-    """Refuse a journal whose changes do not carry on exactly where the snapshot ends.
-
-    A gap means changes are missing (typically an older snapshot was restored beside a
-    newer journal); replaying past it would build records from changes made to another
-    state. Nothing is modified.
-    """
-    expected = snapshot_seq + 1
-    for event in events:
-        if event["seq"] != expected:
-            raise CorruptStore(
-                f"{journal} goes on from change #{event['seq']}, but the changes before it "
-                f"end at #{expected - 1}: change #{expected} is missing (was an older "
-                f"snapshot restored?). Nothing was changed. To open the snapshot as it is, "
-                f"move {journal.name} aside; the changes in it are then not applied"
-            )
-        expected += 1
-
-
-def _check_acknowledged(
-    base: int, events: list[dict[str, Any]], acknowledged: int | None, journal: Path
-) -> None:
-    """Refuse a journal that ends before the last change acknowledged: complete lines were
-    cut off or overwritten (a crash only ever leaves an unfinished last line)."""
-    last = events[-1]["seq"] if events else base
-    if acknowledged is not None and acknowledged > last:
-        raise CorruptStore(
-            f"{journal} ends at change #{last}, but changes up to #{acknowledged} were saved: "
-            f"{_missing(last + 1, acknowledged)} (the journal was cut short or replaced). "
-            "Nothing was changed, and no new reference is given out until this is resolved. "
-            f"{recovery_steps(journal.parent)}"
-        )
-
-
-def _missing(first: int, last: int) -> str:
-    if first == last:
-        return f"change #{first} is missing"
-    return f"changes #{first} to #{last} are missing"
-
-
-def _without_repeats(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Events in order with a change that appears twice (in a segment and in the journal,
-    after a crash between a checkpoint's two steps) kept once."""
-    seen: set[int] = set()
-    kept = []
-    for event in sorted(events, key=lambda e: int(e["seq"])):
-        if event["seq"] not in seen:
-            seen.add(event["seq"])
-            kept.append(event)
-    return kept
 
 
 def _keys_of(event: dict[str, Any]) -> set[str]:
