@@ -318,3 +318,24 @@ def test_dates_outside_1900_to_2100_are_bad_input(
     clear(err)
     with Desk.open(other, read_only=True) as desk:
         assert desk.cases.rows() == []
+
+
+def test_a_snapshot_that_cannot_be_written_at_close_is_a_warning_on_stderr(
+    capsys: pytest.CaptureFixture[str],
+    filled: tuple[Path, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mspdesk.store import tinystore
+
+    data, refs = filled
+
+    def no_space(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(tinystore, "CHECKPOINT_ON_CLOSE", 1)
+    monkeypatch.setattr(tinystore, "write_snapshot", no_space)
+    code, out, err = run(capsys, data, "referral", "add", "--org", "X", "--parent-body", "P")
+    assert code == 0 and out.startswith("R-")  # the change itself is safe in the journal
+    assert "mspdesk: warning: could not write a snapshot" in err
+    monkeypatch.undo()
+    assert_all_there(data, [*refs, out.strip()])

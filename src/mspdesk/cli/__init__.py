@@ -7,13 +7,14 @@ imported only when no subcommand is given.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 
 from mspdesk import __version__
 from mspdesk.cli import commands
-from mspdesk.cli.common import add_location_options, report_failure
+from mspdesk.cli.common import add_location_options, report_failure, show_warnings
 from mspdesk.cli.gate import gated_output, unfiltered
 
 
@@ -34,7 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run mspdesk with `argv` (default: sys.argv[1:]); returns the exit code."""
     with gated_output():
-        return _run(argv)
+        try:
+            return _run(argv)
+        finally:
+            with contextlib.suppress(Exception):
+                show_warnings(last=True)  # what closing added (a snapshot not written)
 
 
 def _run(argv: Sequence[str] | None) -> int:

@@ -57,15 +57,27 @@ def open_desk(args: argparse.Namespace, *, read_only: bool = False) -> Desk:
     from mspdesk.desk import Desk
 
     desk = Desk.open(data_path(args), read_only=read_only)
-    show_warnings(desk.warnings)
+    _opened.append(desk)
+    show_warnings()
     return desk
 
 
-def show_warnings(warnings: list[str]) -> None:
-    """What opening the desk found and handled (a torn tail set aside, a read-only folder),
-    one line each on stderr, so a script's log shows it."""
-    for warning in warnings:
-        print(f"mspdesk: warning: {warning}", file=sys.stderr)
+_opened: list[Desk] = []
+_shown: dict[int, int] = {}
+
+
+def show_warnings(*, last: bool = False) -> None:
+    """What the desks opened by this command found and handled (a torn tail set aside, a
+    snapshot recovered, a read-only folder, a snapshot that could not be written at close),
+    each once, one line on stderr, so a script's log shows it."""
+    for desk in _opened:
+        warnings = desk.warnings
+        for warning in warnings[_shown.get(id(desk), 0) :]:
+            print(f"mspdesk: warning: {warning}", file=sys.stderr)
+        _shown[id(desk)] = len(warnings)
+    if last:  # the command is over: forget its desks
+        _opened.clear()
+        _shown.clear()
 
 
 def report_failure(error: BaseException, args: argparse.Namespace) -> int:
