@@ -12,6 +12,7 @@ from mspdesk.cli import (
     guidance,
     importing,
     notes,
+    procurement,
     records,
     reporting,
     triage,
@@ -27,4 +28,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     notes.register,
     reporting.register,
     exporting.register,
+    procurement.register,
 ]

@@ -31,7 +31,15 @@ from mspdesk.domain.validation import validated
 
 TABLE = "cases"
 UPDATABLE = frozenset(
-    {"stage", "contract_value", "procurement_on", "light_touch", "parent_body_kind", "adviser"}
+    {
+        "stage",
+        "contract_value",
+        "procurement_on",
+        "light_touch",
+        "health_care",
+        "parent_body_kind",
+        "adviser",
+    }
 )
 """Simple fields `update` may change; milestones, status and the rest have their own calls."""
 

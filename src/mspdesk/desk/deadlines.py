@@ -29,13 +29,17 @@ from mspdesk.domain.challenge import (
     notice_due,
     procurement_window,
 )
+from mspdesk.domain.choices import ParentBodyKind
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.milestone import Change, Milestone, MilestoneStatus
+from mspdesk.domain.procurement import ProcurementRoute, procurement_route
 from mspdesk.domain.social_value import (
     SocialValueCheck,
+    Threshold,
     ThresholdTable,
     parse_thresholds,
     social_value_check,
+    thresholds_in_force,
 )
 from mspdesk.domain.validation import validated
 
@@ -211,12 +215,7 @@ class Deadlines:
     def thresholds(self) -> ThresholdTable:
         """The dated procurement threshold table (content/thresholds.toml), read once."""
         if self._thresholds is None:
-            path = locations.content_dir() / "thresholds.toml"
-            try:
-                text = path.read_text(encoding="utf-8")
-            except OSError as error:
-                raise UserError(f"cannot read {path}: {error.strerror}") from None
-            self._thresholds = parse_thresholds(text, path.name)
+            self._thresholds = load_thresholds()
         return self._thresholds
 
     def social_value(self, case: Case, today: date | None = None) -> SocialValueCheck:
@@ -224,8 +223,53 @@ class Deadlines:
         procurement date (or today when none is recorded yet)."""
         day = case.procurement_on or today or self._core.today()
         return social_value_check(
-            case.contract_value, day, case.parent_body_kind, self.thresholds(), case.light_touch
+            case.contract_value,
+            day,
+            case.parent_body_kind,
+            self.thresholds(),
+            case.light_touch,
+            health_care=case.health_care,
         )
+
+    def procurement_route(self, case: Case, today: date | None = None) -> ProcurementRoute:
+        """The regime, Social Value duty, reserved-contract route, notices and standstill for
+        the case's contract, read on its procurement date (or today)."""
+        day = case.procurement_on or today or self._core.today()
+        return procurement_route(
+            case.parent_body_kind,
+            case.contract_value,
+            day,
+            self.thresholds(),
+            health_care=case.health_care,
+            light_touch=case.light_touch,
+        )
+
+
+# ---------------------------------------------------------------------- content-only look-ups
+# These read the shipped content, never the records, so the CLI can answer without a data
+# directory (and beside a running desk).
+
+
+def load_thresholds() -> ThresholdTable:
+    """The dated procurement threshold table (content/thresholds.toml)."""
+    path = locations.content_dir() / "thresholds.toml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror}") from None
+    return parse_thresholds(text, path.name)
+
+
+def thresholds_on(day: date) -> list[Threshold]:
+    """The figure of each kind in force on `day`."""
+    return thresholds_in_force(load_thresholds(), day)
+
+
+def check_social_value(
+    value: int | None, body: ParentBodyKind, day: date, *, health_care: bool = False
+) -> ProcurementRoute:
+    """The Social Value Act check and the route for a services contract, without a case."""
+    return procurement_route(body, value, day, load_thresholds(), health_care=health_care)
 
 
 def _is_open(case: Case, code: str) -> bool:

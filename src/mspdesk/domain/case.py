@@ -88,6 +88,8 @@ class Case(BaseModel):
     procurement_on: date | None = None
     """When the service will be procured (the day the threshold in force is read)."""
     light_touch: bool = False
+    health_care: bool = False
+    """The service is a health care service (the Provider Selection Regime from 1 Jan 2024)."""
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

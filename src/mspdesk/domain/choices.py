@@ -66,6 +66,9 @@ class Source(Choice):
 class ParentBodyKind(Choice):
     LOCAL_AUTHORITY = "local-authority"
     NHS_BODY = "nhs-body"
+    NHS_TRUST = "nhs-trust"
+    NHS_FOUNDATION_TRUST = "nhs-foundation-trust"
+    NHS_COMMISSIONER = "nhs-commissioner"
     CENTRAL_GOVERNMENT = "central-government"
     OTHER_PUBLIC = "other-public"
 
@@ -131,7 +134,10 @@ _LABELS: _ByMember[str] = _ByMember(
         Source.NHS: "NHS",
         Source.DIRECT: "Direct",
         ParentBodyKind.LOCAL_AUTHORITY: "Local authority",
-        ParentBodyKind.NHS_BODY: "NHS body",
+        ParentBodyKind.NHS_BODY: "NHS body (other, or not known which)",
+        ParentBodyKind.NHS_TRUST: "NHS trust",
+        ParentBodyKind.NHS_FOUNDATION_TRUST: "NHS foundation trust",
+        ParentBodyKind.NHS_COMMISSIONER: "NHS commissioner (ICB; formerly CCG or PCT)",
         ParentBodyKind.CENTRAL_GOVERNMENT: "Central government department or agency",
         ParentBodyKind.OTHER_PUBLIC: "Other public body",
         ProposedModel.EMPLOYEE_OWNED: "Employee-owned mutual",
@@ -156,7 +162,17 @@ _ALIASES: _ByMember[tuple[str, ...]] = _ByMember(
         Source.MIS: ("informationservice", "mutualsinformationservice", "hotline"),
         Source.DCLG: ("communityrights", "dclgcommunityrights", "mhclg"),
         ParentBodyKind.LOCAL_AUTHORITY: ("council", "la", "localgovernment"),
-        ParentBodyKind.NHS_BODY: ("nhs", "nhstrust", "pct", "ccg", "icb"),
+        ParentBodyKind.NHS_BODY: ("nhs", "nhsbody"),
+        ParentBodyKind.NHS_TRUST: ("nhstrust", "trust"),
+        ParentBodyKind.NHS_FOUNDATION_TRUST: ("foundationtrust", "nhsft", "ft"),
+        ParentBodyKind.NHS_COMMISSIONER: (
+            "icb",
+            "ccg",
+            "pct",
+            "integratedcareboard",
+            "clinicalcommissioninggroup",
+            "primarycaretrust",
+        ),
         ParentBodyKind.CENTRAL_GOVERNMENT: ("centralgovernment", "department", "agency", "govdept"),
         ParentBodyKind.OTHER_PUBLIC: ("other", "otherpublicbody"),
         ProposedModel.EMPLOYEE_OWNED: ("mutual", "employeeownedmutual", "eo", "employeeled"),
