@@ -17,6 +17,7 @@ SECTIONS = [
     "Referral",
     "Triage",
     "Milestones",
+    "Procurement route",
     "Notes",
     "Conflicts of interest",
     "People and partners",
@@ -64,6 +65,14 @@ def test_sections_in_order(text: str) -> None:
     # The heading's inline source is escaped; what it shows is the name as typed.
     shown = MarkdownIt("commonmark").renderInline(title)
     assert "C-0001" in shown and "&lt;b&gt;Co-op&lt;/b&gt;" in shown and "<b>" not in shown
+
+
+def test_procurement_route_section(text: str) -> None:
+    section = text.split("## Procurement route", 1)[1].split("## Notes", 1)[0]
+    assert "Regime on " in section
+    assert "Social Value Act duty: " in section
+    assert "Reserved contract for a mutual: " in section
+    assert "Standstill: " in section
 
 
 def test_facts_milestones_and_people(text: str) -> None:

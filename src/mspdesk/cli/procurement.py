@@ -152,6 +152,8 @@ def show_route(args: argparse.Namespace) -> int:
     if args.json:
         print_json(route_json(route))
         return 0
+    from mspdesk.domain.procurement import route_lines
+
     print("\n".join(route_lines(route)))
     return 0
 
@@ -182,29 +184,6 @@ def route_json(route: ProcurementRoute) -> dict[str, Any]:
         "standstill": route.standstill,
         "unverified": route.unverified,
     }
-
-
-def route_lines(route: ProcurementRoute) -> list[str]:
-    """The route as readable lines (the CLI and the case screen's deadlines tab)."""
-    yes_no = {True: "yes", False: "no", None: "cannot tell"}
-    lines = [f"Regime on {route.day:%d %b %Y}: {route.regime_label}"]
-    if route.threshold is not None and route.threshold.amount is not None:
-        lines.append(
-            f"Threshold: £{route.threshold.amount:,} {route.threshold.kind.value} "
-            f"({route.threshold.vat_basis}, from {route.threshold.starts:%d %b %Y}); "
-            f"above it: {yes_no[route.above_threshold]}"
-        )
-    lines.append(f"Body: {route.authority.value} ({route.authority_basis})")
-    lines.append(f"Social Value Act duty: {yes_no[route.social_value.applies]}")
-    lines.append(f"Reserved contract for a mutual: {yes_no[route.reserved.available]}")
-    lines.append(f"  {route.reserved.basis}")
-    lines.extend(f"  - {limit}" for limit in route.reserved.limits)
-    lines.append("Notices:")
-    lines.extend(f"  - {notice}" for notice in route.notices)
-    lines.append(f"Standstill: {route.standstill}")
-    if route.unverified:
-        lines.append("Some of this is unverified in our sources: check before relying on it.")
-    return lines
 
 
 # ------------------------------------------------------------------ helpers

@@ -277,3 +277,26 @@ def _notices(
         ("contract notice in the OJEU", "award decision notices", "contract award notice"),
         "standstill under PCR 2006 (reg 32A): length not confirmed in our sources",
     )
+
+
+def route_lines(route: ProcurementRoute) -> list[str]:
+    """The route as plain lines of text (CLI, the case screen's deadlines tab, case files)."""
+    yes_no = {True: "yes", False: "no", None: "cannot tell"}
+    lines = [f"Regime on {route.day:%d %b %Y}: {route.regime_label}"]
+    threshold = route.threshold
+    if threshold is not None and threshold.amount is not None:
+        lines.append(
+            f"Threshold: £{threshold.amount:,} {threshold.kind.value} ({threshold.vat_basis}, "
+            f"from {threshold.starts:%d %b %Y}); above it: {yes_no[route.above_threshold]}"
+        )
+    lines.append(f"Body: {route.authority.value} ({route.authority_basis})")
+    lines.append(f"Social Value Act duty: {yes_no[route.social_value.applies]}")
+    lines.append(f"Reserved contract for a mutual: {yes_no[route.reserved.available]}")
+    lines.append(f"  {route.reserved.basis}")
+    lines.extend(f"  - {limit}" for limit in route.reserved.limits)
+    lines.append("Notices:")
+    lines.extend(f"  - {notice}" for notice in route.notices)
+    lines.append(f"Standstill: {route.standstill}")
+    if route.unverified:
+        lines.append("Some of this is unverified in our sources: check before relying on it.")
+    return lines

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from mspdesk.desk import CaseRecords, Desk, HistoryEntry
 from mspdesk.desk.deadlines import TimelineRow
 from mspdesk.domain.milestone import Milestone, MilestoneStatus, days_late
+from mspdesk.domain.procurement import ProcurementRoute
 from mspdesk.domain.triage import TriageDecision
 
 HISTORY_LIMIT = 200
@@ -31,6 +32,8 @@ class CaseFile:
     today: date
     exported_at: datetime
     exported_by: str
+    route: ProcurementRoute | None = None
+    """The procurement route for the case's contract, read on its procurement date."""
 
 
 def case_file(desk: Desk, case_id: str) -> CaseFile:
@@ -46,6 +49,7 @@ def case_file(desk: Desk, case_id: str) -> CaseFile:
         today=desk.core.today(),
         exported_at=desk.core.now(),
         exported_by=desk.actor,
+        route=desk.cases.deadlines.procurement_route(records.case, desk.core.today()),
     )
 
 

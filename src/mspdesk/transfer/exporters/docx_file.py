@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from mspdesk.domain.note import Note
+from mspdesk.domain.procurement import route_lines
 from mspdesk.transfer.exporters.casefile import (
     CaseFile,
     case_facts,
@@ -63,6 +64,7 @@ def case_docx(cf: CaseFile) -> bytes:
     _triage(document, cf)
     _milestones(document, cf)
     _challenge(document, cf)
+    _procurement(document, cf)
     _notes(document, cf.records.notes)
     _conflicts(document, cf)
     _people(document, cf)
@@ -155,6 +157,17 @@ def _challenge(document: Document, cf: CaseFile) -> None:
     rows = [(row.label, day(row.day), row.state) for row in cf.timeline if row.day]
     if rows:
         _table(document, ("Step", "Date", "State"), rows)
+
+
+def _procurement(document: Document, cf: CaseFile) -> None:
+    if cf.route is None:
+        return
+    document.add_heading("Procurement route", level=1)
+    for line in route_lines(cf.route):
+        if line.startswith("  - "):
+            document.add_paragraph(clean(line[4:]), style="List Bullet")
+        else:
+            document.add_paragraph(clean(line.strip()))
 
 
 def _notes(document: Document, notes: Sequence[Note]) -> None:

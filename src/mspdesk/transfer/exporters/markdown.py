@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from mspdesk.domain.note import Note
+from mspdesk.domain.procurement import route_lines
 from mspdesk.transfer.exporters.casefile import (
     CaseFile,
     case_facts,
@@ -77,6 +78,7 @@ def case_markdown(cf: CaseFile) -> str:
     out += _triage(cf)
     out += _milestones(cf)
     out += _challenge(cf)
+    out += _procurement(cf)
     out += _notes(cf.records.notes)
     out += _conflicts(cf)
     out += _people(cf)
@@ -146,6 +148,18 @@ def _challenge(cf: CaseFile) -> list[str]:
     if rows:
         out += _table(("Step", "Date", "State"), rows)
     return out
+
+
+def _procurement(cf: CaseFile) -> list[str]:
+    if cf.route is None:
+        return []
+    out = _section("Procurement route")
+    for line in route_lines(cf.route):
+        if line.startswith("  - "):
+            out.append("- " + escape(line[4:]))
+        else:
+            out += ["", escape(line.strip(), line_start=True)]
+    return [*out, ""]
 
 
 def _notes(notes: Sequence[Note]) -> list[str]:

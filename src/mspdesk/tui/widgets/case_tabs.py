@@ -21,6 +21,7 @@ from mspdesk.domain.challenge import DeadlineWarning
 from mspdesk.domain.conflicts import review_state
 from mspdesk.domain.milestone import days_late
 from mspdesk.domain.note import Note
+from mspdesk.domain.procurement import ProcurementRoute, route_lines
 from mspdesk.domain.social_value import SocialValueCheck
 from mspdesk.tui.case_rows import short_date
 from mspdesk.tui.widgets.record_table import printable
@@ -170,8 +171,10 @@ def deadlines(
     timeline: Sequence[TimelineRow],
     warnings: Sequence[DeadlineWarning],
     check: SocialValueCheck,
+    route: ProcurementRoute | None = None,
 ) -> RenderableType:
-    """Right to Challenge timeline and warnings, then the Social Value Act check."""
+    """Right to Challenge timeline and warnings, the Social Value Act check, then the
+    procurement route for the case's contract."""
     parts: list[RenderableType] = []
     if case.challenge is not None:
         eoi = case.challenge.eoi
@@ -198,6 +201,9 @@ def deadlines(
     if check.unverified:
         parts.append(Text("The threshold figure is unverified in our sources.", style="yellow"))
     parts.append(Text("Guidance: " + ", ".join(check.guidance), style="dim"))
+    if route is not None:
+        parts += [Text(""), Text("Procurement route", style="bold")]
+        parts += [Text(line) for line in route_lines(route)]
     return Group(*parts)
 
 
