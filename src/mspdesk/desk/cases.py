@@ -37,6 +37,8 @@ UPDATABLE = frozenset(
         "procurement_on",
         "light_touch",
         "health_care",
+        "staff_votes_percent",
+        "staff_board_percent",
         "parent_body_kind",
         "adviser",
     }
@@ -139,6 +141,8 @@ class Cases:
                 "milestones": plan(pathway, today),
                 "people": people,
                 "contract_value": referral.contract_value,
+                "staff_votes_percent": referral.staff_votes_percent,
+                "staff_board_percent": referral.staff_board_percent,
                 "challenge": CaseChallenge()
                 if referral.route is Route.RIGHT_TO_CHALLENGE
                 else None,
