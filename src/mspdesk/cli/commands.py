@@ -7,6 +7,7 @@ from typing import Any
 
 from mspdesk.cli import (
     cases,
+    challenge,
     doctor,
     exporting,
     guidance,
@@ -29,4 +30,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     reporting.register,
     exporting.register,
     procurement.register,
+    challenge.register,
 ]

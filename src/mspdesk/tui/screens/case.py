@@ -179,6 +179,7 @@ class CaseScreen(Screen[None]):
                 cases.deadlines.warnings(case, today),
                 cases.deadlines.social_value(case, today),
                 cases.deadlines.procurement_route(case, today),
+                cases.deadlines.checklist(case),
             ),
         )
         show("history", case_tabs.history(desk.history(case.id)))

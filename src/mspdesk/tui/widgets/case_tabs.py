@@ -17,7 +17,7 @@ from mspdesk.desk.deadlines import TimelineRow
 from mspdesk.desk.history import HistoryEntry
 from mspdesk.domain.budget import CaseBudget, Programme, ProgrammeSummary
 from mspdesk.domain.case import Case
-from mspdesk.domain.challenge import DeadlineWarning
+from mspdesk.domain.challenge import DeadlineWarning, Duty
 from mspdesk.domain.conflicts import review_state
 from mspdesk.domain.milestone import days_late
 from mspdesk.domain.note import Note
@@ -172,6 +172,7 @@ def deadlines(
     warnings: Sequence[DeadlineWarning],
     check: SocialValueCheck,
     route: ProcurementRoute | None = None,
+    duties: Sequence[Duty] = (),
 ) -> RenderableType:
     """Right to Challenge timeline and warnings, the Social Value Act check, then the
     procurement route for the case's contract."""
@@ -191,7 +192,15 @@ def deadlines(
                 continue
             mark = {"done": "✓", "due": "·"}.get(row.state, " ")
             table.add_row(Text(mark), Text(short_date(row.day)), Text(row.label))
-        parts += [table, Text("")]
+        parts.append(table)
+        if duties:
+            parts.append(Text("Authority's publication duties", style="bold"))
+            for duty in duties:
+                mark = {True: "✓", False: "✗", None: "·"}[duty.done]
+                when = f" ({short_date(duty.on)})" if duty.on else ""
+                when += f" (due {short_date(duty.due)})" if duty.due else ""
+                parts.append(Text(f"{mark} {duty.code} {duty.label}{when}"))
+        parts.append(Text(""))
     if check.applies is None:
         verdict = ("Cannot tell yet", "dim")
     else:
