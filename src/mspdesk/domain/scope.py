@@ -11,9 +11,12 @@ The definition gives no figure, so the desk uses this measurable rule (documente
 "what-is-a-public-service-mutual" guidance page):
 
 - staff control is *significant* when staff hold at least 25% of the members' votes and at
-  least 25% of the board seats. A quarter of the votes is enough to block a special
-  resolution (which needs 75%), so staff cannot be overruled on the articles, the asset lock
-  or a sale; a quarter of the seats gives them a real voice in running it.
+  least 25% of the board seats. 25% is the staff share the Cabinet Office (Francis Maude)
+  accepted for a "mutual joint venture" (thirdsector.co.uk, "Spin-outs with only 25 per cent
+  staff ownership 'should not be called mutuals'", brief S66; Co-operatives UK and SEUK
+  argued for more than 50%, so the figure is contested). A quarter of the votes is enough to
+  block a special resolution (which needs 75%), so staff cannot be overruled on the articles,
+  the asset lock or a sale; a quarter of the seats gives them a real voice in running it.
 - where only one of the two shares is recorded, that one decides;
 - where neither is recorded, the proposed model is the hint: employee-owned or undecided are
   in scope, the others out (the programme's rule before measured shares were recorded).
