@@ -56,6 +56,9 @@ class _ByMember(dict[tuple[type, str], V]):
 
 
 class Source(Choice):
+    """Where a referral came from. The stored value "dclg" is kept for old records; the
+    department has been MHCLG since July 2024 (DCLG until 2018, then MHCLG, then DLUHC)."""
+
     MIS = "mis"
     LGA = "lga"
     DCLG = "dclg"
@@ -130,7 +133,7 @@ _LABELS: _ByMember[str] = _ByMember(
     {
         Source.MIS: "Mutuals Information Service",
         Source.LGA: "Local Government Association",
-        Source.DCLG: "DCLG community rights",
+        Source.DCLG: "MHCLG community rights (formerly DCLG)",
         Source.NHS: "NHS",
         Source.DIRECT: "Direct",
         ParentBodyKind.LOCAL_AUTHORITY: "Local authority",
@@ -218,7 +221,7 @@ _LABELS.update(
         Decision.DECLINE: "Decline",
         Decision.REFER: "Refer on",
         ReferOnTo.LGA: "Local Government Association",
-        ReferOnTo.DCLG: "DCLG community rights",
+        ReferOnTo.DCLG: "MHCLG community rights (formerly DCLG)",
         ReferOnTo.CO_OPERATIVES_UK: "Co-operatives UK",
         ReferOnTo.OTHER: "Other (say where)",
     }
