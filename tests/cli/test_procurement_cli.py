@@ -147,3 +147,31 @@ def test_route_for_a_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert out["regime"] == "Provider Selection Regime"
     assert out["social_value"]["applies"] is False
     assert out["day"] == "2024-06-01"
+
+
+def test_case_set_then_route_and_scope(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    with Desk.open(data, actor="tester") as desk:
+        ref = desk.referrals.add(
+            {"organisation": "Therapy Co-op", "parent_body": "Anytown Hospitals",
+             "parent_body_kind": "nhs-body", "proposed_model": "multi-stakeholder",
+             "received": date(2025, 2, 1)}
+        )  # fmt: skip
+        desk.triage.decide(ref.id, "refer", "co-op", refer_to="co-operatives-uk")
+        other = desk.referrals.add({"organisation": "Clinic", "parent_body": "Anytown Hospitals"})
+        desk.triage.decide(other.id, "accept", "ok")
+        case_id = desk.referrals.get(other.id).case_id
+        assert case_id
+    argv = [
+        "--data-dir", str(data), "case", "set", case_id, "--contract-value", "2m",
+        "--procurement-on", "2025-06-01", "--health-care", "yes",
+        "--parent-body-kind", "nhs-trust", "--staff-votes", "60%", "--staff-board", "50",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    assert "changed contract_value, health_care" in capsys.readouterr().out
+    out = run_json(capsys, "--data-dir", str(data), "route", "--case", case_id)
+    assert isinstance(out, dict)
+    assert out["regime"] == "Provider Selection Regime" and out["body"] == "nhs-trust"
+    assert main(["--data-dir", str(data), "case", "set", case_id, "--staff-votes", "150"]) == 1
+    assert "--staff-votes" in capsys.readouterr().err
+    assert main(["--data-dir", str(data), "case", "set", case_id]) == 1

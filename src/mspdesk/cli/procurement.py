@@ -51,6 +51,24 @@ def register(sub: Any) -> None:
     )
     route.set_defaults(handler=show_route)
 
+    case = subcommand(sub, "case", "change one case's procurement and staff-control facts")
+    actions = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+    setter = subcommand(
+        actions,
+        "set",
+        "set the facts the procurement route and scope read: value, procurement date, service "
+        "type, parent-body kind, staff shares",
+    )
+    setter.add_argument("case", metavar="CASE", help="the case, e.g. C-0001")
+    setter.add_argument("--contract-value", metavar="MONEY")
+    setter.add_argument("--procurement-on", metavar="DATE", help="when it will be procured")
+    setter.add_argument("--health-care", choices=("yes", "no"), help="a health care service")
+    setter.add_argument("--light-touch", choices=("yes", "no"), help="a light-touch service")
+    setter.add_argument("--parent-body-kind", metavar="KIND", help=f"one of: {kinds}")
+    setter.add_argument("--staff-votes", metavar="PERCENT", help="staff share of votes")
+    setter.add_argument("--staff-board", metavar="PERCENT", help="staff share of board seats")
+    setter.set_defaults(handler=set_case)
+
 
 def _contract_options(parser: argparse.ArgumentParser, kinds: str, required: bool = True) -> None:
     parser.add_argument("--value", metavar="MONEY", required=required, help="e.g. £210,000")
@@ -184,6 +202,38 @@ def route_json(route: ProcurementRoute) -> dict[str, Any]:
         "standstill": route.standstill,
         "unverified": route.unverified,
     }
+
+
+def set_case(args: argparse.Namespace) -> int:
+    from mspdesk.domain.parsing import parse_percent
+
+    changes: dict[str, Any] = {}
+    readers: list[tuple[str, str, str, Any]] = [
+        ("contract_value", "contract_value", "--contract-value", parse_money),
+        ("procurement_on", "procurement_on", "--procurement-on", parse_date),
+        ("staff_votes_percent", "staff_votes", "--staff-votes", parse_percent),
+        ("staff_board_percent", "staff_board", "--staff-board", parse_percent),
+        ("parent_body_kind", "parent_body_kind", "--parent-body-kind", ParentBodyKind.parse),
+    ]
+    for field, dest, option, read in readers:
+        text = getattr(args, dest)
+        if text is None:
+            continue
+        try:
+            changes[field] = read(text)
+        except ValueError as error:
+            raise UserError(f"{option}: {error}") from None
+    for field in ("health_care", "light_touch"):
+        flag = getattr(args, field)
+        if flag is not None:
+            changes[field] = flag == "yes"
+    if not changes:
+        raise UserError("case set: give at least one thing to change")
+    with common.open_desk(args) as desk:
+        case = desk.cases.update(args.case, changes)
+    # Printed only once update() has returned: the change is on disk.
+    print(f"{case.id}: changed {', '.join(sorted(changes))}")
+    return 0
 
 
 # ------------------------------------------------------------------ helpers
