@@ -22,6 +22,7 @@ from mspdesk.transfer.exporters.casefile import (
     day,
     decision_facts,
     decision_title,
+    duty_rows,
     history_line,
     milestone_note,
     milestone_state,
@@ -157,6 +158,10 @@ def _challenge(document: Document, cf: CaseFile) -> None:
     rows = [(row.label, day(row.day), row.state) for row in cf.timeline if row.day]
     if rows:
         _table(document, ("Step", "Date", "State"), rows)
+    duties = duty_rows(cf)
+    if duties:
+        document.add_heading("Authority's publication duties", level=2)
+        _table(document, ("Duty", "State", "Date"), duties)
 
 
 def _procurement(document: Document, cf: CaseFile) -> None:

@@ -21,6 +21,7 @@ from mspdesk.transfer.exporters.casefile import (
     day,
     decision_facts,
     decision_title,
+    duty_rows,
     history_line,
     milestone_note,
     milestone_state,
@@ -147,6 +148,10 @@ def _challenge(cf: CaseFile) -> list[str]:
     rows = [(row.label, day(row.day), row.state) for row in cf.timeline if row.day]
     if rows:
         out += _table(("Step", "Date", "State"), rows)
+    duties = duty_rows(cf)
+    if duties:
+        out += ["### Authority's publication duties", ""]
+        out += _table(("Duty", "State", "Date"), duties)
     return out
 
 
