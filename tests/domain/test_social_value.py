@@ -328,3 +328,19 @@ def test_part_b_services_before_pcr_2015_use_the_sub_central_figure(
 def test_2012_part_b_figure_is_an_inference_and_says_so(table: ThresholdTable) -> None:
     check = social_value_check(180_000, date(2013, 6, 1), LA, table, light_touch=True)
     assert check.applies is True and check.unverified
+
+
+@pytest.mark.parametrize(
+    ("day", "figure", "unverified"),
+    [
+        (date(2015, 6, 1), 172514, True),  # central body, PCR 2015 but old Part B rule
+        (date(2016, 4, 18), 589148, False),  # light-touch rules reach central bodies
+    ],
+)
+def test_central_light_touch_before_april_2016(
+    table: ThresholdTable, day: date, figure: int, unverified: bool
+) -> None:
+    check = social_value_check(300_000, day, TRUST, table, light_touch=True)
+    assert check.threshold is not None and check.threshold.amount == figure
+    assert check.unverified is unverified
+    assert check.kind is ThresholdKind.LIGHT_TOUCH

@@ -46,6 +46,12 @@ read 2026-12-04)."""
 PROCUREMENT_ACT_FROM = date(2025, 2, 24)
 """The Procurement Act 2023 applies to procurements started on or after 24 Feb 2025."""
 
+CENTRAL_LTR_FROM = date(2016, 4, 18)
+"""The light-touch rules of PCR 2015 reached central government authorities (NHS trusts
+included) from this day; procurementportal.com dates NHS health care under the light-touch
+regime from "April 2016" (read 2026-12-04), the day itself is from PCR 2015 reg 118 as we
+recall it (UNVERIFIED), so checks in the gap are flagged."""
+
 PSR_FROM = date(2024, 1, 1)
 """The Health Care Services (Provider Selection Regime) Regulations 2023 came into force."""
 
@@ -311,11 +317,19 @@ def social_value_check(
         )
     threshold = threshold_on(table, day, ThresholdKind.LIGHT_TOUCH) if light_touch else None
     fallback = light_touch and threshold is None
-    if threshold is None:
+    central_part_b = (
+        light_touch and kind is ThresholdKind.CENTRAL and PCR_2015_FROM <= day < CENTRAL_LTR_FROM
+    )
+    if central_part_b:
+        # PCR 2015 reached central bodies' light-touch contracts only from April 2016; until
+        # then their Part B services stayed under the old rule (the sub-central figure).
+        threshold = threshold_on(table, day, ThresholdKind.SUB_CENTRAL)
+        kind = ThresholdKind.LIGHT_TOUCH
+    elif threshold is None:
         threshold = threshold_on(table, day, kind)
     else:
         kind = ThresholdKind.LIGHT_TOUCH
-    unverified = fallback or (threshold is not None and threshold.unverified)
+    unverified = fallback or central_part_b or (threshold is not None and threshold.unverified)
     if kind is not ThresholdKind.LIGHT_TOUCH:
         unverified = unverified or authority.unverified
 
@@ -343,6 +357,12 @@ def social_value_check(
     if threshold.amount is None:
         return result(None, f"The {label} is not in our sources (unverified): {threshold.note}")
     figure = f"{_pounds(threshold.amount)} {label} ({threshold.vat_basis})"
+    if central_part_b:
+        figure = (
+            f"{_pounds(threshold.amount)} Part B services threshold for a central body on "
+            f"{_day(day)}, before PCR 2015's light-touch rules reached central bodies in April "
+            f"2016 ({threshold.vat_basis}; unverified)"
+        )
     if fallback:
         figure += ", used because the table has no light-touch figure for that day (unverified)"
     if contract_value is None:
