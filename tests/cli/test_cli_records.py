@@ -385,3 +385,21 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert raised.value.code == 0
     assert capsys.readouterr().out.strip() == f"mspdesk {__version__}"
+
+
+def test_referral_add_with_staff_control(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, out, _ = run(
+        capsys, data_dir, "referral", "add", "--org", "Leisure Co-op", "--parent-body", "Anyshire",
+        "--model", "multi-stakeholder", "--staff-votes", "60%", "--staff-board", "50",
+    )  # fmt: skip
+    assert code == 0
+    code, shown, _ = run(capsys, data_dir, "referral", "show", out.strip(), "--json")
+    record = json.loads(shown)
+    assert record["staff_votes_percent"] == 60 and record["staff_board_percent"] == 50
+    code, _, err = run(
+        capsys, data_dir, "referral", "add", "--org", "A", "--parent-body", "B",
+        "--staff-votes", "160",
+    )  # fmt: skip
+    assert code == 1 and "between 0% and 100%" in err

@@ -176,3 +176,57 @@ def test_social_value_without_dates_or_value(desk: Desk) -> None:
     check = desk.cases.deadlines.social_value(desk.cases.get(case_id))
     assert check.applies is None and check.day == TODAY
     assert "Record the contract value" in check.reason
+
+
+# ------------------------------------------------------------------ new states and duties
+
+
+def test_refused_outside_window_shows_the_judicial_review_limit(desk: Desk, submitted: str) -> None:
+    deadlines = desk.cases.deadlines
+    deadlines.apply(deadlines.preview_eoi(submitted, "refused-outside-window", date(2013, 3, 20)))
+    case = desk.cases.get(submitted)
+    assert case.challenge is not None
+    assert case.challenge.eoi.refused_on == date(2013, 3, 20)
+    labels = {row.label: row.day for row in deadlines.timeline(case)}
+    assert labels["Refused: outside the submission window"] == date(2013, 3, 20)
+    assert labels["Judicial review: last day (CPR 54.5)"] == date(2013, 6, 20)
+    assert "Decision" not in labels
+    assert any(w.kind == "judicial-review" for w in deadlines.warnings(case, date(2013, 6, 10)))
+
+
+def test_held_then_modification_agreed_then_published(desk: Desk, submitted: str) -> None:
+    deadlines = desk.cases.deadlines
+    deadlines.apply(
+        deadlines.preview_eoi(submitted, "held", date(2013, 3, 20), held_until=date(2014, 3, 31))
+    )
+    deadlines.apply(
+        deadlines.preview_eoi(
+            submitted, "accepted-with-modification", date(2014, 2, 1), agreed_on=date(2014, 1, 28)
+        )
+    )
+    with pytest.raises(UserError, match="before it was made"):
+        deadlines.preview_published(submitted, date(2014, 1, 30))
+    deadlines.apply(deadlines.preview_published(submitted, date(2014, 2, 3)))
+    case = desk.cases.get(submitted)
+    rows = {row.label: row.day for row in deadlines.timeline(case)}
+    assert rows["Held until"] == date(2014, 3, 31)
+    assert rows["Modification agreed by the group"] == date(2014, 1, 28)
+    assert rows["Decision notice published"] == date(2014, 2, 3)
+    assert rows["Decision: accepted with modification"] == date(2014, 2, 1)
+    assert {d.code: d.done for d in deadlines.checklist(case)}["P5"] is True
+    assert desk.undo() is not None  # the publication is one undoable change
+    assert {d.code: d.done for d in deadlines.checklist(desk.cases.get(submitted))}["P5"] is False
+
+
+def test_withdrawn_by_the_group(desk: Desk, submitted: str) -> None:
+    deadlines = desk.cases.deadlines
+    deadlines.apply(deadlines.preview_eoi(submitted, "withdrawn", date(2013, 3, 25)))
+    case = desk.cases.get(submitted)
+    assert {row.label for row in deadlines.timeline(case)} >= {"Withdrawn by the group"}
+    with pytest.raises(UserError, match="cannot go from withdrawn"):
+        deadlines.preview_eoi(submitted, "accepted")
+
+
+def test_unknown_step_is_a_user_error(desk: Desk, submitted: str) -> None:
+    with pytest.raises(UserError, match="EOI step"):
+        desk.cases.deadlines.preview_eoi(submitted, "maybe")

@@ -292,3 +292,34 @@ def test_page_titles_come_from_front_matter(desk: Desk) -> None:
         "crtc-timescales": "Right to Challenge timescales",
         "no-such-page": "No such page",
     }
+
+
+# ------------------------------------------------------------------ scope by staff control
+
+
+def test_triage_and_report_follow_measured_staff_control(tmp_path: Path) -> None:
+    from mspdesk.desk.reports import programme_figures
+
+    with Desk.open(tmp_path / "scope") as desk:
+        base = {"parent_body": "Anyshire Council", "proposed_model": "multi-stakeholder"}
+        controlled = desk.referrals.add(
+            {**base, "organisation": "Staff-led Co-op", "staff_votes_percent": "60%",
+             "staff_board_percent": 50}
+        )  # fmt: skip
+        token = desk.referrals.add(
+            {**base, "organisation": "Token Co-op", "staff_votes_percent": 10}
+        )
+        inbox = {item.referral_id: item.in_scope for item in desk.triage.inbox_rows()}
+        assert inbox == {controlled.id: True, token.id: False}
+        made = desk.triage.decide(controlled.id, "accept", "staff hold control")
+        assert made.in_scope
+        assert not desk.triage.decide(
+            token.id, "refer", "co-op", refer_to="co-operatives-uk"
+        ).in_scope
+        figures = programme_figures(desk)
+        assert figures.received_in_scope == 1
+        case_id = desk.referrals.get(controlled.id).case_id
+        assert case_id is not None
+        case = desk.cases.get(case_id)
+        assert case.staff_votes_percent == 60 and case.staff_board_percent == 50
+        assert case.scope.in_scope

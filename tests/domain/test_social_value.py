@@ -13,8 +13,11 @@ from mspdesk.domain.social_value import (
     ThresholdTable,
     authority_kind,
     parse_thresholds,
+    regime_of,
+    regime_on,
     social_value_check,
     threshold_on,
+    thresholds_in_force,
 )
 from mspdesk.locations import content_dir
 
@@ -22,6 +25,9 @@ LA = ParentBodyKind.LOCAL_AUTHORITY
 NHS = ParentBodyKind.NHS_BODY
 CENTRAL = ParentBodyKind.CENTRAL_GOVERNMENT
 OTHER = ParentBodyKind.OTHER_PUBLIC
+TRUST = ParentBodyKind.NHS_TRUST
+FT = ParentBodyKind.NHS_FOUNDATION_TRUST
+ICB = ParentBodyKind.NHS_COMMISSIONER
 
 
 @pytest.fixture(scope="module")
@@ -39,47 +45,96 @@ def amount(table: ThresholdTable, day: date, kind: ThresholdKind) -> int | None:
 # --- the shipped table ------------------------------------------------------------------------
 
 
-def test_shipped_figures_from_the_brief(table: ThresholdTable) -> None:
-    assert amount(table, date(2012, 1, 1), ThresholdKind.CENTRAL) == 113057
-    assert amount(table, date(2012, 1, 1), ThresholdKind.SUB_CENTRAL) == 173934
-    assert amount(table, date(2012, 1, 1), ThresholdKind.WORKS) == 4348350
-    assert amount(table, date(2014, 1, 1), ThresholdKind.SUB_CENTRAL) == 172514
-    assert amount(table, date(2022, 6, 1), ThresholdKind.SUB_CENTRAL) == 213477
-    assert amount(table, date(2024, 1, 1), ThresholdKind.CENTRAL) == 139688
-    assert amount(table, date(2024, 1, 1), ThresholdKind.SUB_CENTRAL) == 214904
-    assert amount(table, date(2024, 1, 1), ThresholdKind.WORKS) == 5372609
-    assert amount(table, date(2024, 1, 1), ThresholdKind.LIGHT_TOUCH) == 663540
+# Every revision 2012-2026 (checked 2026-12-04 against the sources in thresholds.toml):
+# (first day, kind, figure, figure the day before or None when nothing was in force).
+REVISIONS = [
+    (date(2012, 1, 1), ThresholdKind.CENTRAL, 113057, None),
+    (date(2012, 1, 1), ThresholdKind.SUB_CENTRAL, 173934, None),
+    (date(2012, 1, 1), ThresholdKind.WORKS, 4348350, None),
+    (date(2012, 1, 1), ThresholdKind.LIGHT_TOUCH, 173934, None),
+    (date(2014, 1, 1), ThresholdKind.CENTRAL, 111676, 113057),
+    (date(2014, 1, 1), ThresholdKind.SUB_CENTRAL, 172514, 173934),
+    (date(2014, 1, 1), ThresholdKind.WORKS, 4322012, 4348350),
+    (date(2014, 1, 1), ThresholdKind.LIGHT_TOUCH, 172514, 173934),
+    (date(2015, 2, 26), ThresholdKind.LIGHT_TOUCH, 625050, 172514),
+    (date(2016, 1, 1), ThresholdKind.CENTRAL, 106047, 111676),
+    (date(2016, 1, 1), ThresholdKind.SUB_CENTRAL, 164176, 172514),
+    (date(2016, 1, 1), ThresholdKind.WORKS, 4104394, 4322012),
+    (date(2016, 1, 1), ThresholdKind.LIGHT_TOUCH, 589148, 625050),
+    (date(2018, 1, 1), ThresholdKind.CENTRAL, 118133, 106047),
+    (date(2018, 1, 1), ThresholdKind.SUB_CENTRAL, 181302, 164176),
+    (date(2018, 1, 1), ThresholdKind.WORKS, 4551413, 4104394),
+    (date(2018, 1, 1), ThresholdKind.LIGHT_TOUCH, 615278, 589148),
+    (date(2020, 1, 1), ThresholdKind.CENTRAL, 122976, 118133),
+    (date(2020, 1, 1), ThresholdKind.SUB_CENTRAL, 189330, 181302),
+    (date(2020, 1, 1), ThresholdKind.WORKS, 4733252, 4551413),
+    (date(2020, 1, 1), ThresholdKind.LIGHT_TOUCH, 663540, 615278),
+    (date(2022, 1, 1), ThresholdKind.CENTRAL, 138760, 122976),
+    (date(2022, 1, 1), ThresholdKind.SUB_CENTRAL, 213477, 189330),
+    (date(2022, 1, 1), ThresholdKind.WORKS, 5336937, 4733252),
+    (date(2022, 1, 1), ThresholdKind.LIGHT_TOUCH, 663540, 663540),
+    (date(2024, 1, 1), ThresholdKind.CENTRAL, 139688, 138760),
+    (date(2024, 1, 1), ThresholdKind.SUB_CENTRAL, 214904, 213477),
+    (date(2024, 1, 1), ThresholdKind.WORKS, 5372609, 5336937),
+    (date(2024, 1, 1), ThresholdKind.LIGHT_TOUCH, 663540, 663540),
+    (date(2026, 1, 1), ThresholdKind.CENTRAL, 135018, 139688),
+    (date(2026, 1, 1), ThresholdKind.SUB_CENTRAL, 207720, 214904),
+    (date(2026, 1, 1), ThresholdKind.WORKS, 5193000, 5372609),
+    (date(2026, 1, 1), ThresholdKind.LIGHT_TOUCH, 663540, 663540),
+]
+
+
+@pytest.mark.parametrize(("first", "kind", "figure", "before"), REVISIONS)
+def test_every_revision_on_its_boundary_day(
+    table: ThresholdTable, first: date, kind: ThresholdKind, figure: int, before: int | None
+) -> None:
+    day_before = date.fromordinal(first.toordinal() - 1)
+    if before is None:
+        assert threshold_on(table, day_before, kind) is None
+    else:
+        assert amount(table, day_before, kind) == before
+    row = threshold_on(table, first, kind)
+    assert row is not None and row.starts == first and row.amount == figure
+    assert amount(table, date.fromordinal(first.toordinal() + 1), kind) == figure
+
+
+def test_the_table_holds_exactly_these_revisions(table: ThresholdTable) -> None:
+    assert sorted((r.starts, r.kind.value, r.amount) for r in table.rows) == sorted(
+        (first, kind.value, figure) for first, kind, figure, _ in REVISIONS
+    )
 
 
 def test_every_row_names_a_source_and_vat_basis(table: ThresholdTable) -> None:
     for row in table.rows:
-        assert row.source
+        assert "read 2026-12-04" in row.source or row.starts.year == 2012, row
         expected = "including VAT" if row.starts >= date(2022, 1, 1) else "excluding VAT"
         assert row.vat_basis == expected, row
 
 
-def test_2014_central_figure_is_absent_and_marked_unverified(table: ThresholdTable) -> None:
-    row = threshold_on(table, date(2014, 1, 1), ThresholdKind.CENTRAL)
-    assert row is not None
-    assert row.amount is None
-    assert row.unverified
-    assert "not found" in row.note
+def test_figures_in_force_today_are_the_2026_ones(table: ThresholdTable) -> None:
+    today = date(2026, 12, 4)
+    rows = thresholds_in_force(table, today)
+    assert [(r.kind, r.amount, r.starts) for r in rows] == [
+        (ThresholdKind.CENTRAL, 135018, date(2026, 1, 1)),
+        (ThresholdKind.SUB_CENTRAL, 207720, date(2026, 1, 1)),
+        (ThresholdKind.WORKS, 5193000, date(2026, 1, 1)),
+        (ThresholdKind.LIGHT_TOUCH, 663540, date(2026, 1, 1)),
+    ]
+    assert all("SI 2025/1200" in r.source or "PPN 023" in r.source for r in rows)
+    assert {regime_of(r, today) for r in rows} == {"Procurement Act 2023"}
 
 
 @pytest.mark.parametrize(
-    ("day", "expected"),
+    ("day", "regime"),
     [
-        (date(2013, 12, 31), 173934),  # day before the 2014 revision
-        (date(2014, 1, 1), 172514),  # on it
-        (date(2014, 1, 2), 172514),  # day after
-        (date(2023, 12, 31), 213477),
-        (date(2024, 1, 1), 214904),
+        (date(2015, 2, 25), "Public Contracts Regulations 2006"),
+        (date(2015, 2, 26), "Public Contracts Regulations 2015"),
+        (date(2025, 2, 23), "Public Contracts Regulations 2015"),
+        (date(2025, 2, 24), "Procurement Act 2023"),
     ],
 )
-def test_threshold_changes_on_its_first_day(
-    table: ThresholdTable, day: date, expected: int
-) -> None:
-    assert amount(table, day, ThresholdKind.SUB_CENTRAL) == expected
+def test_regime_changes_on_its_first_day(day: date, regime: str) -> None:
+    assert regime_on(day) == regime
 
 
 def test_nothing_in_force_before_the_table_starts(table: ThresholdTable) -> None:
@@ -135,6 +190,10 @@ def test_toml_syntax_error_names_the_line() -> None:
         (NHS, date(2021, 8, 15), ThresholdKind.SUB_CENTRAL),  # day before
         (NHS, date(2021, 8, 16), ThresholdKind.CENTRAL),  # on the day
         (NHS, date(2021, 8, 17), ThresholdKind.CENTRAL),  # day after
+        (TRUST, date(2016, 6, 1), ThresholdKind.CENTRAL),  # trusts were listed already
+        (FT, date(2021, 8, 15), ThresholdKind.SUB_CENTRAL),
+        (FT, date(2021, 8, 16), ThresholdKind.CENTRAL),
+        (ICB, date(2025, 6, 1), ThresholdKind.SUB_CENTRAL),
     ],
 )
 def test_authority_kind(parent: ParentBodyKind, day: date, expected: ThresholdKind) -> None:
@@ -198,11 +257,53 @@ def test_unknown_value_cannot_be_checked(table: ThresholdTable) -> None:
     assert check.threshold is not None
 
 
-def test_unverified_figure_gives_no_answer(table: ThresholdTable) -> None:
-    check = social_value_check(10_000_000, date(2014, 6, 1), CENTRAL, table)
-    assert check.applies is None
-    assert check.unverified
-    assert "not in our sources" in check.reason
+def test_local_authority_today_the_2026_services_figure(table: ThresholdTable) -> None:
+    today = date(2026, 12, 4)
+    above = social_value_check(210_000, today, LA, table)
+    below = social_value_check(200_000, today, LA, table)
+    assert above.applies is True and below.applies is False
+    assert above.threshold is not None and above.threshold.amount == 207720
+    assert above.threshold.starts == date(2026, 1, 1)
+    assert above.regime == "Procurement Act 2023" and not above.unverified
+    assert "£207,720 sub-central threshold" in above.reason
+
+
+def test_nhs_trust_health_care_in_2025_is_the_provider_selection_regime(
+    table: ThresholdTable,
+) -> None:
+    check = social_value_check(5_000_000, date(2025, 6, 1), TRUST, table, health_care=True)
+    assert check.applies is False
+    assert check.regime == "Provider Selection Regime"
+    assert check.threshold is None
+    assert "Provider Selection Regime" in check.reason
+
+
+def test_nhs_trust_non_health_service_uses_the_central_figure(table: ThresholdTable) -> None:
+    check = social_value_check(140_000, date(2025, 6, 1), TRUST, table)
+    assert check.applies is True
+    assert check.kind is ThresholdKind.CENTRAL
+    assert check.threshold is not None and check.threshold.amount == 139688
+    assert check.regime == "Procurement Act 2023"
+
+
+@pytest.mark.parametrize(("day", "psr"), [(date(2023, 12, 31), False), (date(2024, 1, 1), True)])
+def test_psr_starts_on_1_january_2024(table: ThresholdTable, day: date, psr: bool) -> None:
+    check = social_value_check(700_000, day, TRUST, table, health_care=True)
+    assert (check.regime == "Provider Selection Regime") is psr
+    if not psr:  # before the PSR a health service was a light-touch service
+        assert check.kind is ThresholdKind.LIGHT_TOUCH and check.applies is True
+
+
+def test_central_department_health_service_is_not_under_the_psr(table: ThresholdTable) -> None:
+    check = social_value_check(700_000, date(2025, 6, 1), CENTRAL, table, health_care=True)
+    assert check.regime == "Procurement Act 2023"
+    assert check.kind is ThresholdKind.LIGHT_TOUCH and check.applies is True
+
+
+def test_commissioner_classification_is_flagged_unverified(table: ThresholdTable) -> None:
+    check = social_value_check(250_000, date(2025, 6, 1), ICB, table)
+    assert check.applies is True and check.unverified
+    assert "unverified" in check.reason
 
 
 @pytest.mark.parametrize(("value", "applies"), [(663_539, False), (663_540, True), (663_541, True)])
@@ -214,17 +315,32 @@ def test_light_touch_boundary(table: ThresholdTable, value: int, applies: bool) 
     assert not check.unverified
 
 
-def test_light_touch_before_any_light_touch_figure_falls_back_unverified(
+def test_part_b_services_before_pcr_2015_use_the_sub_central_figure(
     table: ThresholdTable,
 ) -> None:
-    check = social_value_check(180_000, date(2013, 6, 1), LA, table, light_touch=True)
+    check = social_value_check(180_000, date(2014, 6, 1), CENTRAL, table, light_touch=True)
     assert check.applies is True
-    assert check.kind is ThresholdKind.SUB_CENTRAL
-    assert check.unverified
-    assert "no light-touch figure" in check.reason
+    assert check.kind is ThresholdKind.LIGHT_TOUCH
+    assert check.threshold is not None and check.threshold.amount == 172514
+    assert check.regime == "Public Contracts Regulations 2006 (Part B services)"
 
 
-def test_light_touch_gap_years_are_unverified(table: ThresholdTable) -> None:
-    check = social_value_check(1_000_000, date(2018, 6, 1), LA, table, light_touch=True)
-    assert check.applies is None
-    assert check.unverified
+def test_2012_part_b_figure_is_an_inference_and_says_so(table: ThresholdTable) -> None:
+    check = social_value_check(180_000, date(2013, 6, 1), LA, table, light_touch=True)
+    assert check.applies is True and check.unverified
+
+
+@pytest.mark.parametrize(
+    ("day", "figure", "unverified"),
+    [
+        (date(2015, 6, 1), 172514, True),  # central body, PCR 2015 but old Part B rule
+        (date(2016, 4, 18), 589148, False),  # light-touch rules reach central bodies
+    ],
+)
+def test_central_light_touch_before_april_2016(
+    table: ThresholdTable, day: date, figure: int, unverified: bool
+) -> None:
+    check = social_value_check(300_000, day, TRUST, table, light_touch=True)
+    assert check.threshold is not None and check.threshold.amount == figure
+    assert check.unverified is unverified
+    assert check.kind is ThresholdKind.LIGHT_TOUCH

@@ -42,6 +42,7 @@ def test_headings(document: docx.document.Document) -> None:
         "Referral",
         "Triage",
         "Milestones",
+        "Procurement route",
         "Notes",
         "Conflicts of interest",
         "People and partners",
@@ -51,6 +52,15 @@ def test_headings(document: docx.document.Document) -> None:
     assert "Decision 1: Accept into the programme" in headings(document, "Heading 2")
     assert document.core_properties.title.startswith("C-0001")
     assert document.core_properties.author == "tester"
+
+
+def test_procurement_route_section(document: docx.document.Document) -> None:
+    texts = [p.text for p in document.paragraphs]
+    start = texts.index("Procurement route")
+    section = texts[start : texts.index("Notes", start)]
+    assert any(line.startswith("Regime on ") for line in section)
+    assert any(line.startswith("Reserved contract for a mutual: ") for line in section)
+    assert any(line.startswith("Standstill: ") for line in section)
 
 
 def test_milestone_table(document: docx.document.Document) -> None:

@@ -3,6 +3,7 @@ break the document (checked by parsing the output with markdown-it, tables enabl
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ SECTIONS = [
     "Referral",
     "Triage",
     "Milestones",
+    "Procurement route",
     "Notes",
     "Conflicts of interest",
     "People and partners",
@@ -64,6 +66,14 @@ def test_sections_in_order(text: str) -> None:
     # The heading's inline source is escaped; what it shows is the name as typed.
     shown = MarkdownIt("commonmark").renderInline(title)
     assert "C-0001" in shown and "&lt;b&gt;Co-op&lt;/b&gt;" in shown and "<b>" not in shown
+
+
+def test_procurement_route_section(text: str) -> None:
+    section = text.split("## Procurement route", 1)[1].split("## Notes", 1)[0]
+    assert "Regime on " in section
+    assert "Social Value Act duty: " in section
+    assert "Reserved contract for a mutual: " in section
+    assert "Standstill: " in section
 
 
 def test_facts_milestones_and_people(text: str) -> None:
@@ -163,3 +173,21 @@ def test_a_case_with_nothing_but_a_decision(tmp_path: Path) -> None:
         text = case_markdown(case_file(desk, "C-0001"))
     assert "No notes." in text and "No conflicts declared." in text
     assert "### Contact" not in text and "### Enquiry" not in text
+
+
+def test_a_challenge_case_lists_its_dates_and_the_authoritys_duties(tmp_path: Path) -> None:
+    with fixed_desk(tmp_path / "data") as desk:
+        referral = desk.referrals.add(
+            {"organisation": "Leisure Co", "parent_body": "Council", "route": "right-to-challenge"}
+        )
+        desk.triage.decide(referral.id, "accept", "ok")
+        deadlines = desk.cases.deadlines
+        deadlines.apply(deadlines.preview_eoi("C-0001", "submitted", date(2013, 3, 1)))
+        deadlines.apply(
+            deadlines.preview_eoi("C-0001", "held", date(2013, 3, 20), held_until=date(2014, 3, 31))
+        )
+        text = case_markdown(case_file(desk, "C-0001"))
+    section = text.split("## Community Right to Challenge", 1)[1].split("## Procurement route")[0]
+    assert "Held until" in section and "Held by the authority" in section
+    assert "### Authority's publication duties" in section
+    assert "P5 Decision notice published | not yet due" in section

@@ -173,7 +173,7 @@ async def test_search_tupe_opens_the_tupe_page(app: MspdeskApp) -> None:
         assert shown_slug(app) == TUPE
         header = header_text(app)
         assert "TUPE and staff transfer" in header
-        assert "Reviewed 2026-11-25" in header and "4 sources" in header
+        assert "Reviewed 2026-12-04" in header and "8 sources" in header
         assert "Not legal advice" in header
         headings = [title for _, title, _ in app.screen.query_one(Markdown).table_of_contents]
         assert "The two duties to plan around" in headings and "Sources" in headings

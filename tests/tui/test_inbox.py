@@ -209,7 +209,7 @@ async def test_refer_on_an_out_of_scope_referral(app: MspdeskApp, data: Path) ->
         await settle(pilot)
         await pilot.press("j", "j", "j", "t")
         flag = app.screen.query_one("#triage-scope-flag", Static)
-        assert "Outside the employee-owned scope" in plain(flag)
+        assert "Outside the programme's scope" in plain(flag) and "proposed model" in plain(flag)
         await pilot.press("r")
         await type_text(pilot, "Community co-op")
         await pilot.press("ctrl+s")  # no destination yet: refused, next to the field

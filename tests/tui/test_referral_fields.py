@@ -80,3 +80,13 @@ def test_initial_text_of_a_new_and_an_existing_referral() -> None:
     fields, problems = read_form(text)
     assert problems == []
     assert fields["contract_value"] == 1_200_000 and fields["received"] == date(2013, 2, 1)
+
+
+def test_staff_shares_read_as_percentages() -> None:
+    fields, problems = read_form({"staff_votes_percent": "60%", "staff_board_percent": "50"})
+    assert fields == {"staff_votes_percent": 60.0, "staff_board_percent": 50.0}
+    assert problems == []
+    _, problems = read_form({"staff_votes_percent": "120%"})
+    assert problems and problems[0][0] == "staff_votes_percent"
+    fields, _ = read_form({"staff_votes_percent": ""})
+    assert fields == {"staff_votes_percent": None}

@@ -7,11 +7,13 @@ from typing import Any
 
 from mspdesk.cli import (
     cases,
+    challenge,
     doctor,
     exporting,
     guidance,
     importing,
     notes,
+    procurement,
     records,
     reporting,
     triage,
@@ -27,4 +29,6 @@ REGISTRARS: list[Callable[[Any], None]] = [
     notes.register,
     reporting.register,
     exporting.register,
+    procurement.register,
+    challenge.register,
 ]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from mspdesk import locations
 from mspdesk.cli.common import data_path, print_json, subcommand
 from mspdesk.cli.gate import unfiltered, visible
+from mspdesk.guidance.problems import Problem
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -144,25 +145,41 @@ def search_pages(args: argparse.Namespace) -> int:
 
 @_quiet_when_piped
 def check_pages(args: argparse.Namespace) -> int:
-    """`guidance check`: print every problem; exit 1 if there is any."""
+    """`guidance check`: print every problem (exit 1 if there is any) and every warning: a
+    page citing a law or note recorded as replaced after the page was reviewed (exit 0)."""
     from mspdesk.guidance import check
+    from mspdesk.guidance.replaced import load_replaced, stale_citations
 
     library = load_library(args)
     problems = check(library)
+    try:
+        replaced = load_replaced(locations.content_dir() / "replaced.toml")
+    except ValueError as error:
+        replaced = []
+        problems.append(Problem("replaced.toml", str(error), kind="read"))
+    warnings = stale_citations(library, replaced)
     if args.json:
         print_json(
             [
                 {"file": p.file, "line": p.line, "kind": p.kind, "message": p.message}
                 for p in problems
             ]
-        )
+            + [
+                {"file": w.file, "line": w.line, "kind": w.kind, "message": w.message,
+                 "warning": True}
+                for w in warnings
+            ]
+        )  # fmt: skip
     else:
         for problem in problems:
             print(problem)
+        for warning in warnings:
+            print(f"warning: {warning}")
         if problems:
             print(f"{len(problems)} problem(s) in the guidance pages", file=sys.stderr)
         else:
-            print(f"guidance ok: {len(library.pages)} pages, no problems")
+            extra = f", {len(warnings)} warning(s)" if warnings else ""
+            print(f"guidance ok: {len(library.pages)} pages, no problems{extra}")
     return 1 if problems else 0
 
 

@@ -11,7 +11,7 @@ from mspdesk.cli import notes
 from mspdesk.cli.common import open_desk, print_json, subcommand
 from mspdesk.cli.gate import visible
 from mspdesk.domain.errors import InvalidRecord
-from mspdesk.domain.parsing import parse_count, parse_date, parse_money
+from mspdesk.domain.parsing import parse_count, parse_date, parse_money, parse_percent
 
 # option -> (referral field, parser). Contact fields are nested under "contact".
 REFERRAL_OPTIONS: dict[str, tuple[str, Callable[[str], Any] | None]] = {
@@ -21,6 +21,8 @@ REFERRAL_OPTIONS: dict[str, tuple[str, Callable[[str], Any] | None]] = {
     "--service-area": ("service_area", None),
     "--staff": ("staff_in_scope", parse_count),
     "--contract-value": ("contract_value", parse_money),
+    "--staff-votes": ("staff_votes_percent", parse_percent),
+    "--staff-board": ("staff_board_percent", parse_percent),
     "--model": ("proposed_model", None),
     "--route": ("route", None),
     "--stage": ("stage", None),

@@ -31,7 +31,17 @@ from mspdesk.domain.validation import validated
 
 TABLE = "cases"
 UPDATABLE = frozenset(
-    {"stage", "contract_value", "procurement_on", "light_touch", "parent_body_kind", "adviser"}
+    {
+        "stage",
+        "contract_value",
+        "procurement_on",
+        "light_touch",
+        "health_care",
+        "staff_votes_percent",
+        "staff_board_percent",
+        "parent_body_kind",
+        "adviser",
+    }
 )
 """Simple fields `update` may change; milestones, status and the rest have their own calls."""
 
@@ -131,6 +141,8 @@ class Cases:
                 "milestones": plan(pathway, today),
                 "people": people,
                 "contract_value": referral.contract_value,
+                "staff_votes_percent": referral.staff_votes_percent,
+                "staff_board_percent": referral.staff_board_percent,
                 "challenge": CaseChallenge()
                 if referral.route is Route.RIGHT_TO_CHALLENGE
                 else None,

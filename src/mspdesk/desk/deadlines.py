@@ -19,23 +19,32 @@ from mspdesk.desk.core import DeskCore
 from mspdesk.domain import milestone as rules
 from mspdesk.domain.case import Case, CaseChallenge
 from mspdesk.domain.challenge import (
+    REFUSALS,
     AuthorityPeriods,
     DeadlineWarning,
+    Duty,
     EoiState,
+    ExpressionOfInterest,
     challenge_dates,
     challenge_warnings,
     decision_due,
+    judicial_review_deadline,
     move,
     notice_due,
     procurement_window,
+    publication_checklist,
 )
+from mspdesk.domain.choices import ParentBodyKind
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.milestone import Change, Milestone, MilestoneStatus
+from mspdesk.domain.procurement import ProcurementRoute, procurement_route
 from mspdesk.domain.social_value import (
     SocialValueCheck,
+    Threshold,
     ThresholdTable,
     parse_thresholds,
     social_value_check,
+    thresholds_in_force,
 )
 from mspdesk.domain.validation import validated
 
@@ -99,15 +108,26 @@ class Deadlines:
         *,
         ground: str | None = None,
         expected_decision_on: date | None = None,
+        held_until: date | None = None,
+        agreed_on: date | None = None,
     ) -> ChallengePreview:
         """The EOI moved to `to` on `on` (default today), the milestone it closes and the
         dates that follow from it. Nothing is saved; pass the result to `apply`."""
         case = self._cases.get(case_id)
         current = case.challenge or CaseChallenge()
-        state = EoiState.parse(to) if isinstance(to, str) else to
+        try:
+            state = EoiState.parse(to) if isinstance(to, str) else to
+        except ValueError as error:
+            raise UserError(f"EOI step: {error}") from None
         day = on or self._core.today()
         eoi = move(
-            current.eoi, state, day, ground=ground, expected_decision_on=expected_decision_on
+            current.eoi,
+            state,
+            day,
+            ground=ground,
+            expected_decision_on=expected_decision_on,
+            held_until=held_until,
+            agreed_on=agreed_on,
         )
         done: list[tuple[str, date]] = []
         skipped: list[tuple[str, str]] = []
@@ -119,6 +139,26 @@ class Deadlines:
         challenge = CaseChallenge(eoi=eoi, periods=current.periods)
         summary = f"{case.id} EOI {state.label.lower()} {day:%d %b %Y}"
         return self._preview(case, challenge, done, skipped, summary)
+
+    def preview_published(self, case_id: str, on: date | None = None) -> ChallengePreview:
+        """The authority's decision notice recorded as published on `on` (default today)."""
+        case = self._cases.get(case_id)
+        current = case.challenge or CaseChallenge()
+        if current.eoi.decided_on is None:
+            raise UserError(f"{case.id}: the authority has not decided on the EOI yet")
+        day = on or self._core.today()
+        if day < current.eoi.decided_on:
+            raise UserError("the decision cannot be published before it was made")
+        eoi = current.eoi.model_copy(update={"decision_published_on": day})
+        challenge = CaseChallenge(eoi=eoi, periods=current.periods)
+        summary = f"{case.id} EOI decision published {day:%d %b %Y}"
+        return self._preview(case, challenge, [], [], summary)
+
+    def checklist(self, case: Case) -> list[Duty]:
+        """The authority's publication duties for the case's challenge (none without one)."""
+        if case.challenge is None:
+            return []
+        return publication_checklist(case.challenge.eoi, case.challenge.periods)
 
     def preview_periods(
         self, case_id: str, periods: AuthorityPeriods | Mapping[str, Any]
@@ -188,20 +228,45 @@ class Deadlines:
             notice = eoi.notice_on or notice_due(receipt, periods.window_end)
             rows.append(TimelineRow("30-day notice", notice, "done" if eoi.notice_on else "due"))
             if eoi.decided_on is not None:
-                label = f"Decision: {eoi.state.label.lower()}"
+                decided_state = _decision_state(eoi)
+                label = f"Decision: {decided_state.label.lower()}"
                 if eoi.rejection_ground:
                     label += f" ({eoi.rejection_ground})"
                 rows.append(TimelineRow(label, eoi.decided_on, "done"))
-            else:
+            elif eoi.state not in (EoiState.REFUSED_OUTSIDE_WINDOW, EoiState.WITHDRAWN):
                 decision = decision_due(receipt, periods, eoi.expected_decision_on)
                 rows.append(TimelineRow("Decision", decision, "due"))
-        if eoi.decided_on is not None and eoi.state is not EoiState.REJECTED:
+        if eoi.decided_on is not None and _decision_state(eoi) is not EoiState.REJECTED:
             earliest, latest = procurement_window(eoi.decided_on, periods)
             if eoi.procurement_started_on:
                 rows.append(TimelineRow("Procurement started", eoi.procurement_started_on, "done"))
             else:
                 rows.append(TimelineRow("Procurement may start from", earliest, "due"))
                 rows.append(TimelineRow("Procurement must start by", latest, "due"))
+        if eoi.refused_on is not None:
+            rows.append(
+                TimelineRow("Refused: outside the submission window", eoi.refused_on, "done")
+            )
+        if eoi.held_on is not None:
+            rows.append(TimelineRow("Held by the authority", eoi.held_on, "done"))
+            if eoi.held_until is not None:
+                taken_up = eoi.state is not EoiState.HELD
+                rows.append(TimelineRow("Held until", eoi.held_until, "" if taken_up else "due"))
+        if eoi.modification_agreed_on is not None:
+            rows.append(
+                TimelineRow("Modification agreed by the group", eoi.modification_agreed_on, "done")
+            )
+        if eoi.decision_published_on is not None:
+            rows.append(TimelineRow("Decision notice published", eoi.decision_published_on, "done"))
+        decided = eoi.refused_on if eoi.state is EoiState.REFUSED_OUTSIDE_WINDOW else eoi.decided_on
+        if eoi.state in REFUSALS and decided is not None:
+            rows.append(
+                TimelineRow(
+                    "Judicial review: last day (CPR 54.5)", judicial_review_deadline(decided), "due"
+                )
+            )
+        if eoi.withdrawn_on is not None:
+            rows.append(TimelineRow("Withdrawn by the group", eoi.withdrawn_on, "done"))
         if eoi.outcome_on is not None:
             rows.append(TimelineRow(eoi.state.label, eoi.outcome_on, "done"))
         return rows
@@ -211,12 +276,7 @@ class Deadlines:
     def thresholds(self) -> ThresholdTable:
         """The dated procurement threshold table (content/thresholds.toml), read once."""
         if self._thresholds is None:
-            path = locations.content_dir() / "thresholds.toml"
-            try:
-                text = path.read_text(encoding="utf-8")
-            except OSError as error:
-                raise UserError(f"cannot read {path}: {error.strerror}") from None
-            self._thresholds = parse_thresholds(text, path.name)
+            self._thresholds = load_thresholds()
         return self._thresholds
 
     def social_value(self, case: Case, today: date | None = None) -> SocialValueCheck:
@@ -224,8 +284,62 @@ class Deadlines:
         procurement date (or today when none is recorded yet)."""
         day = case.procurement_on or today or self._core.today()
         return social_value_check(
-            case.contract_value, day, case.parent_body_kind, self.thresholds(), case.light_touch
+            case.contract_value,
+            day,
+            case.parent_body_kind,
+            self.thresholds(),
+            case.light_touch,
+            health_care=case.health_care,
         )
+
+    def procurement_route(self, case: Case, today: date | None = None) -> ProcurementRoute:
+        """The regime, Social Value duty, reserved-contract route, notices and standstill for
+        the case's contract, read on its procurement date (or today)."""
+        day = case.procurement_on or today or self._core.today()
+        return procurement_route(
+            case.parent_body_kind,
+            case.contract_value,
+            day,
+            self.thresholds(),
+            health_care=case.health_care,
+            light_touch=case.light_touch,
+        )
+
+
+# ---------------------------------------------------------------------- content-only look-ups
+# These read the shipped content, never the records, so the CLI can answer without a data
+# directory (and beside a running desk).
+
+
+def load_thresholds() -> ThresholdTable:
+    """The dated procurement threshold table (content/thresholds.toml)."""
+    path = locations.content_dir() / "thresholds.toml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror}") from None
+    return parse_thresholds(text, path.name)
+
+
+def thresholds_on(day: date) -> list[Threshold]:
+    """The figure of each kind in force on `day`."""
+    return thresholds_in_force(load_thresholds(), day)
+
+
+def check_social_value(
+    value: int | None, body: ParentBodyKind, day: date, *, health_care: bool = False
+) -> ProcurementRoute:
+    """The Social Value Act check and the route for a services contract, without a case."""
+    return procurement_route(body, value, day, load_thresholds(), health_care=health_care)
+
+
+def _decision_state(eoi: ExpressionOfInterest) -> EoiState:
+    """What the authority decided, even after later steps (procurement, withdrawal)."""
+    if eoi.rejection_ground is not None:
+        return EoiState.REJECTED
+    if eoi.modification_agreed_on is not None:
+        return EoiState.ACCEPTED_WITH_MODIFICATION
+    return EoiState.ACCEPTED
 
 
 def _is_open(case: Case, code: str) -> bool:

@@ -27,6 +27,7 @@ from mspdesk.desk.triage import INBOX_STATUSES
 from mspdesk.domain.budget import Programme, summarise
 from mspdesk.domain.case import CaseStatus
 from mspdesk.domain.choices import IN_SCOPE_MODELS, Decision, ProposedModel, Source, Stage
+from mspdesk.domain.scope import staff_control_scope
 
 if TYPE_CHECKING:
     from mspdesk.desk import Desk
@@ -219,7 +220,9 @@ def compute_figures(
         sources[row.get("source") or _MIS] += 1
         model = row.get("proposed_model") or _UNDECIDED
         models[model] += 1
-        in_scope += model in IN_SCOPE_MODELS
+        in_scope += staff_control_scope(
+            model, row.get("staff_votes_percent"), row.get("staff_board_percent")
+        ).in_scope
         referral_id: str = row.get("id") or ""
         last = latest.get(referral_id)
         if last is not None and last.get("decision") == _ACCEPT:

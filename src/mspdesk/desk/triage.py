@@ -13,10 +13,11 @@ from mspdesk.desk.core import DeskCore
 from mspdesk.desk.referrals import TABLE as REFERRALS
 from mspdesk.desk.referrals import Referrals
 from mspdesk.domain.case import Case
-from mspdesk.domain.choices import IN_SCOPE_MODELS, Decision, ReferOnTo, ReferralStatus
+from mspdesk.domain.choices import Decision, ReferOnTo, ReferralStatus
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.events import Op, changed_fields
 from mspdesk.domain.referral import Referral
+from mspdesk.domain.scope import in_scope
 from mspdesk.domain.triage import (
     Rubric,
     Score,
@@ -311,8 +312,10 @@ def _unreadable(path: Path, error: OSError) -> UserError:
 
 
 def _in_scope(row: Mapping[str, Any]) -> bool:
-    # Stored values are plain strings; StrEnum members compare (and hash) equal to them.
-    return row.get("proposed_model") in IN_SCOPE_MODELS
+    # Stored values are plain; StrEnum members compare (and hash) equal to them.
+    return in_scope(
+        row.get("proposed_model"), row.get("staff_votes_percent"), row.get("staff_board_percent")
+    )
 
 
 def _check_triageable(referral: Referral) -> None:

@@ -19,6 +19,7 @@ from mspdesk.domain.choices import Choice, ParentBodyKind, ProposedModel, Route,
 from mspdesk.domain.conflicts import ConflictEntry, Role
 from mspdesk.domain.milestone import Milestone
 from mspdesk.domain.people import Person
+from mspdesk.domain.scope import Scope, staff_control_scope
 
 CASE_ID = re.compile(r"^C-\d{4,}$")
 
@@ -88,6 +89,12 @@ class Case(BaseModel):
     procurement_on: date | None = None
     """When the service will be procured (the day the threshold in force is read)."""
     light_touch: bool = False
+    health_care: bool = False
+    """The service is a health care service (the Provider Selection Regime from 1 Jan 2024)."""
+    staff_votes_percent: Annotated[float, Field(ge=0, le=100)] | None = None
+    """Share of members' votes held by staff (copied from the referral; domain/scope)."""
+    staff_board_percent: Annotated[float, Field(ge=0, le=100)] | None = None
+    """Share of board seats held by staff (copied from the referral)."""
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -110,6 +117,13 @@ class Case(BaseModel):
                 f"outcome: say how the case ended ({self.status.value}) for the evidence base"
             )
         return self
+
+    @property
+    def scope(self) -> Scope:
+        """In scope by measured staff control, the model's label as a hint."""
+        return staff_control_scope(
+            self.proposed_model, self.staff_votes_percent, self.staff_board_percent
+        )
 
     @property
     def plan_start(self) -> date:

@@ -4,10 +4,20 @@ Localism Act 2011 Part 5 Chapter 2 (ss.81-86), in force 27 June 2012; rejection 
 SI 2012/1647 reg 4 and the Schedule. There is no statutory maximum for the decision or for
 the gap between acceptance and procurement: each authority publishes its own periods, which
 the adviser enters per case as `AuthorityPeriods`. All day counts are calendar days.
+
+Besides accept / accept with modification / reject, an authority may refuse to consider an
+EOI that arrived outside its published submission window (s.82; brief 1.6, S13/S26), hold it
+until nearer the end of the current contract, and the group may withdraw it. A refusal or
+rejection can be challenged by judicial review: the claim form must be filed promptly and in
+any event within 3 months of the decision (CPR 54.5(1); "Judicial review time limit
+calculator (CPR 54.5)", glama.ai, read 2026-12-04). The authority's publication duties
+(windows, acceptance-to-procurement periods, written and published decisions: Explanatory
+Notes to ss.81-84, brief S9) are a checklist (`publication_checklist`).
 """
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
@@ -31,22 +41,33 @@ class EoiState(Choice):
     PROCUREMENT_STARTED = "procurement-started"
     CONTRACT_WON = "contract-won"
     CONTRACT_LOST = "contract-lost"
+    REFUSED_OUTSIDE_WINDOW = "refused-outside-window"
+    HELD = "held"
+    WITHDRAWN = "withdrawn"
 
 
 _S = EoiState
 _DECISIONS = frozenset({_S.ACCEPTED, _S.ACCEPTED_WITH_MODIFICATION, _S.REJECTED})
+_OPEN = frozenset({_S.HELD, _S.REFUSED_OUTSIDE_WINDOW, _S.WITHDRAWN})
+REFUSALS = frozenset({_S.REJECTED, _S.REFUSED_OUTSIDE_WINDOW})
+"""Decisions against the group that judicial review can challenge."""
 
 TRANSITIONS: Mapping[EoiState, frozenset[EoiState]] = {
-    _S.DRAFT: frozenset({_S.SUBMITTED}),
+    _S.DRAFT: frozenset({_S.SUBMITTED, _S.WITHDRAWN}),
     # The authority may decide without a separate 30-day notice.
-    _S.SUBMITTED: frozenset({_S.ACKNOWLEDGED}) | _DECISIONS,
-    _S.ACKNOWLEDGED: _DECISIONS,
-    _S.ACCEPTED: frozenset({_S.PROCUREMENT_STARTED}),
-    _S.ACCEPTED_WITH_MODIFICATION: frozenset({_S.PROCUREMENT_STARTED}),
-    _S.PROCUREMENT_STARTED: frozenset({_S.CONTRACT_WON, _S.CONTRACT_LOST}),
+    _S.SUBMITTED: frozenset({_S.ACKNOWLEDGED}) | _DECISIONS | _OPEN,
+    _S.ACKNOWLEDGED: _DECISIONS | _OPEN,
+    # A held EOI is taken up again nearer the end of the current contract.
+    _S.HELD: frozenset({_S.ACKNOWLEDGED, _S.WITHDRAWN}) | _DECISIONS,
+    # Refused as outside the window: the group may submit again in a later window.
+    _S.REFUSED_OUTSIDE_WINDOW: frozenset({_S.SUBMITTED}),
+    _S.ACCEPTED: frozenset({_S.PROCUREMENT_STARTED, _S.WITHDRAWN}),
+    _S.ACCEPTED_WITH_MODIFICATION: frozenset({_S.PROCUREMENT_STARTED, _S.WITHDRAWN}),
+    _S.PROCUREMENT_STARTED: frozenset({_S.CONTRACT_WON, _S.CONTRACT_LOST, _S.WITHDRAWN}),
     _S.REJECTED: frozenset(),
     _S.CONTRACT_WON: frozenset(),
     _S.CONTRACT_LOST: frozenset(),
+    _S.WITHDRAWN: frozenset(),
 }
 """Which state an EOI may move to from each state. Undo goes through the event history."""
 
@@ -153,6 +174,16 @@ class ExpressionOfInterest(BaseModel):
     rejection_ground: str | None = None
     procurement_started_on: date | None = None
     outcome_on: date | None = None
+    refused_on: date | None = None
+    """The day the authority refused to consider it as outside its submission window."""
+    held_on: date | None = None
+    held_until: date | None = None
+    """The day the authority said it would take the held EOI up (e.g. the contract's end)."""
+    withdrawn_on: date | None = None
+    modification_agreed_on: date | None = None
+    """The day the group agreed the authority's modification (accepted with modification)."""
+    decision_published_on: date | None = None
+    """The day the authority published its decision notice (a publication duty)."""
 
     @model_validator(mode="after")
     def _ground(self) -> ExpressionOfInterest:
@@ -180,26 +211,49 @@ def move(
     *,
     ground: str | None = None,
     expected_decision_on: date | None = None,
+    held_until: date | None = None,
+    agreed_on: date | None = None,
 ) -> ExpressionOfInterest:
     """The EOI moved to `to` on `on`, recording the date for that step.
 
-    Rejection needs `ground` (R1..R10). Moving to acknowledged can record the decision date
-    the authority's notice gave. UserError if the move is not allowed from the current state.
+    Rejection needs `ground` (R1..R10); no other step takes one. Moving to acknowledged can
+    record the decision date the authority's notice gave; held, the day it will be taken up
+    (`held_until`); accepted with modification, the day the group agreed it (`agreed_on`,
+    default `on`). UserError if the move is not allowed from the current state.
     """
     if not can_move(eoi.state, to):
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[eoi.state])) or "none"
         raise UserError(
             f"an EOI cannot go from {eoi.state.value} to {to.value} (allowed: {allowed})"
         )
+    if ground and to is not EoiState.REJECTED:
+        raise UserError("a rejection ground is only for a rejected EOI")
+    if held_until is not None and (to is not EoiState.HELD or held_until < on):
+        raise UserError("held until: only for a held EOI, and not before the day it is held")
+    if agreed_on is not None and to is not EoiState.ACCEPTED_WITH_MODIFICATION:
+        raise UserError("agreed on: only for an EOI accepted with a modification")
     changes: dict[str, Any] = {"state": to}
     if to is EoiState.SUBMITTED:
-        changes.update(submitted_on=on, received_on=eoi.received_on or on)
+        resubmitted = eoi.state is EoiState.REFUSED_OUTSIDE_WINDOW
+        received = on if resubmitted else (eoi.received_on or on)
+        changes.update(submitted_on=on, received_on=received)
+        if resubmitted:
+            changes.update(notice_on=None, expected_decision_on=None)
     elif to is EoiState.ACKNOWLEDGED:
-        changes.update(notice_on=on, expected_decision_on=expected_decision_on)
+        changes.update(notice_on=eoi.notice_on if eoi.state is EoiState.HELD else on)
+        changes.update(expected_decision_on=expected_decision_on or eoi.expected_decision_on)
     elif to in _DECISIONS:
         changes["decided_on"] = on
         if to is EoiState.REJECTED:
             changes["rejection_ground"] = rejection_ground(ground or "").code
+        if to is EoiState.ACCEPTED_WITH_MODIFICATION:
+            changes["modification_agreed_on"] = agreed_on or on
+    elif to is EoiState.REFUSED_OUTSIDE_WINDOW:
+        changes["refused_on"] = on
+    elif to is EoiState.HELD:
+        changes.update(held_on=on, held_until=held_until)
+    elif to is EoiState.WITHDRAWN:
+        changes["withdrawn_on"] = on
     elif to is EoiState.PROCUREMENT_STARTED:
         changes["procurement_started_on"] = on
     else:
@@ -353,7 +407,104 @@ def challenge_warnings(
                 "Procurement must start by {due} ({when})",
                 "Procurement start overdue by {late} (was due by {due})",
             )
+    elif eoi.state is EoiState.HELD and eoi.held_until is not None:
+        deadline(
+            "held",
+            eoi.held_until,
+            "Held EOI to be taken up {when} ({due})",
+            "Held EOI was to be taken up by {due}: overdue by {late}",
+        )
+    decided = decision_day(eoi)
+    if eoi.state in REFUSALS and decided is not None:
+        last = judicial_review_deadline(decided)
+        days = (last - today).days
+        what = "rejection" if eoi.state is EoiState.REJECTED else "refusal"
+        if days < 0:
+            message = f"Judicial review time limit passed {_day(last)} (3 months after the {what})"
+            found.append(_warning("judicial-review", message, last, today, "overdue"))
+        else:
+            message = (
+                f"Judicial review: claim promptly, and in any event by {_day(last)} "
+                f"({_when(days)}), 3 months after the {what} (CPR 54.5)"
+            )
+            level: Level = "soon" if days <= warn_days else "note"
+            found.append(_warning("judicial-review", message, last, today, level))
     return sorted(found, key=lambda warning: warning.due)
+
+
+def decision_day(eoi: ExpressionOfInterest) -> date | None:
+    """The day of the authority's decision on the EOI (a refusal counts), if any."""
+    if eoi.state is EoiState.REFUSED_OUTSIDE_WINDOW:
+        return eoi.refused_on
+    return eoi.decided_on
+
+
+def judicial_review_deadline(decided: date) -> date:
+    """The outer limit for a judicial review claim: 3 calendar months after the decision (the
+    same day number, or the month's last day when it has none). CPR 54.5 also requires the
+    claim to be made promptly, so this is the latest, not the target."""
+    month = decided.month + 2
+    year, month = decided.year + month // 12, month % 12 + 1
+    return date(year, month, min(decided.day, calendar.monthrange(year, month)[1]))
+
+
+class Duty(BaseModel):
+    """One of the authority's publication duties, and whether the record shows it met."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    label: str
+    done: bool | None
+    """True when recorded, False when missing, None when not due yet (or not applicable)."""
+    on: date | None = None
+    """The day it was done, when recorded."""
+    due: date | None = None
+    """The day it is due, while pending (the 30-day notice)."""
+
+
+def publication_checklist(eoi: ExpressionOfInterest, periods: AuthorityPeriods) -> list[Duty]:
+    """The authority's publication and notification duties (Localism Act ss.82-83, as the
+    Explanatory Notes describe them), ticked from what the case records."""
+    has_window = periods.window_start is not None or periods.window_end is not None
+    has_periods = (
+        periods.procurement_min_days is not None and periods.procurement_max_days is not None
+    )
+    receipt = eoi.receipt
+    decided = eoi.decided_on is not None
+    return [
+        Duty(
+            code="P1",
+            label="Submission windows published (if the authority uses them)",
+            done=True if has_window else None,
+        ),
+        Duty(
+            code="P2",
+            label="Minimum and maximum periods from acceptance to procurement published",
+            done=has_periods,
+        ),
+        Duty(
+            code="P3",
+            label="Group notified within 30 days (of receipt, or of the window's close)",
+            done=True if eoi.notice_on is not None or decided else None,
+            on=eoi.notice_on,
+            due=notice_due(receipt, periods.window_end)
+            if receipt is not None and eoi.notice_on is None and not decided
+            else None,
+        ),
+        Duty(
+            code="P4",
+            label="Decision notified in writing, with reasons if rejected or modified",
+            done=True if decided else None,
+            on=eoi.decided_on,
+        ),
+        Duty(
+            code="P5",
+            label="Decision notice published",
+            done=(eoi.decision_published_on is not None) if decided else None,
+            on=eoi.decision_published_on,
+        ),
+    ]
 
 
 def _window_warnings(

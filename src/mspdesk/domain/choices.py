@@ -56,6 +56,9 @@ class _ByMember(dict[tuple[type, str], V]):
 
 
 class Source(Choice):
+    """Where a referral came from. The stored value "dclg" is kept for old records; the
+    department has been MHCLG since July 2024 (DCLG until 2018, then MHCLG, then DLUHC)."""
+
     MIS = "mis"
     LGA = "lga"
     DCLG = "dclg"
@@ -66,6 +69,9 @@ class Source(Choice):
 class ParentBodyKind(Choice):
     LOCAL_AUTHORITY = "local-authority"
     NHS_BODY = "nhs-body"
+    NHS_TRUST = "nhs-trust"
+    NHS_FOUNDATION_TRUST = "nhs-foundation-trust"
+    NHS_COMMISSIONER = "nhs-commissioner"
     CENTRAL_GOVERNMENT = "central-government"
     OTHER_PUBLIC = "other-public"
 
@@ -127,11 +133,14 @@ _LABELS: _ByMember[str] = _ByMember(
     {
         Source.MIS: "Mutuals Information Service",
         Source.LGA: "Local Government Association",
-        Source.DCLG: "DCLG community rights",
+        Source.DCLG: "MHCLG community rights (formerly DCLG)",
         Source.NHS: "NHS",
         Source.DIRECT: "Direct",
         ParentBodyKind.LOCAL_AUTHORITY: "Local authority",
-        ParentBodyKind.NHS_BODY: "NHS body",
+        ParentBodyKind.NHS_BODY: "NHS body (other, or not known which)",
+        ParentBodyKind.NHS_TRUST: "NHS trust",
+        ParentBodyKind.NHS_FOUNDATION_TRUST: "NHS foundation trust",
+        ParentBodyKind.NHS_COMMISSIONER: "NHS commissioner (ICB; formerly CCG or PCT)",
         ParentBodyKind.CENTRAL_GOVERNMENT: "Central government department or agency",
         ParentBodyKind.OTHER_PUBLIC: "Other public body",
         ProposedModel.EMPLOYEE_OWNED: "Employee-owned mutual",
@@ -156,7 +165,17 @@ _ALIASES: _ByMember[tuple[str, ...]] = _ByMember(
         Source.MIS: ("informationservice", "mutualsinformationservice", "hotline"),
         Source.DCLG: ("communityrights", "dclgcommunityrights", "mhclg"),
         ParentBodyKind.LOCAL_AUTHORITY: ("council", "la", "localgovernment"),
-        ParentBodyKind.NHS_BODY: ("nhs", "nhstrust", "pct", "ccg", "icb"),
+        ParentBodyKind.NHS_BODY: ("nhs", "nhsbody"),
+        ParentBodyKind.NHS_TRUST: ("nhstrust", "trust"),
+        ParentBodyKind.NHS_FOUNDATION_TRUST: ("foundationtrust", "nhsft", "ft"),
+        ParentBodyKind.NHS_COMMISSIONER: (
+            "icb",
+            "ccg",
+            "pct",
+            "integratedcareboard",
+            "clinicalcommissioninggroup",
+            "primarycaretrust",
+        ),
         ParentBodyKind.CENTRAL_GOVERNMENT: ("centralgovernment", "department", "agency", "govdept"),
         ParentBodyKind.OTHER_PUBLIC: ("other", "otherpublicbody"),
         ProposedModel.EMPLOYEE_OWNED: ("mutual", "employeeownedmutual", "eo", "employeeled"),
@@ -202,7 +221,7 @@ _LABELS.update(
         Decision.DECLINE: "Decline",
         Decision.REFER: "Refer on",
         ReferOnTo.LGA: "Local Government Association",
-        ReferOnTo.DCLG: "DCLG community rights",
+        ReferOnTo.DCLG: "MHCLG community rights (formerly DCLG)",
         ReferOnTo.CO_OPERATIVES_UK: "Co-operatives UK",
         ReferOnTo.OTHER: "Other (say where)",
     }

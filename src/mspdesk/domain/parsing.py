@@ -112,3 +112,15 @@ def parse_count(text: str) -> int:
     if not value.isdigit():
         raise ValueError(f"{text!r} is not a whole number")
     return int(value)
+
+
+def parse_percent(text: str) -> float:
+    """A share in percent, 0-100, from '60', '60%' or '33.5 %'."""
+    value = text.strip().rstrip("%").strip()
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a percentage (e.g. 60 or 60%)") from None
+    if not 0 <= number <= 100:
+        raise ValueError(f"{text!r} is not between 0% and 100%")
+    return number

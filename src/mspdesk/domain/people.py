@@ -29,7 +29,7 @@ _ROLE_LABELS = {
     "mutual-ambassador": "Mutual Ambassador",
     "parent-body-contact": "Parent-body contact",
     "lga-link": "LGA link",
-    "dclg-link": "DCLG link",
+    "dclg-link": "MHCLG (formerly DCLG) link",
 }
 
 

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from mspdesk.domain.choices import (
-    IN_SCOPE_MODELS,
     Choice,
     LawfulBasis,
     ParentBodyKind,
@@ -20,6 +19,7 @@ from mspdesk.domain.choices import (
     Source,
     Stage,
 )
+from mspdesk.domain.scope import Scope, staff_control_scope
 from mspdesk.domain.validation import EMAIL, PHONE
 
 REFERENCE = re.compile(r"^R-(\d{4})-(\d{4,})$")
@@ -44,6 +44,22 @@ Text = Annotated[str, Field(max_length=20_000)]
 Count = Annotated[int, Field(ge=0)]
 ShortText = Annotated[str, Field(max_length=300)]
 OptionalDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
+
+
+def _percent(value: Any) -> Any:
+    """'60%', '60' or 60 -> 60; blank -> None."""
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        text = value.strip().rstrip("%").strip()
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a percentage (e.g. 60 or 60%)") from None
+    return value
+
+
+Percent = Annotated[Annotated[float, Field(ge=0, le=100)] | None, BeforeValidator(_percent)]
+"""A share in percent, 0-100, or None when not recorded."""
 
 
 class Contact(BaseModel):
@@ -87,6 +103,10 @@ class Referral(BaseModel):
     )
     service_area: ShortText = ""
     staff_in_scope: Annotated[Count | None, BeforeValidator(_blank_to_none)] = None
+    staff_votes_percent: Percent = None
+    """Share of the members' votes held by staff in the proposed organisation."""
+    staff_board_percent: Percent = None
+    """Share of the board seats held by staff (elected by or from the staff)."""
     contract_value: Annotated[Count | None, BeforeValidator(_blank_to_none)] = None
     proposed_model: Annotated[ProposedModel, _choice(ProposedModel)] = ProposedModel.UNDECIDED
     route: Annotated[Route, _choice(Route)] = Route.COMMISSIONER_LED
@@ -116,9 +136,16 @@ class Referral(BaseModel):
         return value
 
     @property
+    def scope(self) -> Scope:
+        """In scope by measured staff control, the model's label as a hint (domain/scope)."""
+        return staff_control_scope(
+            self.proposed_model, self.staff_votes_percent, self.staff_board_percent
+        )
+
+    @property
     def in_scope(self) -> bool:
-        """Whether the proposed model is within the programme's employee-owned remit."""
-        return self.proposed_model in IN_SCOPE_MODELS
+        """Whether the referral is within the programme's remit (see `scope`)."""
+        return self.scope.in_scope
 
     def age_days(self, today: date) -> int:
         """Calendar days since the referral was received."""

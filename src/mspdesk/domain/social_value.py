@@ -1,8 +1,11 @@
 """Public Services (Social Value) Act 2012: does its duty apply to a case's contract?
 
 The Act's duty (ss.1-2, in force 31 January 2013) bites on services contracts to which the
-procurement regulations apply, i.e. at or above the procurement threshold in force on the
-relevant date. The thresholds are a dated table in content (`content/thresholds.toml`).
+procurement rules apply, i.e. at or above the procurement threshold in force on the relevant
+date. The thresholds are a dated table in content (`content/thresholds.toml`); which bodies
+use the central figure, and when, is below (`classify_authority`). Health care services that
+fall under the Provider Selection Regime (from 1 Jan 2024) are outside the procurement rules,
+so the Act's duty does not reach them.
 """
 
 from __future__ import annotations
@@ -28,7 +31,43 @@ ACT_IN_FORCE = date(2013, 1, 31)
 """Sections 1-2 commenced 31 January 2013 (SI 2012/3173); before that there was no duty."""
 
 NHS_CENTRAL_FROM = date(2021, 8, 16)
-"""From this day NHS England and NHS foundation trusts count as central government (brief 2.1)."""
+"""From this day NHS England and NHS foundation trusts are listed as central government
+authorities in PCR 2015 Schedule 1 (SI 2021 "Agreement on Government Procurement (Amendment)
+(No. 2)"; NHS trusts and the NHS Business Services Authority were listed already): mondaq.com
+"Procurement Financial Thresholds For NHS Bodies Equalised From 16 August 2021" and
+bevanbrittan.com (30/07/2021), both read 2026-12-04. The Procurement Regulations 2024
+Schedule 2 carries the list over unchanged (farrer.co.uk "Procurement Act 2023: who needs to
+comply?", read 2026-12-04)."""
+
+PCR_2015_FROM = date(2015, 2, 26)
+"""PCR 2015 applies to procurements started on or after 26 Feb 2015 (procurementportal.com,
+read 2026-12-04)."""
+
+PROCUREMENT_ACT_FROM = date(2025, 2, 24)
+"""The Procurement Act 2023 applies to procurements started on or after 24 Feb 2025."""
+
+CENTRAL_LTR_FROM = date(2016, 4, 18)
+"""The light-touch rules of PCR 2015 reached central government authorities (NHS trusts
+included) from this day; procurementportal.com dates NHS health care under the light-touch
+regime from "April 2016" (read 2026-12-04), the day itself is from PCR 2015 reg 118 as we
+recall it (UNVERIFIED), so checks in the gap are flagged."""
+
+PSR_FROM = date(2024, 1, 1)
+"""The Health Care Services (Provider Selection Regime) Regulations 2023 came into force."""
+
+PSR_RELEVANT = frozenset(
+    {
+        ParentBodyKind.LOCAL_AUTHORITY,
+        ParentBodyKind.NHS_BODY,
+        ParentBodyKind.NHS_TRUST,
+        ParentBodyKind.NHS_FOUNDATION_TRUST,
+        ParentBodyKind.NHS_COMMISSIONER,
+    }
+)
+"""PSR "relevant authorities": NHS England, ICBs, NHS trusts and foundation trusts, local and
+combined authorities (sbs.nhs.uk "Procurement Regulations", read 2026-12-04)."""
+
+PSR_LABEL = "Provider Selection Regime"
 
 GUIDANCE = ("social-value-act", "procurement-thresholds")
 
@@ -102,18 +141,108 @@ def parse_thresholds(text: str, name: str = "thresholds.toml") -> ThresholdTable
         raise InvalidRecord(problems, name) from None
 
 
-def authority_kind(parent_body_kind: ParentBodyKind, day: date) -> ThresholdKind:
-    """Which services threshold a parent body uses on `day`.
+def regime_on(day: date) -> str:
+    """The general procurement rules for a procurement started on `day`."""
+    if day >= PROCUREMENT_ACT_FROM:
+        return "Procurement Act 2023"
+    if day >= PCR_2015_FROM:
+        return "Public Contracts Regulations 2015"
+    return "Public Contracts Regulations 2006"
 
-    Central government departments use the central figure; NHS bodies do from 16 Aug 2021
-    (the brief confirms this for NHS England and NHS foundation trusts) and the sub-central
-    one before; local authorities and other public bodies use the sub-central figure.
+
+def psr_applies(parent_body_kind: ParentBodyKind, day: date, health_care: bool) -> bool:
+    """True when a health care service bought by this body on `day` falls under the PSR
+    (England only: the desk's programme is English)."""
+    return health_care and day >= PSR_FROM and parent_body_kind in PSR_RELEVANT
+
+
+class AuthorityClass(BaseModel):
+    """Whether a body uses the central or the sub-central figure, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ThresholdKind
+    basis: str
+    unverified: bool = False
+
+
+def classify_authority(parent_body_kind: ParentBodyKind, day: date) -> AuthorityClass:
+    """Which services threshold a parent body uses on `day`, by the list of the day.
+
+    Central government authorities are those listed in PCR 2006/2015 Schedule 1 and, under
+    the Procurement Act, Schedule 2 to the Procurement Regulations 2024 (same list). NHS
+    trusts and the NHS BSA were on it before 16 Aug 2021; NHS England and foundation trusts
+    from that day. Commissioners (ICBs, formerly CCGs and PCTs) were not among the bodies
+    added in 2021; we found no source putting them on the list, so they are sub-central,
+    flagged unverified. "NHS body" without more is read as a trust from 16 Aug 2021 (all
+    trusts are central then) and flagged before it, when trusts and foundation trusts
+    differed.
     """
-    if parent_body_kind is ParentBodyKind.CENTRAL_GOVERNMENT:
-        return ThresholdKind.CENTRAL
-    if parent_body_kind is ParentBodyKind.NHS_BODY and day >= NHS_CENTRAL_FROM:
-        return ThresholdKind.CENTRAL
-    return ThresholdKind.SUB_CENTRAL
+    kind = parent_body_kind
+    central, sub = ThresholdKind.CENTRAL, ThresholdKind.SUB_CENTRAL
+    if kind is ParentBodyKind.CENTRAL_GOVERNMENT:
+        return AuthorityClass(
+            kind=central,
+            basis="central government authorities are the departments and the bodies listed "
+            "(PCR Schedule 1; Procurement Regulations 2024 Schedule 2): an agency not on the "
+            "list uses the sub-central figure",
+        )
+    if kind is ParentBodyKind.NHS_TRUST:
+        return AuthorityClass(
+            kind=central,
+            basis="NHS trusts are listed central government authorities",
+            unverified=day < PCR_2015_FROM,
+        )
+    if kind in (ParentBodyKind.NHS_FOUNDATION_TRUST, ParentBodyKind.NHS_BODY):
+        if day >= NHS_CENTRAL_FROM:
+            return AuthorityClass(
+                kind=central,
+                basis="NHS England and NHS trusts and foundation trusts are listed central "
+                "government authorities from 16 Aug 2021",
+            )
+        if kind is ParentBodyKind.NHS_FOUNDATION_TRUST:
+            return AuthorityClass(
+                kind=sub, basis="foundation trusts were sub-central until 16 Aug 2021"
+            )
+        return AuthorityClass(
+            kind=sub,
+            basis="before 16 Aug 2021 NHS trusts were central but foundation trusts and "
+            "commissioners sub-central: record which kind of NHS body this is",
+            unverified=True,
+        )
+    if kind is ParentBodyKind.NHS_COMMISSIONER:
+        return AuthorityClass(
+            kind=sub,
+            basis="commissioners (ICBs, formerly CCGs and PCTs) were not among the NHS "
+            "bodies listed as central in our sources",
+            unverified=True,
+        )
+    if kind is ParentBodyKind.LOCAL_AUTHORITY:
+        return AuthorityClass(kind=sub, basis="local authorities are sub-central")
+    return AuthorityClass(
+        kind=sub,
+        basis="other public bodies are sub-central unless listed as central government "
+        "authorities (some arm's-length bodies are)",
+    )
+
+
+def authority_kind(parent_body_kind: ParentBodyKind, day: date) -> ThresholdKind:
+    """Which services threshold a parent body uses on `day` (see `classify_authority`)."""
+    return classify_authority(parent_body_kind, day).kind
+
+
+def thresholds_in_force(table: ThresholdTable, day: date) -> list[Threshold]:
+    """The figure of each kind in force on `day`, in the order central, sub-central, works,
+    light-touch (kinds with nothing in force yet are left out)."""
+    found = (threshold_on(table, day, kind) for kind in ThresholdKind)
+    return [row for row in found if row is not None]
+
+
+def regime_of(row: Threshold, day: date) -> str:
+    """The regime a threshold row is used under on `day`."""
+    if row.kind is ThresholdKind.LIGHT_TOUCH and day < PCR_2015_FROM:
+        return "Public Contracts Regulations 2006 (Part B services)"
+    return regime_on(day)
 
 
 def threshold_on(table: ThresholdTable, day: date, kind: ThresholdKind) -> Threshold | None:
@@ -138,6 +267,8 @@ class SocialValueCheck(BaseModel):
     threshold: Threshold | None
     vat_basis: VatBasis | None
     unverified: bool
+    regime: str = ""
+    """The rules in force that day: PCR 2006, PCR 2015, the Procurement Act 2023 or the PSR."""
     guidance: tuple[str, ...] = GUIDANCE
 
 
@@ -147,6 +278,8 @@ def social_value_check(
     parent_body_kind: ParentBodyKind,
     table: ThresholdTable,
     light_touch: bool = False,
+    *,
+    health_care: bool = False,
 ) -> SocialValueCheck:
     """Whether the Social Value Act's duty applies to a services contract procured on `day`.
 
@@ -159,19 +292,53 @@ def social_value_check(
     the ordinary services figure is used and flagged unverified (PCR 2006 treated Part B
     services under the ordinary thresholds — an inference in the brief). Works contracts are
     outside the Act, so the works figures are never used here.
+
+    With `health_care`, the service is a health care service: from 1 Jan 2024 one bought by a
+    PSR relevant authority falls under the Provider Selection Regime, outside the procurement
+    rules, and the duty does not apply whatever the value; otherwise it is a light-touch
+    service.
     """
-    kind = authority_kind(parent_body_kind, day)
+    authority = classify_authority(parent_body_kind, day)
+    kind = authority.kind
+    light_touch = light_touch or health_care
+    if day >= ACT_IN_FORCE and psr_applies(parent_body_kind, day, health_care):
+        return SocialValueCheck(
+            applies=False,
+            reason=f"A health care service bought by this body on {_day(day)} falls under the "
+            "Provider Selection Regime (from 1 Jan 2024), outside the procurement rules, so "
+            "the Social Value Act's duty does not apply; the PSR's own key criteria include "
+            "social value.",
+            day=day,
+            kind=kind,
+            threshold=None,
+            vat_basis=None,
+            unverified=False,
+            regime=PSR_LABEL,
+        )
     threshold = threshold_on(table, day, ThresholdKind.LIGHT_TOUCH) if light_touch else None
     fallback = light_touch and threshold is None
-    if threshold is None:
+    central_part_b = (
+        light_touch and kind is ThresholdKind.CENTRAL and PCR_2015_FROM <= day < CENTRAL_LTR_FROM
+    )
+    if central_part_b:
+        # PCR 2015 reached central bodies' light-touch contracts only from April 2016; until
+        # then their Part B services stayed under the old rule (the sub-central figure).
+        threshold = threshold_on(table, day, ThresholdKind.SUB_CENTRAL)
+        kind = ThresholdKind.LIGHT_TOUCH
+    elif threshold is None:
         threshold = threshold_on(table, day, kind)
     else:
         kind = ThresholdKind.LIGHT_TOUCH
-    unverified = fallback or (threshold is not None and threshold.unverified)
+    unverified = fallback or central_part_b or (threshold is not None and threshold.unverified)
+    if kind is not ThresholdKind.LIGHT_TOUCH:
+        unverified = unverified or authority.unverified
 
     def result(applies: bool | None, reason: str) -> SocialValueCheck:
+        if authority.unverified and kind is not ThresholdKind.LIGHT_TOUCH and applies is not None:
+            reason += f" Which figure applies is unverified: {authority.basis}."
         return SocialValueCheck(
             applies=applies,
+            regime=regime_of(threshold, day) if threshold else regime_on(day),
             reason=reason,
             day=day,
             kind=kind,
@@ -190,6 +357,12 @@ def social_value_check(
     if threshold.amount is None:
         return result(None, f"The {label} is not in our sources (unverified): {threshold.note}")
     figure = f"{_pounds(threshold.amount)} {label} ({threshold.vat_basis})"
+    if central_part_b:
+        figure = (
+            f"{_pounds(threshold.amount)} Part B services threshold for a central body on "
+            f"{_day(day)}, before PCR 2015's light-touch rules reached central bodies in April "
+            f"2016 ({threshold.vat_basis}; unverified)"
+        )
     if fallback:
         figure += ", used because the table has no light-touch figure for that day (unverified)"
     if contract_value is None:

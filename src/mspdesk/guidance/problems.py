@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ProblemKind = Literal["read", "front-matter", "name", "duplicate", "link", "stage"]
+ProblemKind = Literal["read", "front-matter", "name", "duplicate", "link", "stage", "stale"]
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from mspdesk.domain.choices import (
     Source,
     Stage,
 )
-from mspdesk.domain.parsing import parse_count, parse_date, parse_money
+from mspdesk.domain.parsing import parse_count, parse_date, parse_money, parse_percent
 from mspdesk.domain.referral import Referral
 
-Kind = Literal["text", "date", "money", "count", "choice", "reference", "status", "area"]
+Kind = Literal["text", "date", "money", "count", "percent", "choice", "reference", "status", "area"]
 
 OPEN_STATUSES = (ReferralStatus.NEW, ReferralStatus.AWAITING)
 """The statuses the form may set; decisions are recorded by triage, with a reason."""
@@ -87,6 +87,8 @@ SECTIONS: tuple[tuple[int, str, tuple[FormField, ...]], ...] = (
         "Proposal",
         (
             FormField("proposed_model", "Proposed model", "choice", ProposedModel),
+            FormField("staff_votes_percent", "Staff % of votes", "percent", placeholder="e.g. 60%"),
+            FormField("staff_board_percent", "Staff % of board", "percent", placeholder="e.g. 50%"),
             FormField("route", "Route", "choice", Route),
             FormField("stage", "Stage", "choice", Stage),
             FormField("target_spin_out", "Target spin-out", "date", placeholder=DATE_HINT),
@@ -118,6 +120,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "date": parse_date,
     "money": parse_money,
     "count": parse_count,
+    "percent": parse_percent,
 }
 
 
@@ -133,6 +136,8 @@ def initial_text(referral: Referral | None, today: date) -> dict[str, str]:
         value = _value_of(referral, field.name)
         if field.kind == "money" and isinstance(value, int):
             values[field.name] = f"£{value:,}"
+        elif field.kind == "percent" and isinstance(value, float):
+            values[field.name] = f"{value:g}%"
         else:
             values[field.name] = "" if value is None else str(value)
     if blank_names:

@@ -30,7 +30,7 @@ ADVISERS_SHOWN = 6
 SHORT_LABELS = {
     "mis": "Info Service (MIS)",
     "lga": "LGA",
-    "dclg": "DCLG",
+    "dclg": "MHCLG",
     "nhs": "NHS",
     "direct": "Direct",
     "employee-owned": "Employee-owned",

@@ -9,7 +9,9 @@ from datetime import date, datetime
 
 from mspdesk.desk import CaseRecords, Desk, HistoryEntry
 from mspdesk.desk.deadlines import TimelineRow
+from mspdesk.domain.challenge import Duty
 from mspdesk.domain.milestone import Milestone, MilestoneStatus, days_late
+from mspdesk.domain.procurement import ProcurementRoute
 from mspdesk.domain.triage import TriageDecision
 
 HISTORY_LIMIT = 200
@@ -31,6 +33,10 @@ class CaseFile:
     today: date
     exported_at: datetime
     exported_by: str
+    route: ProcurementRoute | None = None
+    """The procurement route for the case's contract, read on its procurement date."""
+    duties: tuple[Duty, ...] = ()
+    """The authority's Right to Challenge publication duties (none without a challenge)."""
 
 
 def case_file(desk: Desk, case_id: str) -> CaseFile:
@@ -46,7 +52,19 @@ def case_file(desk: Desk, case_id: str) -> CaseFile:
         today=desk.core.today(),
         exported_at=desk.core.now(),
         exported_by=desk.actor,
+        route=desk.cases.deadlines.procurement_route(records.case, desk.core.today()),
+        duties=tuple(desk.cases.deadlines.checklist(records.case)),
     )
+
+
+def duty_rows(cf: CaseFile) -> list[tuple[str, str, str]]:
+    """The publication duties as (duty, state, date) rows for the case file."""
+    state = {True: "done", False: "not done", None: "not yet due"}
+    rows = []
+    for duty in cf.duties:
+        when = day(duty.on) if duty.on else (f"due {day(duty.due)}" if duty.due else "")
+        rows.append((f"{duty.code} {duty.label}", state[duty.done], when))
+    return rows
 
 
 def clean(text: object) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from mspdesk.domain.note import Note
+from mspdesk.domain.procurement import route_lines
 from mspdesk.transfer.exporters.casefile import (
     CaseFile,
     case_facts,
@@ -21,6 +22,7 @@ from mspdesk.transfer.exporters.casefile import (
     day,
     decision_facts,
     decision_title,
+    duty_rows,
     history_line,
     milestone_note,
     milestone_state,
@@ -63,6 +65,7 @@ def case_docx(cf: CaseFile) -> bytes:
     _triage(document, cf)
     _milestones(document, cf)
     _challenge(document, cf)
+    _procurement(document, cf)
     _notes(document, cf.records.notes)
     _conflicts(document, cf)
     _people(document, cf)
@@ -155,6 +158,21 @@ def _challenge(document: Document, cf: CaseFile) -> None:
     rows = [(row.label, day(row.day), row.state) for row in cf.timeline if row.day]
     if rows:
         _table(document, ("Step", "Date", "State"), rows)
+    duties = duty_rows(cf)
+    if duties:
+        document.add_heading("Authority's publication duties", level=2)
+        _table(document, ("Duty", "State", "Date"), duties)
+
+
+def _procurement(document: Document, cf: CaseFile) -> None:
+    if cf.route is None:
+        return
+    document.add_heading("Procurement route", level=1)
+    for line in route_lines(cf.route):
+        if line.startswith("  - "):
+            document.add_paragraph(clean(line[4:]), style="List Bullet")
+        else:
+            document.add_paragraph(clean(line.strip()))
 
 
 def _notes(document: Document, notes: Sequence[Note]) -> None:

@@ -26,7 +26,6 @@ from typing import Any
 
 from mspdesk.desk import Desk
 from mspdesk.domain.case import ENDED, Case, CaseStatus
-from mspdesk.domain.choices import IN_SCOPE_MODELS
 from mspdesk.domain.milestone import MilestoneStatus
 from mspdesk.domain.referral import Referral
 from mspdesk.domain.triage import TriageDecision
@@ -164,7 +163,7 @@ def _referral_row(
         "source": referral.source.value,
         "route": referral.route.value,
         "proposed_model": referral.proposed_model.value,
-        "in_scope": referral.proposed_model in IN_SCOPE_MODELS,
+        "in_scope": referral.in_scope,
         "sector": sector(referral.service_area),
         "region": referral.region.value if referral.region else "",
         "parent_body_kind": referral.parent_body_kind.value,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from mspdesk.domain.note import Note
+from mspdesk.domain.procurement import route_lines
 from mspdesk.transfer.exporters.casefile import (
     CaseFile,
     case_facts,
@@ -20,6 +21,7 @@ from mspdesk.transfer.exporters.casefile import (
     day,
     decision_facts,
     decision_title,
+    duty_rows,
     history_line,
     milestone_note,
     milestone_state,
@@ -77,6 +79,7 @@ def case_markdown(cf: CaseFile) -> str:
     out += _triage(cf)
     out += _milestones(cf)
     out += _challenge(cf)
+    out += _procurement(cf)
     out += _notes(cf.records.notes)
     out += _conflicts(cf)
     out += _people(cf)
@@ -145,7 +148,23 @@ def _challenge(cf: CaseFile) -> list[str]:
     rows = [(row.label, day(row.day), row.state) for row in cf.timeline if row.day]
     if rows:
         out += _table(("Step", "Date", "State"), rows)
+    duties = duty_rows(cf)
+    if duties:
+        out += ["### Authority's publication duties", ""]
+        out += _table(("Duty", "State", "Date"), duties)
     return out
+
+
+def _procurement(cf: CaseFile) -> list[str]:
+    if cf.route is None:
+        return []
+    out = _section("Procurement route")
+    for line in route_lines(cf.route):
+        if line.startswith("  - "):
+            out.append("- " + escape(line[4:]))
+        else:
+            out += ["", escape(line.strip(), line_start=True)]
+    return [*out, ""]
 
 
 def _notes(notes: Sequence[Note]) -> list[str]:

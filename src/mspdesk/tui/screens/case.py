@@ -178,6 +178,8 @@ class CaseScreen(Screen[None]):
                 cases.deadlines.timeline(case),
                 cases.deadlines.warnings(case, today),
                 cases.deadlines.social_value(case, today),
+                cases.deadlines.procurement_route(case, today),
+                cases.deadlines.checklist(case),
             ),
         )
         show("history", case_tabs.history(desk.history(case.id)))

@@ -262,6 +262,8 @@ def eoi_step(screen: CaseScreen) -> None:
 
     def submit(values: Values) -> None:
         expected = values["expected"].strip()
+        held = values["held_until"].strip()
+        agreed = values["agreed_on"].strip()
         previews[:] = [
             desk.cases.deadlines.preview_eoi(
                 screen.case_id,
@@ -269,6 +271,8 @@ def eoi_step(screen: CaseScreen) -> None:
                 _date(values["on"], "date"),
                 ground=values["ground"] or None,
                 expected_decision_on=_date(expected, "decision date") if expected else None,
+                held_until=_date(held, "held until") if held else None,
+                agreed_on=_date(agreed, "agreed on") if agreed else None,
             )
         ]
 
@@ -303,6 +307,8 @@ def eoi_step(screen: CaseScreen) -> None:
         Field("on", "On", today),
         Field("ground", "Rejection ground", "", choices=grounds),
         Field("expected", "Decision date the authority's notice gave (optional)"),
+        Field("held_until", "Held until (held only: e.g. the current contract's end)"),
+        Field("agreed_on", "Group agreed the modification on (default: the step's date)"),
     ]
     form = FormModal(f"Right to Challenge: EOI {state.label.lower()}", fields, submit)
     screen.app.push_screen(form, chosen)

@@ -159,8 +159,8 @@ class TriageModal(ModalScreen[TriageDecision | None]):
 
     def _scope_flag(self) -> str:
         text = (
-            f"Outside the employee-owned scope ({self.referral.proposed_model.label}):"
-            " it can still be recorded and referred on, and is counted separately."
+            f"Outside the programme's scope: {self.referral.scope.reason}"
+            " It can still be recorded and referred on, and is counted separately."
         )
         if self.rubric.out_of_scope_band:
             band = self.rubric.band(self.rubric.out_of_scope_band)

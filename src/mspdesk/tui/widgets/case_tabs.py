@@ -17,10 +17,11 @@ from mspdesk.desk.deadlines import TimelineRow
 from mspdesk.desk.history import HistoryEntry
 from mspdesk.domain.budget import CaseBudget, Programme, ProgrammeSummary
 from mspdesk.domain.case import Case
-from mspdesk.domain.challenge import DeadlineWarning
+from mspdesk.domain.challenge import DeadlineWarning, Duty
 from mspdesk.domain.conflicts import review_state
 from mspdesk.domain.milestone import days_late
 from mspdesk.domain.note import Note
+from mspdesk.domain.procurement import ProcurementRoute, route_lines
 from mspdesk.domain.social_value import SocialValueCheck
 from mspdesk.tui.case_rows import short_date
 from mspdesk.tui.widgets.record_table import printable
@@ -170,8 +171,11 @@ def deadlines(
     timeline: Sequence[TimelineRow],
     warnings: Sequence[DeadlineWarning],
     check: SocialValueCheck,
+    route: ProcurementRoute | None = None,
+    duties: Sequence[Duty] = (),
 ) -> RenderableType:
-    """Right to Challenge timeline and warnings, then the Social Value Act check."""
+    """Right to Challenge timeline and warnings, the Social Value Act check, then the
+    procurement route for the case's contract."""
     parts: list[RenderableType] = []
     if case.challenge is not None:
         eoi = case.challenge.eoi
@@ -188,7 +192,15 @@ def deadlines(
                 continue
             mark = {"done": "✓", "due": "·"}.get(row.state, " ")
             table.add_row(Text(mark), Text(short_date(row.day)), Text(row.label))
-        parts += [table, Text("")]
+        parts.append(table)
+        if duties:
+            parts.append(Text("Authority's publication duties", style="bold"))
+            for duty in duties:
+                mark = {True: "✓", False: "✗", None: "·"}[duty.done]
+                when = f" ({short_date(duty.on)})" if duty.on else ""
+                when += f" (due {short_date(duty.due)})" if duty.due else ""
+                parts.append(Text(f"{mark} {duty.code} {duty.label}{when}"))
+        parts.append(Text(""))
     if check.applies is None:
         verdict = ("Cannot tell yet", "dim")
     else:
@@ -198,6 +210,9 @@ def deadlines(
     if check.unverified:
         parts.append(Text("The threshold figure is unverified in our sources.", style="yellow"))
     parts.append(Text("Guidance: " + ", ".join(check.guidance), style="dim"))
+    if route is not None:
+        parts += [Text(""), Text("Procurement route", style="bold")]
+        parts += [Text(line) for line in route_lines(route)]
     return Group(*parts)
 
 

@@ -52,9 +52,9 @@ class ReferralDetail(VerticalScroll):
             ("Contract value", _money(referral.contract_value)),
             (
                 "Model",
-                referral.proposed_model.label
-                + ("" if referral.in_scope else "  (outside employee-owned scope)"),
+                referral.proposed_model.label + ("" if referral.in_scope else "  (out of scope)"),
             ),
+            ("Staff control", _staff_control(referral)),
             ("Route", referral.route.label),
             ("Stage", referral.stage.label),
             (
@@ -86,3 +86,8 @@ class ReferralDetail(VerticalScroll):
                 parts.append(line)
         body.update(Group(*parts))
         self.scroll_home(animate=False)
+
+
+def _staff_control(referral: Referral) -> str:
+    """The staff's measured shares and what they mean for scope."""
+    return referral.scope.reason
