@@ -16,6 +16,7 @@ from mspdesk.desk.notes import TABLE as NOTES_TABLE
 from mspdesk.domain.case import Case, CaseStatus
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.note import Note
+from mspdesk.transfer.document_settings import DocumentSettings, document_settings
 from mspdesk.transfer.exporters.casefile import CaseFile, case_file
 from mspdesk.transfer.exporters.evidence import evidence_csv, evidence_json, gather_evidence
 from mspdesk.transfer.exporters.ics import milestones_ics, open_milestones
@@ -57,16 +58,24 @@ class ExportResult:
     summary: str
 
 
-def case_bytes(desk: Desk, case_id: str, fmt: str, cf: CaseFile | None = None) -> bytes:
-    """One case in format `fmt` (md, docx, json, csv or ics)."""
+def case_bytes(
+    desk: Desk,
+    case_id: str,
+    fmt: str,
+    cf: CaseFile | None = None,
+    settings: DocumentSettings | None = None,
+) -> bytes:
+    """One case in format `fmt` (md, docx, json, csv or ics); `settings` default to
+    `document_settings()`."""
     _check_format(fmt, CASE_FORMATS, "case")
     file = cf or case_file(desk, case_id)
+    chosen = settings or document_settings()
     if fmt == "md":
         return case_markdown(file).encode("utf-8")
     if fmt == "docx":
         from mspdesk.transfer.exporters.docx_file import case_docx
 
-        return case_docx(file)
+        return case_docx(file, chosen)
     if fmt == "json":
         return case_json(file.records, file.exported_at, file.exported_by)
     case = file.records.case
@@ -162,13 +171,14 @@ def export_all(
                 f"{target / taken[0]}{more} already exist; use --force to replace them"
             )
     steps = len(case_ids) + 1
+    settings = document_settings()
     written: list[Path] = []
     cases: list[Case] = []
     records = []
     for done, case_id in enumerate(case_ids, start=1):
         cf = case_file(desk, case_id)
         for fmt in CASE_FORMATS:
-            data = case_bytes(desk, case_id, fmt, cf)
+            data = case_bytes(desk, case_id, fmt, cf, settings)
             written.append(write_export(target / f"{case_id}.{fmt}", data, force=force))
         cases.append(cf.records.case)
         records.append(cf.records)

@@ -1,0 +1,106 @@
+"""A note's Markdown in a Word file: real headings (below the note's own), bulleted and
+numbered lists, bold and italic, tables, quotes and code, from the blocks note_markdown
+parsed. Text goes in as runs: nothing typed can change the document beyond that."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from mspdesk.transfer.exporters import note_markdown as nm
+from mspdesk.transfer.exporters.docx_layout import add_table, style_or_default
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.text.paragraph import Paragraph
+
+CODE_FONT = "Courier New"
+DEEPEST_HEADING = 9
+DEEPEST_LIST = 3
+
+
+def add_note_blocks(document: Document, blocks: Sequence[nm.Block], below: int) -> None:
+    """Add `blocks` to `document`, headings moved below heading level `below`."""
+    _Writer(document, below).blocks(blocks, depth=0, quoted=False)
+
+
+def write_runs(paragraph: Paragraph, runs: Sequence[nm.Run]) -> None:
+    """`runs` appended to `paragraph` with their bold, italic and code."""
+    for run in runs:
+        if run.line_break:
+            paragraph.add_run().add_break()
+            continue
+        added = paragraph.add_run(run.text)
+        added.bold = run.bold or None
+        added.italic = run.italic or None
+        if run.code:
+            added.font.name = CODE_FONT
+
+
+class _Writer:
+    def __init__(self, document: Document, below: int) -> None:
+        self.document = document
+        self.below = below
+
+    def blocks(self, blocks: Sequence[nm.Block], *, depth: int, quoted: bool) -> None:
+        for block in blocks:
+            self.block(block, depth=depth, quoted=quoted)
+
+    def block(self, block: nm.Block, *, depth: int, quoted: bool) -> None:
+        if isinstance(block, nm.Heading):
+            self.heading(block)
+        elif isinstance(block, nm.Paragraph):
+            style = "Quote" if quoted else "List Continue" if depth else None
+            write_runs(self.paragraph(style, depth), block.runs)
+        elif isinstance(block, nm.ListBlock):
+            self.listed(block, depth=depth, quoted=quoted)
+        elif isinstance(block, nm.Quote):
+            self.blocks(block.blocks, depth=depth, quoted=True)
+        elif isinstance(block, nm.Table):
+            self.table(block)
+        elif isinstance(block, nm.Code):
+            paragraph = self.paragraph(None, 0)
+            lines = block.text.split("\n")
+            for index, line in enumerate(lines):
+                run = paragraph.add_run(line)
+                run.font.name = CODE_FONT
+                if index + 1 < len(lines):
+                    run.add_break()
+        else:
+            self.paragraph(None, 0).add_run("* * *")
+
+    def heading(self, block: nm.Heading) -> None:
+        level = self.below + block.level
+        if level <= DEEPEST_HEADING and style_or_default(self.document, f"Heading {level}"):
+            paragraph = self.document.add_heading("", level=level)
+            write_runs(paragraph, block.runs)
+            return
+        write_runs(self.paragraph(None, 0), [_bold(run) for run in block.runs])
+
+    def listed(self, block: nm.ListBlock, *, depth: int, quoted: bool) -> None:
+        kind = "List Number" if block.ordered else "List Bullet"
+        level = min(depth + 1, DEEPEST_LIST)
+        style = kind if level == 1 else f"{kind} {level}"
+        for item in block.items:
+            first, rest = (item[0], item[1:]) if item else (nm.Paragraph([]), [])
+            if isinstance(first, nm.Paragraph):
+                write_runs(self.paragraph(style, 0), first.runs)
+            else:
+                self.paragraph(style, 0)
+                rest = [first, *rest]
+            self.blocks(rest, depth=depth + 1, quoted=quoted)
+
+    def table(self, block: nm.Table) -> None:
+        header = [nm.plain_text(cell) for cell in block.header]
+        texts = [[nm.plain_text(cell) for cell in row] for row in block.rows]
+        add_table(self.document, header, block.rows, texts=texts, write=write_runs)
+
+    def paragraph(self, style: str | None, depth: int) -> Paragraph:
+        named = style_or_default(self.document, style) if style else None
+        if style and named is None and depth:
+            named = style_or_default(self.document, "List Paragraph")
+        return self.document.add_paragraph(style=named)
+
+
+def _bold(run: nm.Run) -> nm.Run:
+    return nm.Run(run.text, True, run.italic, run.code, run.line_break)
