@@ -13,6 +13,7 @@ from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
 from mspdesk.desk.history import HistoryEntry, history, last_undoable, undo
+from mspdesk.desk.milestone_revisions import Revision, milestone_revisions
 from mspdesk.desk.notes import Notes
 from mspdesk.desk.referrals import Referrals
 from mspdesk.desk.triage import Triage
@@ -28,6 +29,8 @@ from mspdesk.store import (
 from mspdesk.store.keys import read_or_create_key
 
 EVIDENCE_KEY = "evidence.key"
+DESK_ID = "desk.id"
+DESK_ID_BYTES = 8
 
 
 class Desk:
@@ -103,6 +106,15 @@ class Desk:
         """The secret that makes evidence-export pseudonyms (created on first use, kept in
         the data directory so pseudonyms stay the same from one export to the next)."""
         return read_or_create_key(self.directory, EVIDENCE_KEY)
+
+    def desk_id(self) -> str:
+        """This data directory's id (16 hex digits, made once, kept in `desk.id`): it tells
+        this desk's records apart from another's with the same ids, as in calendar UIDs."""
+        return read_or_create_key(self.directory, DESK_ID, DESK_ID_BYTES).decode("ascii")
+
+    def milestone_revisions(self, case_id: str) -> dict[str, Revision]:
+        """Milestone code -> how often and when last it changed as a calendar shows it."""
+        return milestone_revisions(self.core, case_id)
 
     def checkpoint(self) -> None:
         """Fold the journal into a fresh snapshot now."""

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from mspdesk.desk import Desk
 from mspdesk.desk.notes import TABLE as NOTES_TABLE
-from mspdesk.domain.case import Case, CaseStatus
+from mspdesk.domain.case import Case
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.note import Note
 from mspdesk.transfer.document_settings import DocumentSettings, document_settings
 from mspdesk.transfer.exporters.casefile import CaseFile, case_file
 from mspdesk.transfer.exporters.evidence import evidence_csv, evidence_json, gather_evidence
-from mspdesk.transfer.exporters.ics import milestones_ics, open_milestones
+from mspdesk.transfer.exporters.ics import calendar_items, milestones_ics
 from mspdesk.transfer.exporters.markdown import case_markdown
 from mspdesk.transfer.exporters.output import (
     ExportExists,
@@ -82,7 +82,15 @@ def case_bytes(
     if fmt == "csv":
         return cases_csv([case], file.today)
     name = f"mspdesk {case.id} {case.organisation}"
-    return milestones_ics(open_milestones([case]), file.exported_at, name)
+    return calendar_bytes(desk, [case], name, chosen)
+
+
+def calendar_bytes(desk: Desk, cases: list[Case], name: str, settings: DocumentSettings) -> bytes:
+    """The calendar `name` of every dated milestone of `cases` (those no longer open, or on
+    ended cases, cancelled), with this desk's UIDs and the reminder from `settings`."""
+    revisions = {case.id: desk.milestone_revisions(case.id) for case in cases}
+    items = calendar_items(cases, revisions)
+    return milestones_ics(items, desk.core.now(), name, desk.desk_id(), settings.reminder_days)
 
 
 def export_case(desk: Desk, case_id: str, fmt: str, path: Path, *, force: bool = False) -> Path:
@@ -185,12 +193,11 @@ def export_all(
         if progress is not None:
             progress(done, steps, f"{case_id} {cf.records.case.organisation}")
     now, today = desk.core.now(), desk.core.today()
-    active = [case for case in cases if case.status is CaseStatus.ACTIVE]
     evidence = gather_evidence(desk)
     everything = {
         "cases.csv": cases_csv(cases, today),
         "cases.json": cases_json(records, now, desk.actor),
-        "calendar.ics": milestones_ics(open_milestones(active), now, "mspdesk milestones"),
+        "calendar.ics": calendar_bytes(desk, cases, "mspdesk milestones", settings),
         "notes.csv": notes_bytes(desk, "csv"),
         "notes.json": notes_bytes(desk, "json"),
         "evidence.csv": evidence_csv(evidence),
