@@ -121,7 +121,7 @@ async def test_palette_export_all_into_a_folder(app: MspdeskApp, home: Path) -> 
         await export(pilot)
         names = {p.name for p in folder.iterdir()}
         assert {"C-0001.md", "C-0004.docx", "cases.json", "evidence.csv"} <= names
-        assert "Exported 4 cases in 5 formats" in status(dialog)
+        assert "Exported 4 cases in 6 formats" in status(dialog)
 
 
 async def test_evidence_and_notes(app: MspdeskApp, home: Path) -> None:

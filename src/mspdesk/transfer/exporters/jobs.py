@@ -18,7 +18,12 @@ from mspdesk.domain.errors import UserError
 from mspdesk.domain.note import Note
 from mspdesk.transfer.document_settings import DocumentSettings, document_settings
 from mspdesk.transfer.exporters.casefile import CaseFile, case_file
-from mspdesk.transfer.exporters.evidence import evidence_csv, evidence_json, gather_evidence
+from mspdesk.transfer.exporters.evidence import (
+    evidence_csv,
+    evidence_json,
+    evidence_table,
+    gather_evidence,
+)
 from mspdesk.transfer.exporters.ics import calendar_items, milestones_ics
 from mspdesk.transfer.exporters.markdown import case_markdown
 from mspdesk.transfer.exporters.output import (
@@ -35,15 +40,16 @@ from mspdesk.transfer.exporters.tables import (
     notes_json,
 )
 
-CASE_FORMATS = ("md", "docx", "json", "csv", "ics")
-NOTES_FORMATS = ("csv", "json")
-EVIDENCE_FORMATS = ("csv", "json")
+CASE_FORMATS = ("md", "docx", "json", "csv", "ics", "xlsx")
+NOTES_FORMATS = ("csv", "json", "xlsx")
+EVIDENCE_FORMATS = ("csv", "json", "xlsx")
 FORMAT_NAMES = {
     "md": "Markdown",
     "docx": "Word",
     "json": "JSON",
     "csv": "CSV",
     "ics": "calendar",
+    "xlsx": "Excel",
 }
 
 Progress = Callable[[int, int, str], None]
@@ -81,6 +87,10 @@ def case_bytes(
     case = file.records.case
     if fmt == "csv":
         return cases_csv([case], file.today)
+    if fmt == "xlsx":
+        from mspdesk.transfer.exporters.workbooks import case_xlsx
+
+        return case_xlsx(file.records, file.today)
     name = f"mspdesk {case.id} {case.organisation}"
     return calendar_bytes(desk, [case], name, chosen)
 
@@ -127,6 +137,10 @@ def notes_bytes(desk: Desk, fmt: str, since: date | None = None) -> bytes:
     titles = subject_titles(desk)
     if fmt == "csv":
         return notes_csv(notes, titles)
+    if fmt == "xlsx":
+        from mspdesk.transfer.exporters.workbooks import notes_xlsx
+
+        return notes_xlsx(notes, titles)
     return notes_json(notes, titles, desk.core.now(), desk.actor, since)
 
 
@@ -143,6 +157,10 @@ def evidence_bytes(desk: Desk, fmt: str) -> bytes:
     """The anonymised evidence as CSV or JSON."""
     _check_format(fmt, EVIDENCE_FORMATS, "evidence")
     evidence = gather_evidence(desk)
+    if fmt == "xlsx":
+        from mspdesk.transfer.exporters.workbooks import evidence_xlsx
+
+        return evidence_xlsx(*evidence_table(evidence))
     return evidence_csv(evidence) if fmt == "csv" else evidence_json(evidence)
 
 
@@ -156,8 +174,9 @@ def export_evidence(desk: Desk, fmt: str, path: Path, *, force: bool = False) ->
 def all_file_names(case_ids: Iterable[str]) -> list[str]:
     """The files `export_all` writes, in the order it writes them."""
     names = [f"{case_id}.{fmt}" for case_id in case_ids for fmt in CASE_FORMATS]
-    return [*names, "cases.csv", "cases.json", "calendar.ics", "notes.csv", "notes.json",
-            "evidence.csv", "evidence.json"]  # fmt: skip
+    return [*names, "cases.csv", "cases.json", "cases.xlsx", "calendar.ics", "notes.csv",
+            "notes.json", "notes.xlsx", "evidence.csv", "evidence.json",
+            "evidence.xlsx"]  # fmt: skip
 
 
 def export_all(
@@ -192,16 +211,21 @@ def export_all(
         records.append(cf.records)
         if progress is not None:
             progress(done, steps, f"{case_id} {cf.records.case.organisation}")
+    from mspdesk.transfer.exporters.workbooks import cases_xlsx, evidence_xlsx
+
     now, today = desk.core.now(), desk.core.today()
     evidence = gather_evidence(desk)
     everything = {
         "cases.csv": cases_csv(cases, today),
         "cases.json": cases_json(records, now, desk.actor),
+        "cases.xlsx": cases_xlsx(records, today),
         "calendar.ics": calendar_bytes(desk, cases, "mspdesk milestones", settings),
         "notes.csv": notes_bytes(desk, "csv"),
         "notes.json": notes_bytes(desk, "json"),
+        "notes.xlsx": notes_bytes(desk, "xlsx"),
         "evidence.csv": evidence_csv(evidence),
         "evidence.json": evidence_json(evidence),
+        "evidence.xlsx": evidence_xlsx(*evidence_table(evidence)),
     }
     for name, data in everything.items():
         written.append(write_export(target / name, data, force=force))

@@ -55,15 +55,23 @@ NOTE_COLUMNS = (
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
     """A CSV document: header then rows (missing values empty), UTF-8 with BOM, CRLF."""
+    return csv_document([columns, *([row.get(name) for name in columns] for row in rows)])
+
+
+def csv_document(rows: Iterable[Sequence[Any]]) -> bytes:
+    """Rows as CSV, UTF-8 with a byte-order mark (so Excel shows "£") and CRLF line ends:
+    the one CSV writer of every CSV export. Each value goes through `csv_cell`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(name)) for name in columns])
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue().encode("utf-8-sig")
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """One value as CSV text: none empty, yes/no, ISO dates, plain numbers; text that a
+    spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading apostrophe,
+    unless it is a plain number such as "-5"."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -73,7 +81,17 @@ def _cell(value: Any) -> str:
     if isinstance(value, int | float):
         return f"{value:g}" if isinstance(value, float) else str(value)
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower().lstrip("+-") not in ("inf", "nan", "infinity")
 
 
 def case_row(case: Case, today: date) -> dict[str, Any]:
