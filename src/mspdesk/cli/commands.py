@@ -9,6 +9,7 @@ from mspdesk.cli import (
     cases,
     doctor,
     exporting,
+    files,
     guidance,
     importing,
     notes,
@@ -27,4 +28,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     notes.register,
     reporting.register,
     exporting.register,
+    files.register,
 ]

@@ -6,9 +6,11 @@ as an event in the store's journal, acknowledged only once durable.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from mspdesk import locations
+from mspdesk.desk.attachments import Attachments
 from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
@@ -43,6 +45,7 @@ class Desk:
         self.referrals = Referrals(self.core)
         self.notes = Notes(self.core)
         self.cases = Cases(self.core)
+        self.attachments = Attachments(self.core)
         # The rubric file is only read when triage first needs it.
         rubric_path = locations.content_dir() / "triage.toml"
         self.triage = Triage(self.core, self.referrals, self.cases, rubric_path)
@@ -91,12 +94,21 @@ class Desk:
 
     def case_records(self, case_id: str) -> CaseRecords:
         """A case with its referral, triage decisions and live notes (for exports)."""
-        return gather(case_id, self.cases, self.referrals, self.triage, self.notes)
+        return gather(
+            case_id, self.cases, self.referrals, self.triage, self.notes, self.attachments
+        )
 
-    def restore_case(self, records: CaseRecords, *, source: str = "") -> CaseRecords:
-        """Add an exported case with its referral, decisions and notes as one event (one
-        undo); returns them as saved (a case or note id this desk uses is renumbered)."""
-        restored = restore(self.core, records, source=source)
+    def restore_case(
+        self,
+        records: CaseRecords,
+        *,
+        source: str = "",
+        files: Mapping[str, bytes] | None = None,
+    ) -> CaseRecords:
+        """Add an exported case with its referral, decisions, notes and attached files as
+        one event (one undo); returns them as saved (a case, note or file id this desk uses
+        is renumbered). `files` maps each attachment's SHA-256 to its bytes."""
+        restored = restore(self.core, records, source=source, files=files or {})
         # Ids were issued outside Notes and Referrals: they recount before issuing the next.
         self.notes._highest = None
         self.referrals._highest = None

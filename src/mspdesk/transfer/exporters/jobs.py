@@ -83,7 +83,7 @@ def case_bytes(
 
         return case_docx(file, chosen)
     if fmt == "json":
-        return case_json(file.records, file.exported_at, file.exported_by)
+        return case_json(file.records, file.exported_at, file.exported_by, desk.attachments.read)
     case = file.records.case
     if fmt == "csv":
         return cases_csv([case], file.today)
@@ -182,14 +182,16 @@ def all_file_names(case_ids: Iterable[str]) -> list[str]:
 def export_all(
     desk: Desk, folder: Path, *, force: bool = False, progress: Progress | None = None
 ) -> ExportResult:
-    """Every case in every format, all cases as CSV and JSON, a calendar of the open
-    milestones of active cases, all notes and the evidence, into `folder` (created 0700).
+    """Every case in every format, all cases as CSV, JSON and Excel, a calendar of every
+    case's milestones, all notes and the evidence, into `folder` (created 0700), and each
+    case's attached files under files/<case>/.
 
     Without `force`, nothing is written if any of those files exists already.
     """
     target = private_folder(folder)
     case_ids = sorted(str(row["id"]) for row in desk.cases.rows())
-    names = all_file_names(case_ids)
+    attached = {case_id: desk.attachments.for_case(case_id) for case_id in case_ids}
+    names = all_file_names(case_ids) + [a.stored_as for found in attached.values() for a in found]
     if not force:
         taken = [name for name in names if (target / name).exists()]
         if taken:
@@ -207,6 +209,11 @@ def export_all(
         for fmt in CASE_FORMATS:
             data = case_bytes(desk, case_id, fmt, cf, settings)
             written.append(write_export(target / f"{case_id}.{fmt}", data, force=force))
+        if attached[case_id]:
+            folder_ = private_folder(private_folder(target / "files") / case_id)
+            for item in attached[case_id]:
+                data = desk.attachments.read(item)
+                written.append(write_export(folder_ / item.name, data, force=force))
         cases.append(cf.records.case)
         records.append(cf.records)
         if progress is not None:
@@ -217,7 +224,7 @@ def export_all(
     evidence = gather_evidence(desk)
     everything = {
         "cases.csv": cases_csv(cases, today),
-        "cases.json": cases_json(records, now, desk.actor),
+        "cases.json": cases_json(records, now, desk.actor, desk.attachments.read),
         "cases.xlsx": cases_xlsx(records, today),
         "calendar.ics": calendar_bytes(desk, cases, "mspdesk milestones", settings),
         "notes.csv": notes_bytes(desk, "csv"),
