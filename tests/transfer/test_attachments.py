@@ -164,3 +164,32 @@ def test_attach_and_files_commands(
     assert code == 0 and {item["name"] for item in listed} == {"board.eml",
                                                                 "Business case v2.pdf"}  # fmt: skip
     assert all(Path(item["path"]).is_file() for item in listed)
+
+
+def test_doctor_finds_a_changed_or_missing_file(data: Path, tmp_path: Path) -> None:
+    from mspdesk.desk.checkup import check_data
+
+    eml = make_eml(tmp_path / "board.eml")
+    with fixed_desk(data) as desk:
+        attach_paths(desk, "C-0001", [eml])
+    assert check_data(data).ok
+    (data / "files" / "C-0001" / "Business case v2.pdf").write_bytes(b"changed")
+    (data / "files" / "C-0001" / "board.eml").unlink()
+    problems = " ".join(check_data(data).problems)
+    assert "has changed since it was attached" in problems and "is gone" in problems
+
+
+def test_undo_removes_the_record_and_attaching_again_reuses_the_file(
+    data: Path, tmp_path: Path
+) -> None:
+    doc = tmp_path / "plan.txt"
+    doc.write_bytes(b"the plan")
+    with fixed_desk(data) as desk:
+        (first,) = attach_paths(desk, "C-0001", [doc])
+        desk.undo()
+        assert desk.attachments.for_case("C-0001") == []
+        (again,) = attach_paths(desk, "C-0001", [doc])
+        item = again.files[0].attachment
+        assert item.name == "plan.txt" and item.id != first.files[0].attachment.id
+        assert desk.attachments.read(item) == b"the plan"
+    assert [p.name for p in (data / "files" / "C-0001").iterdir()] == ["plan.txt"]
