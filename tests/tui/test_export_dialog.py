@@ -175,3 +175,20 @@ async def test_problems_stay_in_the_dialog(app: MspdeskApp, home: Path) -> None:
         assert "Notes since" in status(dialog)
         assert isinstance(pilot.app.screen, ExportDialog)
         assert not list(home.iterdir())
+
+
+async def test_a_case_as_an_excel_workbook(app: MspdeskApp, home: Path) -> None:
+    import openpyxl
+
+    async with app.run_test(size=SIZE) as pilot:
+        await case_screen(pilot, "C-0002")
+        await pilot.press("X")
+        await pilot.pause()
+        dialog = dialog_of(pilot)
+        dialog.choose("case", "xlsx")
+        await pilot.pause()
+        target = home / "C-0002.xlsx"
+        assert dialog.query_one("#export-path", Input).value == str(target)
+        await export(pilot)
+        workbook = openpyxl.load_workbook(target)
+        assert "Milestones" in workbook.sheetnames
