@@ -43,7 +43,7 @@ from mspdesk.transfer.exporters.docx_layout import (
     heading,
     mark_pages,
     new_document,
-    style_or_default,
+    styled_paragraph,
 )
 from mspdesk.transfer.exporters.docx_notes import add_note_blocks
 
@@ -227,8 +227,4 @@ def _history(document: Document, cf: CaseFile) -> None:
     if cf.earlier_changes:
         document.add_paragraph(f"{cf.earlier_changes} earlier changes are not listed.")
     for entry in cf.history:
-        document.add_paragraph(clean(history_line(entry)), style=_bullet(document))
-
-
-def _bullet(document: Document) -> str | None:
-    return style_or_default(document, "List Bullet")
+        styled_paragraph(document, "List Bullet", clean(history_line(entry)))

@@ -10,6 +10,7 @@ its body text is dropped.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,13 +79,31 @@ def mark_pages(document: Document, marking: str) -> None:
     _field(bottom, "NUMPAGES", "1")
 
 
+_STYLE_IDS: weakref.WeakKeyDictionary[Any, dict[str, str | None]] = weakref.WeakKeyDictionary()
+
+
 def style_or_default(document: Document, name: str) -> str | None:
-    """`name` if the document has that style (a house template may not), else None."""
-    try:
-        document.styles[name]
-    except KeyError:
-        return None
-    return name
+    """The id of the style `name` if the document has it (a house template may not), else
+    None. Looked up once per document: python-docx's own lookup by name scans every style
+    each time (measured: 4 ms a paragraph, most of a case file's build time)."""
+    known = _STYLE_IDS.setdefault(document.part, {})
+    if name not in known:
+        try:
+            known[name] = str(document.styles[name].style_id)
+        except KeyError:
+            known[name] = None
+    return known[name]
+
+
+def styled_paragraph(document: Document, name: str | None, text: str = "") -> Paragraph:
+    """A new paragraph in the style `name` (the default style if the document lacks it)."""
+    paragraph: Paragraph = document.add_paragraph()
+    style_id = style_or_default(document, name) if name else None
+    if style_id:
+        paragraph._p.style = style_id
+    if text:
+        paragraph.add_run(text)
+    return paragraph
 
 
 CellWriter = Callable[["Paragraph", Any], None]
@@ -115,7 +134,7 @@ def add_table(
     table: Any = document.add_table(rows=0, cols=columns)
     style = style_or_default(document, TABLE_STYLE)
     if style:
-        table.style = style
+        table._tbl.tblStyle_val = style
     table.autofit = False
     if header:
         cells = table.add_row().cells
@@ -285,8 +304,7 @@ def heading(document: Document, text: str, level: int) -> Paragraph:
     """A heading paragraph (Title for level 0); bold text where the template lacks it."""
     name = "Title" if level == 0 else f"Heading {level}"
     if style_or_default(document, name):
-        added: Paragraph = document.add_heading(text, level=level)
-        return added
-    paragraph = document.add_paragraph()
+        return styled_paragraph(document, name, text)
+    paragraph = styled_paragraph(document, None)
     paragraph.add_run(text).bold = True
     return paragraph

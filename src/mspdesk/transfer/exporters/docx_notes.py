@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mspdesk.transfer.exporters import note_markdown as nm
-from mspdesk.transfer.exporters.docx_layout import add_table, style_or_default
+from mspdesk.transfer.exporters.docx_layout import add_table, style_or_default, styled_paragraph
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -72,8 +72,7 @@ class _Writer:
     def heading(self, block: nm.Heading) -> None:
         level = self.below + block.level
         if level <= DEEPEST_HEADING and style_or_default(self.document, f"Heading {level}"):
-            paragraph = self.document.add_heading("", level=level)
-            write_runs(paragraph, block.runs)
+            write_runs(styled_paragraph(self.document, f"Heading {level}"), block.runs)
             return
         write_runs(self.paragraph(None, 0), [_bold(run) for run in block.runs])
 
@@ -96,10 +95,9 @@ class _Writer:
         add_table(self.document, header, block.rows, texts=texts, write=write_runs)
 
     def paragraph(self, style: str | None, depth: int) -> Paragraph:
-        named = style_or_default(self.document, style) if style else None
-        if style and named is None and depth:
-            named = style_or_default(self.document, "List Paragraph")
-        return self.document.add_paragraph(style=named)
+        if style and depth and style_or_default(self.document, style) is None:
+            style = "List Paragraph"
+        return styled_paragraph(self.document, style)
 
 
 def _bold(run: nm.Run) -> nm.Run:
