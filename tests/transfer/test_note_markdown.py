@@ -184,3 +184,22 @@ def test_typed_markup_in_word_is_text(document: docx.document.Document) -> None:
     assert "Top" in [p.text for p in document.paragraphs if p.style and p.style.name == "Heading 3"]
     # No hyperlinks anywhere in the body.
     assert b"w:hyperlink" not in document.element.xml.encode()
+
+
+def test_each_numbered_list_counts_from_its_own_start() -> None:
+    from docx.oxml.ns import qn
+
+    from mspdesk.transfer.exporters.docx_notes import add_note_blocks
+
+    document = docx.Document()
+    add_note_blocks(document, nm.parse_note("1. one\n2. two"), 2)
+    add_note_blocks(document, nm.parse_note("3. three\n4. four"), 2)
+    ids = [p._p.xpath("./w:pPr/w:numPr/w:numId/@w:val")[0] for p in document.paragraphs]
+    assert ids[0] == ids[1] != ids[2] == ids[3]
+    numbering = document.part.numbering_part.element
+    starts = []
+    for num_id in (ids[0], ids[2]):
+        num = numbering.num_having_numId(int(num_id))
+        (override,) = num.findall(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        starts.append(override.get(qn("w:val")))
+    assert starts == ["1", "3"]

@@ -80,14 +80,33 @@ class _Writer:
         kind = "List Number" if block.ordered else "List Bullet"
         level = min(depth + 1, DEEPEST_LIST)
         style = kind if level == 1 else f"{kind} {level}"
+        numbering = self.restart(style, block.start) if block.ordered else None
         for item in block.items:
             first, rest = (item[0], item[1:]) if item else (nm.Paragraph([]), [])
+            paragraph = self.paragraph(style, 0)
+            if numbering is not None:
+                paragraph._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = numbering
             if isinstance(first, nm.Paragraph):
-                write_runs(self.paragraph(style, 0), first.runs)
+                write_runs(paragraph, first.runs)
             else:
-                self.paragraph(style, 0)
                 rest = [first, *rest]
             self.blocks(rest, depth=depth + 1, quoted=quoted)
+
+    def restart(self, style: str, start: int) -> int | None:
+        """A numbering of its own for one numbered list, counting from `start` (a list
+        style's numbering otherwise runs on from the last list in the document)."""
+        style_id = style_or_default(self.document, style)
+        if style_id is None:
+            return None
+        element = self.document.styles.element.get_by_id(style_id)
+        num_ids = element.xpath("./w:pPr/w:numPr/w:numId/@w:val") if element is not None else []
+        if not num_ids:
+            return None
+        numbering = self.document.part.numbering_part.element
+        shared = numbering.num_having_numId(int(num_ids[0]))
+        fresh = numbering.add_num(shared.abstractNumId.val)
+        fresh.add_lvlOverride(ilvl=0).add_startOverride(start)
+        return int(fresh.numId)
 
     def table(self, block: nm.Table) -> None:
         header = [nm.plain_text(cell) for cell in block.header]
