@@ -164,6 +164,12 @@ def test_attach_and_files_commands(
     assert code == 0 and {item["name"] for item in listed} == {"board.eml",
                                                                 "Business case v2.pdf"}  # fmt: skip
     assert all(Path(item["path"]).is_file() for item in listed)
+    exported = tmp_path / "case.json"
+    assert main(["export", "case", "C-0001", "--format", "json", "-o", str(exported),
+                 "--data-dir", str(data)]) == 0  # fmt: skip
+    capsys.readouterr()
+    code = main(["import", "case", str(exported), "--data-dir", str(tmp_path / "fresh")])
+    assert code == 0 and "2 files)" in capsys.readouterr().out
 
 
 def test_doctor_finds_a_changed_or_missing_file(data: Path, tmp_path: Path) -> None:

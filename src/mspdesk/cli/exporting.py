@@ -185,5 +185,8 @@ def import_case(args: argparse.Namespace) -> int:
         saved = import_case_file(args.file, desk)
     for records in saved:
         case, referral = records.case, records.referral
-        print(f"Imported case {case.id} (referral {referral.id}, {len(records.notes)} notes)")
+        files = f", {len(records.attachments)} files" if records.attachments else ""
+        print(
+            f"Imported case {case.id} (referral {referral.id}, {len(records.notes)} notes{files})"
+        )
     return 0
