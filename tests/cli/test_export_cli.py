@@ -129,7 +129,7 @@ def test_export_all_with_progress(
         "[2/3] C-0002 Parks Co",
         "[3/3] cases, calendar, notes and evidence",
     ]
-    assert out == f"Exported 2 cases in 5 formats, notes and evidence (17 files) to {folder}\n"
+    assert out == f"Exported 2 cases in 6 formats, notes and evidence (22 files) to {folder}\n"
     assert {p.name for p in folder.iterdir()} >= {"C-0001.docx", "C-0002.ics", "evidence.json"}
     code, _, err = run(capsys, data, "export", "all", "-o", str(folder))
     assert code == 1 and "already exist; use --force" in err
@@ -254,3 +254,21 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
         proc.wait(timeout=60)
     assert err == ""
     assert proc.returncode == 141
+
+
+def test_excel_exports(capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path,
+                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    import openpyxl
+
+    for argv, name in [
+        (["case", "C-0001"], "case.xlsx"),
+        (["notes"], "notes.xlsx"),
+        (["evidence"], "evidence.xlsx"),
+    ]:
+        target = tmp_path / name
+        code, out, _ = run(capsys, data, "export", *argv, "--format", "xlsx", "-o", str(target))
+        assert code == 0 and str(target) in out
+        assert openpyxl.load_workbook(target).sheetnames
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, err = run(capsys, data, "export", "notes", "--format", "xlsx", "-o", "-")
+    assert code == 5 and "an Excel file is binary" in err

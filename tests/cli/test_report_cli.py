@@ -159,3 +159,19 @@ def test_report_never_imports_textual(data: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["referrals"]["received"] == 3
+
+
+def test_report_as_a_workbook(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    target = tmp_path / "report.xlsx"
+    code, out, err = run(capsys, data, "report", "--xlsx", str(target))
+    assert code == 0 and "Saved the programme report" in out and str(target) in out
+    ws = openpyxl.load_workbook(target)["Figures"]
+    values = {row[1].value: row[2] for row in ws.iter_rows(min_row=2)}
+    assert values["Received"].data_type == "n"
+    assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+    code, _, err = run(capsys, data, "report", "--xlsx", str(target))
+    assert code == 1 and "--force" in err

@@ -81,16 +81,23 @@ def test_a_case_calendar(data: Path) -> None:
     with fixed_desk(data, read_only=True) as desk:
         calendar = case_bytes(desk, "C-0001", "ics")
         case = desk.cases.get("C-0001")
+        desk_id = desk.desk_id()
     events = parse(calendar)
-    open_codes = [m.code for m in case.ordered_milestones if m.status.value == "open"]
     assert sorted(e["UID"] for e in events) == sorted(
-        f"C-0001-{code}@mspdesk.invalid" for code in open_codes
+        f"C-0001-{m.code}.{desk_id}@mspdesk.invalid" for m in case.ordered_milestones
     )
-    m02 = next(e for e in events if e["UID"].startswith("C-0001-M02@"))
+    status = {e["UID"].split(".")[0]: e["STATUS"] for e in events}
+    assert status["C-0001-M01"] == "CANCELLED"  # done
+    assert status["C-0001-LA01"] == "CANCELLED"  # skipped
+    assert status["C-0001-M02"] == "CONFIRMED"
+    m02 = next(e for e in events if e["UID"].startswith("C-0001-M02."))
     assert m02["DTSTART;VALUE=DATE"] == "20130209"
     assert m02["DTEND;VALUE=DATE"] == "20130210"
     assert m02["DTSTAMP"] == "20130314T103000Z"
-    assert unescape(m02["SUMMARY"]) == "C-0001 M02: Senior sponsor and council agreement to explore"
+    assert unescape(m02["SUMMARY"]).endswith(
+        "*Friends* (C-0001) M02: Senior sponsor and council agreement to explore"
+    )
+    assert unescape(m02["SUMMARY"]).startswith("# Kids | [First]")
     description = unescape(m02["DESCRIPTION"]).split("\n")
     assert description[0].startswith("Case C-0001: # Kids | [First]")
     assert description[2].startswith("Done when: Named senior sponsor; cabinet")
@@ -107,9 +114,11 @@ def test_escaping_and_folding_read_back() -> None:
         Milestone(code="X01", title=title.replace("\n", " "), due=date(2013, 4, 1),
                   done_when="line one\nline two, with; marks"),
     )  # fmt: skip
-    events = parse(milestones_ics([item], STAMP, "Mine, all; mine"))
+    events = parse(milestones_ics([item], STAMP, "Mine, all; mine", "0123456789abcdef"))
     (event,) = events
-    assert unescape(event["SUMMARY"]) == "C-0042 X01: " + title.replace("\n", " ")
+    assert unescape(event["SUMMARY"]) == "Café; Co, \\ Ltd (C-0042) X01: " + title.replace(
+        "\n", " "
+    )
     assert unescape(event["DESCRIPTION"]).split("\n")[:4] == [
         "Case C-0042: Café; Co, \\ Ltd",
         "Milestone X01",
@@ -131,7 +140,7 @@ def test_escape_text() -> None:
     assert escape_text("a,b;c\\d\ne\r\nf\x1bg") == "a\\,b\\;c\\\\d\\ne\\nfg"
 
 
-def test_all_cases_calendar_holds_active_cases_only(data: Path, tmp_path: Path) -> None:
+def test_all_cases_calendar_cancels_ended_cases(data: Path, tmp_path: Path) -> None:
     from mspdesk.transfer.exporters import export_all
 
     with fixed_desk(data) as desk:
@@ -140,6 +149,11 @@ def test_all_cases_calendar_holds_active_cases_only(data: Path, tmp_path: Path) 
         desk.cases.set_status("C-0002", "withdrawn", "Staff voted against")
         export_all(desk, tmp_path / "out")
     events = parse((tmp_path / "out" / "calendar.ics").read_bytes())
-    assert events and all(e["UID"].startswith("C-0001-") for e in events)
+    active = [e for e in events if e["UID"].startswith("C-0001-")]
+    ended = [e for e in events if e["UID"].startswith("C-0002-")]
+    assert active and any(e["STATUS"] == "CONFIRMED" for e in active)
+    # A withdrawn case's events stay in the file, cancelled, so calendars drop them.
+    assert ended and all(e["STATUS"] == "CANCELLED" for e in ended)
+    assert all(int(e["SEQUENCE"]) >= 1 for e in ended)
     withdrawn = parse((tmp_path / "out" / "C-0002.ics").read_bytes())
-    assert withdrawn  # asked for by name, a case's own calendar still lists its open steps
+    assert withdrawn and all(e["STATUS"] == "CANCELLED" for e in withdrawn)

@@ -121,7 +121,7 @@ async def test_palette_export_all_into_a_folder(app: MspdeskApp, home: Path) -> 
         await export(pilot)
         names = {p.name for p in folder.iterdir()}
         assert {"C-0001.md", "C-0004.docx", "cases.json", "evidence.csv"} <= names
-        assert "Exported 4 cases in 5 formats" in status(dialog)
+        assert "Exported 4 cases in 6 formats" in status(dialog)
 
 
 async def test_evidence_and_notes(app: MspdeskApp, home: Path) -> None:
@@ -175,3 +175,20 @@ async def test_problems_stay_in_the_dialog(app: MspdeskApp, home: Path) -> None:
         assert "Notes since" in status(dialog)
         assert isinstance(pilot.app.screen, ExportDialog)
         assert not list(home.iterdir())
+
+
+async def test_a_case_as_an_excel_workbook(app: MspdeskApp, home: Path) -> None:
+    import openpyxl
+
+    async with app.run_test(size=SIZE) as pilot:
+        await case_screen(pilot, "C-0002")
+        await pilot.press("X")
+        await pilot.pause()
+        dialog = dialog_of(pilot)
+        dialog.choose("case", "xlsx")
+        await pilot.pause()
+        target = home / "C-0002.xlsx"
+        assert dialog.query_one("#export-path", Input).value == str(target)
+        await export(pilot)
+        workbook = openpyxl.load_workbook(target)
+        assert "Milestones" in workbook.sheetnames

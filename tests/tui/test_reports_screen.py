@@ -278,3 +278,22 @@ def test_reports_snapshot(snap_compare: SnapCompare, app: MspdeskApp) -> None:
         await open_reports(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_export_to_an_xlsx_name_saves_a_workbook(app: MspdeskApp, tmp_path: Path) -> None:
+    import openpyxl
+
+    target = tmp_path / "report.xlsx"
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportExportDialog)
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        assert app.screen is screen
+    sheet = openpyxl.load_workbook(target)["Figures"]
+    assert sheet["A1"].value == "section"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)

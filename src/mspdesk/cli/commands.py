@@ -10,6 +10,7 @@ from mspdesk.cli import (
     challenge,
     doctor,
     exporting,
+    files,
     guidance,
     importing,
     notes,
@@ -31,4 +32,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     exporting.register,
     procurement.register,
     challenge.register,
+    files.register,
 ]

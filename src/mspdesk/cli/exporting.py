@@ -17,8 +17,9 @@ from mspdesk.cli.common import subcommand
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.parsing import parse_date
 
-CASE_FORMATS = ("md", "docx", "json", "csv", "ics")
-TABLE_FORMATS = ("csv", "json")
+CASE_FORMATS = ("md", "docx", "json", "csv", "ics", "xlsx")
+TABLE_FORMATS = ("csv", "json", "xlsx")
+BINARY_FORMATS = {"docx": "a Word file", "xlsx": "an Excel file"}
 
 CASE_EPILOG = """\
 Formats:
@@ -27,7 +28,10 @@ Formats:
   docx  the same as a Word document (opens in Word and LibreOffice)
   json  every record of the case; `mspdesk import case FILE` reads it back
   csv   the case as one spreadsheet row
-  ics   the case's open milestones as calendar events (Outlook, Google, Apple)
+  ics   the case's milestones as calendar events (Outlook, Google, Apple); done or
+        skipped ones cancelled
+  xlsx  an Excel workbook: a sheet each for the case, referral, decisions,
+        milestones, notes, people and conflicts, with real dates and numbers
 """
 EVIDENCE_EPILOG = """\
 The evidence export is anonymised: no names, emails or phones, no organisation or
@@ -158,10 +162,11 @@ def _to_stdout(args: argparse.Namespace) -> bool:
     that is a terminal."""
     if str(args.output) != "-":
         return False
-    if args.format == "docx" and sys.stdout.isatty():
+    binary = BINARY_FORMATS.get(args.format)
+    if binary and sys.stdout.isatty():
         from mspdesk.transfer.exporters import ExportError
 
-        raise ExportError("a Word file is binary: give -o FILE, or pipe or redirect the output")
+        raise ExportError(f"{binary} is binary: give -o FILE, or pipe or redirect the output")
     return True
 
 
@@ -185,5 +190,8 @@ def import_case(args: argparse.Namespace) -> int:
         saved = import_case_file(args.file, desk)
     for records in saved:
         case, referral = records.case, records.referral
-        print(f"Imported case {case.id} (referral {referral.id}, {len(records.notes)} notes)")
+        files = f", {len(records.attachments)} files" if records.attachments else ""
+        print(
+            f"Imported case {case.id} (referral {referral.id}, {len(records.notes)} notes{files})"
+        )
     return 0

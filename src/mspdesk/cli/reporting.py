@@ -28,8 +28,11 @@ def register(sub: Any) -> None:
     output.add_argument(
         "--csv", metavar="PATH", help="save the figures as CSV (section, label, value) to PATH"
     )
+    output.add_argument(
+        "--xlsx", metavar="PATH", help="save the figures as an Excel workbook to PATH"
+    )
     report.add_argument(
-        "--force", action="store_true", help="with --csv: replace PATH if it exists"
+        "--force", action="store_true", help="with --csv or --xlsx: replace PATH if it exists"
     )
     report.set_defaults(handler=show_report)
 
@@ -40,14 +43,17 @@ def show_report(args: argparse.Namespace) -> int:
     with common.open_desk(args, read_only=True) as desk:
         figures = programme_figures(desk)
         home = desk.directory
-    if args.csv:
+    if args.csv or args.xlsx:
         from pathlib import Path
 
-        from mspdesk.transfer.report_csv import write_report_csv
+        from mspdesk.transfer.report_csv import write_report_csv, write_report_xlsx
 
         rows = figures_csv_rows(figures)
         # Refuses an existing file unless --force (the message says so).
-        written = write_report_csv(Path(args.csv), rows, replace=args.force, data_dir=home)
+        if args.csv:
+            written = write_report_csv(Path(args.csv), rows, replace=args.force, data_dir=home)
+        else:
+            written = write_report_xlsx(Path(args.xlsx), rows, replace=args.force, data_dir=home)
         print(f"Saved the programme report ({len(rows) - 1} figures) to {written}")
         return 0
     if args.json:

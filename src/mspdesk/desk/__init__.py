@@ -6,13 +6,16 @@ as an event in the store's journal, acknowledged only once durable.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from mspdesk import locations
+from mspdesk.desk.attachments import Attachments
 from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
 from mspdesk.desk.history import HistoryEntry, history, last_undoable, undo
+from mspdesk.desk.milestone_revisions import Revision, milestone_revisions
 from mspdesk.desk.notes import Notes
 from mspdesk.desk.referrals import Referrals
 from mspdesk.desk.triage import Triage
@@ -28,6 +31,8 @@ from mspdesk.store import (
 from mspdesk.store.keys import read_or_create_key
 
 EVIDENCE_KEY = "evidence.key"
+DESK_ID = "desk.id"
+DESK_ID_BYTES = 8
 
 
 class Desk:
@@ -40,6 +45,7 @@ class Desk:
         self.referrals = Referrals(self.core)
         self.notes = Notes(self.core)
         self.cases = Cases(self.core)
+        self.attachments = Attachments(self.core)
         # The rubric file is only read when triage first needs it.
         rubric_path = locations.content_dir() / "triage.toml"
         self.triage = Triage(self.core, self.referrals, self.cases, rubric_path)
@@ -95,12 +101,21 @@ class Desk:
 
     def case_records(self, case_id: str) -> CaseRecords:
         """A case with its referral, triage decisions and live notes (for exports)."""
-        return gather(case_id, self.cases, self.referrals, self.triage, self.notes)
+        return gather(
+            case_id, self.cases, self.referrals, self.triage, self.notes, self.attachments
+        )
 
-    def restore_case(self, records: CaseRecords, *, source: str = "") -> CaseRecords:
-        """Add an exported case with its referral, decisions and notes as one event (one
-        undo); returns them as saved (a case or note id this desk uses is renumbered)."""
-        restored = restore(self.core, records, source=source)
+    def restore_case(
+        self,
+        records: CaseRecords,
+        *,
+        source: str = "",
+        files: Mapping[str, bytes] | None = None,
+    ) -> CaseRecords:
+        """Add an exported case with its referral, decisions, notes and attached files as
+        one event (one undo); returns them as saved (a case, note or file id this desk uses
+        is renumbered). `files` maps each attachment's SHA-256 to its bytes."""
+        restored = restore(self.core, records, source=source, files=files or {})
         # Ids were issued outside Notes and Referrals: they recount before issuing the next.
         self.notes._highest = None
         self.referrals._highest = None
@@ -110,6 +125,15 @@ class Desk:
         """The secret that makes evidence-export pseudonyms (created on first use, kept in
         the data directory so pseudonyms stay the same from one export to the next)."""
         return read_or_create_key(self.directory, EVIDENCE_KEY)
+
+    def desk_id(self) -> str:
+        """This data directory's id (16 hex digits, made once, kept in `desk.id`): it tells
+        this desk's records apart from another's with the same ids, as in calendar UIDs."""
+        return read_or_create_key(self.directory, DESK_ID, DESK_ID_BYTES).decode("ascii")
+
+    def milestone_revisions(self, case_id: str) -> dict[str, Revision]:
+        """Milestone code -> how often and when last it changed as a calendar shows it."""
+        return milestone_revisions(self.core, case_id)
 
     def checkpoint(self) -> None:
         """Fold the journal into a fresh snapshot now."""

@@ -7,10 +7,13 @@ whole or not at all, shows in history as one change and `Desk.undo` removes it w
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from mspdesk.desk.attachments import TABLE as ATTACHMENTS
+from mspdesk.desk.attachments import Attachments
 from mspdesk.desk.cases import TABLE as CASES
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import DeskCore
@@ -20,12 +23,14 @@ from mspdesk.desk.referrals import TABLE as REFERRALS
 from mspdesk.desk.referrals import Referrals
 from mspdesk.desk.triage import TABLE as DECISIONS
 from mspdesk.desk.triage import Triage
+from mspdesk.domain.attachment import ATTACHMENT_ID, Attachment, attachment_id
 from mspdesk.domain.case import CASE_ID, Case, case_id
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.events import Op
 from mspdesk.domain.note import NOTE_ID, Note, note_id
 from mspdesk.domain.referral import Referral
 from mspdesk.domain.triage import TriageDecision
+from mspdesk.store.attachments import stored_content_matches, write_attachment
 
 EVENT_KIND = "case.imported"
 
@@ -40,12 +45,20 @@ class CaseRecords:
     """Every recorded decision on the referral, oldest first."""
     notes: tuple[Note, ...]
     """Live notes on the case and on its referral, in date order."""
+    attachments: tuple[Attachment, ...] = ()
+    """Files on the case, in the order they were added."""
 
 
 def gather(
-    case_id_: str, cases: Cases, referrals: Referrals, triage: Triage, notes: Notes
+    case_id_: str,
+    cases: Cases,
+    referrals: Referrals,
+    triage: Triage,
+    notes: Notes,
+    attachments: Attachments | None = None,
 ) -> CaseRecords:
-    """The case `case_id_` with its referral, decisions and notes; NotFound if missing."""
+    """The case `case_id_` with its referral, decisions, notes and files; NotFound if
+    missing."""
     case = cases.get(case_id_)
     referral = referrals.get(case.referral_id)
     found = [*notes.for_subject(case.id), *notes.for_subject(referral.id)]
@@ -55,17 +68,27 @@ def gather(
         referral=referral,
         decisions=tuple(triage.decisions_for(referral.id)),
         notes=tuple(found),
+        attachments=tuple(attachments.for_case(case.id)) if attachments else (),
     )
 
 
-def restore(core: DeskCore, records: CaseRecords, *, source: str = "") -> CaseRecords:
+def restore(
+    core: DeskCore,
+    records: CaseRecords,
+    *,
+    source: str = "",
+    files: Mapping[str, bytes] | None = None,
+) -> CaseRecords:
     """Add `records` (exported from this or another desk) as one event; returns them as saved.
 
     The referral keeps its programme reference and must not be on this desk already. The
     case keeps its id unless this desk uses it (then it gets the next free one), and so do
-    the notes. Raises InvalidRecord when the records do not belong together.
+    the notes and files. Each attachment's bytes come from `files` (by SHA-256) and are
+    copied into the data directory before the event. Raises InvalidRecord when the records
+    do not belong together or a file's bytes are missing or do not match.
     """
     _check_together(records)
+    _check_files(records, files or {})
     store = core.store
     referral = records.referral
     if referral.id in store.table(REFERRALS):
@@ -81,6 +104,7 @@ def restore(core: DeskCore, records: CaseRecords, *, source: str = "") -> CaseRe
     referral = referral.model_copy(update={"case_id": case.id})
     subjects = {records.case.id: case.id, referral.id: referral.id}
     notes = []
+    renamed_notes: dict[str, str] = {}
     # Above every id in use and every id in the file, so a new id meets neither.
     next_note = max(_highest(issued, NOTE_ID), _highest((n.id for n in records.notes), NOTE_ID))
     for note in records.notes:
@@ -88,8 +112,10 @@ def restore(core: DeskCore, records: CaseRecords, *, source: str = "") -> CaseRe
         if note.id in issued:
             next_note += 1
             changes["id"] = note_id(next_note)
+            renamed_notes[note.id] = changes["id"]
         notes.append(note.model_copy(update=changes))
-    restored = CaseRecords(case, referral, records.decisions, tuple(notes))
+    attachments = _restore_files(core, records, case.id, renamed_notes, files or {})
+    restored = CaseRecords(case, referral, records.decisions, tuple(notes), attachments)
     store_ops = [
         _put(REFERRALS, referral.id, referral),
         _put(CASES, case.id, case),
@@ -98,12 +124,58 @@ def restore(core: DeskCore, records: CaseRecords, *, source: str = "") -> CaseRe
             for number, decision in enumerate(records.decisions, start=1)
         ),
         *(_put(NOTES, note.id, note) for note in notes),
+        *(_put(ATTACHMENTS, a.id, a) for a in attachments),
     ]
     origin = f" from {source}" if source else ""
     renamed = f" (was {records.case.id})" if case.id != records.case.id else ""
     summary = f"Imported case {case.id}{renamed}: {case.organisation}{origin}"
     core.commit(EVENT_KIND, case.id, store_ops, summary)
     return restored
+
+
+def _check_files(records: CaseRecords, files: Mapping[str, bytes]) -> None:
+    problems = []
+    for item in records.attachments:
+        data = files.get(item.sha256)
+        if data is None or hashlib.sha256(data).hexdigest() != item.sha256:
+            problems.append((f"attachments.{item.id}", f"the bytes of {item.name} are missing"))
+        if item.subject != records.case.id:
+            problems.append((f"attachments.{item.id}", f"is on {item.subject}, not this case"))
+    if problems:
+        raise InvalidRecord(problems, "case file")
+
+
+def _restore_files(
+    core: DeskCore,
+    records: CaseRecords,
+    new_case: str,
+    renamed_notes: Mapping[str, str],
+    files: Mapping[str, bytes],
+) -> tuple[Attachment, ...]:
+    """The attachments as this desk keeps them, their bytes written into its folder."""
+    place = Attachments(core)
+    issued = {*core.store.table(ATTACHMENTS), *core.store.touched_keys()}
+    number = _highest(issued, ATTACHMENT_ID)
+    restored = []
+    taken: set[str] = set()
+    for item in records.attachments:
+        number += 1
+        stored_as = place.placed(new_case, item.name, item.sha256, taken)
+        taken.add(stored_as)
+        if not stored_content_matches(core.store.directory, stored_as, item.sha256):
+            write_attachment(core.store.directory, stored_as, files[item.sha256])
+        restored.append(
+            item.model_copy(
+                update={
+                    "id": attachment_id(number),
+                    "subject": new_case,
+                    "stored_as": stored_as,
+                    "name": stored_as.rsplit("/", 1)[1],
+                    "note_id": renamed_notes.get(item.note_id or "", item.note_id),
+                }
+            )
+        )
+    return tuple(restored)
 
 
 def _check_together(records: CaseRecords) -> None:
@@ -133,5 +205,5 @@ def _highest(keys: Iterable[str], pattern: re.Pattern[str]) -> int:
     return max((int(key[2:]) for key in keys if pattern.match(key)), default=0)
 
 
-def _put(table: str, key: str, record: Case | Referral | TriageDecision | Note) -> Op:
+def _put(table: str, key: str, record: Case | Referral | TriageDecision | Note | Attachment) -> Op:
     return Op(table=table, key=key, kind="put", data=record.model_dump(mode="json"))

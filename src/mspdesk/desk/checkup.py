@@ -9,18 +9,25 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from mspdesk.domain.attachment import Attachment
 from mspdesk.domain.case import Case
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.note import Note
 from mspdesk.domain.referral import Referral
 from mspdesk.domain.validation import problems_of
 from mspdesk.store import Store
+from mspdesk.store.attachments import stored_content_matches
 from mspdesk.store.generations import CURRENT
 from mspdesk.store.journal import JOURNAL_NAME, read_journal
 from mspdesk.store.lock import WriterLock
 from mspdesk.store.snapshot import SNAPSHOT_NAME, latest_backup
 
-MODELS: dict[str, type[BaseModel]] = {"referrals": Referral, "notes": Note, "cases": Case}
+MODELS: dict[str, type[BaseModel]] = {
+    "referrals": Referral,
+    "notes": Note,
+    "cases": Case,
+    "attachments": Attachment,
+}
 
 
 @dataclass
@@ -81,12 +88,32 @@ def _check(directory: Path) -> Checkup:
         report.problems.extend(f"{name} {key}: {why}" for key, why in bad[:20])
         if len(bad) > 20:
             report.problems.append(f"{name}: {len(bad) - 20} more invalid records")
+    _check_files(directory, store.table("attachments"), report)
     holder = WriterLock(directory)
     if holder.in_use():
         report.findings.append(f"open in another mspdesk: {holder.holder()}")
     backup = latest_backup(directory)
     report.findings.append(f"latest backup snapshot: {backup or 'none yet'}")
     return report
+
+
+def _check_files(directory: Path, records: dict[str, Any], report: Checkup) -> None:
+    """Every attached file is there, unchanged (its SHA-256 still matches)."""
+    for key, row in records.items():
+        if row.get("deleted"):
+            continue
+        try:
+            matches = stored_content_matches(directory, str(row.get("stored_as")), row["sha256"])
+        except (UserError, KeyError, OSError) as error:
+            report.problems.append(f"attachments {key}: {error}")
+            continue
+        if matches is None:
+            report.problems.append(f"attachments {key}: the file {row.get('stored_as')} is gone")
+        elif not matches:
+            report.problems.append(
+                f"attachments {key}: the file {row.get('stored_as')} has changed since it was "
+                "attached"
+            )
 
 
 def read_journal_safely(path: Path, report: Checkup) -> Any:

@@ -37,6 +37,8 @@ DESK_NAMES = frozenset(
         "drafts",
         "generations",
         "content",
+        "desk.id",
+        "files",
     }
 )
 """Everything an mspdesk of any version puts in its folder. A folder holding only these

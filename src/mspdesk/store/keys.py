@@ -18,7 +18,7 @@ from mspdesk.store.files import FILE_MODE, fsync_dir, sync_to_disk, write_all
 KEY_BYTES = 32
 
 
-def read_or_create_key(directory: Path, name: str) -> bytes:
+def read_or_create_key(directory: Path, name: str, size: int = KEY_BYTES) -> bytes:
     """The key in `directory/name`, created (random, 0600, fsync'd) if there is none.
 
     Creation is race-free: the key is written to a temporary file and linked into place, so
@@ -29,7 +29,7 @@ def read_or_create_key(directory: Path, name: str) -> bytes:
     existing = _read(path)
     if existing is not None:
         return existing
-    key = secrets.token_hex(KEY_BYTES).encode("ascii")
+    key = secrets.token_hex(size).encode("ascii")
     tmp = directory / f"{name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)

@@ -2,20 +2,26 @@
 `mspdesk export all` (cases.json, every case) writes.
 
 Each case comes back with its referral, triage decisions, milestones, people, conflicts,
-budget and notes, exactly as exported, and is saved as one event (`mspdesk undo` removes
+budget, notes and attached files (their bytes in base64, checked against their SHA-256),
+exactly as exported, and is saved as one event (`mspdesk undo` removes
 it whole). A case whose referral is already on the desk is refused, not merged. Nothing in
 the file is trusted: every record is validated as if typed in.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from mspdesk.desk import CaseRecords, Desk
+from mspdesk.domain.attachment import Attachment
 from mspdesk.domain.case import Case
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.note import Note
@@ -27,9 +33,25 @@ from mspdesk.transfer.exporters.tables import CASE_FORMAT, CASES_FORMAT, FORMAT_
 from mspdesk.transfer.readers import MAX_BYTES, UnreadableFile
 
 Progress = Callable[[int, int], None]
+CASE_FILE_MAX_BYTES = 8 * MAX_BYTES
+"""Case files carry their attached files, so they may be larger than other imports."""
+
+
+@dataclass(frozen=True)
+class CaseInFile:
+    """One case read from a case file, with the bytes of its attached files by SHA-256."""
+
+    records: CaseRecords
+    files: dict[str, bytes]
 
 
 def read_case_file(path: Path) -> list[CaseRecords]:
+    """The cases in an exported case (or cases) JSON file, validated; nothing is saved
+    (see `read_cases` for their attached files too)."""
+    return [found.records for found in read_cases(path)]
+
+
+def read_cases(path: Path) -> list[CaseInFile]:
     """The cases in an exported case (or cases) JSON file, validated; nothing is saved.
 
     Raises UnreadableFile (exit 2) when the file cannot be read as such a file, and
@@ -59,9 +81,9 @@ def import_case_file(
 ) -> list[CaseRecords]:
     """Add every case in `path` to `desk`, one event each; returns them as saved (a case or
     note id this desk already uses is renumbered). All are checked before any is saved."""
-    found = read_case_file(path)
+    found = read_cases(path)
     seen: set[str] = set()
-    for records in found:
+    for records in (item.records for item in found):
         if records.referral.id in seen:
             raise InvalidRecord(
                 [(records.case.id, f"its referral {records.referral.id} is in the file twice")],
@@ -80,8 +102,8 @@ def import_case_file(
                 "case file",
             )
     saved = []
-    for done, records in enumerate(found, start=1):
-        saved.append(desk.restore_case(records, source=path.name))
+    for done, item in enumerate(found, start=1):
+        saved.append(desk.restore_case(item.records, source=path.name, files=item.files))
         if progress is not None:
             progress(done, len(found))
     return saved
@@ -89,7 +111,7 @@ def import_case_file(
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        if path.stat().st_size > MAX_BYTES:
+        if path.stat().st_size > CASE_FILE_MAX_BYTES:
             raise UnreadableFile(f"cannot import {path}: it is too large for a case file")
         data = path.read_bytes()
     except FileNotFoundError:
@@ -107,7 +129,7 @@ def _load(path: Path) -> dict[str, Any]:
     return document
 
 
-def _records(item: Any, number: int) -> CaseRecords:
+def _records(item: Any, number: int) -> CaseInFile:
     where = f"case {number}"
     if not isinstance(item, dict):
         raise InvalidRecord([(where, "is not a JSON object")], "case file")
@@ -119,7 +141,8 @@ def _records(item: Any, number: int) -> CaseRecords:
         raise InvalidRecord([(f"{where} {field}", why) for field, why in wrong_dates], "case file")
     decisions = _list(item, "decisions", where)
     notes = _list(item, "notes", where)
-    return CaseRecords(
+    attachments, files = _attachments(_list(item, "attachments", where), where)
+    records = CaseRecords(
         case=validated(Case, _object(item, "case", where), f"case file {where}: case"),
         referral=validated(
             Referral, _object(item, "referral", where), f"case file {where}: referral"
@@ -129,7 +152,32 @@ def _records(item: Any, number: int) -> CaseRecords:
             for d in decisions
         ),
         notes=tuple(validated(Note, _dict(n, where), f"case file {where}: note") for n in notes),
+        attachments=attachments,
     )
+    return CaseInFile(records, files)
+
+
+def _attachments(items: list[Any], where: str) -> tuple[tuple[Attachment, ...], dict[str, bytes]]:
+    """The attached files' records and their bytes (checked against their SHA-256)."""
+    found = []
+    files: dict[str, bytes] = {}
+    for item in items:
+        fields = dict(_dict(item, where))
+        encoded = fields.pop("content_base64", None)
+        attachment = validated(Attachment, fields, f"case file {where}: attachment")
+        try:
+            data = base64.b64decode(str(encoded), validate=True)
+        except (binascii.Error, ValueError):
+            data = b""
+        if encoded is None or hashlib.sha256(data).hexdigest() != attachment.sha256:
+            raise InvalidRecord(
+                [(f"{where}.attachments.{attachment.id}",
+                  f"the content of {attachment.name} is missing or does not match its hash")],
+                "case file",
+            )  # fmt: skip
+        found.append(attachment)
+        files[attachment.sha256] = data
+    return tuple(found), files
 
 
 def _object(item: dict[str, Any], name: str, where: str) -> dict[str, Any]:

@@ -6,16 +6,13 @@ all), user-only, and never over an existing file unless replacing was asked for.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
 from mspdesk.transfer.exporters.output import ExportError, ExportExists, write_export
+from mspdesk.transfer.exporters.tables import csv_document
 
-__all__ = ["ExportError", "ExportExists", "write_report_csv"]
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["ExportError", "ExportExists", "write_report_csv", "write_report_xlsx"]
 
 
 def write_report_csv(
@@ -32,28 +29,19 @@ def write_report_csv(
     a regular file or is inside the data folder `data_dir`.
     """
     target = path.expanduser().absolute()
-    return write_export(target, _csv_bytes(rows), force=replace, data_dir=data_dir)
+    return write_export(target, csv_document(rows), force=replace, data_dir=data_dir)
 
 
-def _csv_bytes(rows: Sequence[Sequence[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_inert(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
+def write_report_xlsx(
+    path: Path,
+    rows: Sequence[Sequence[str]],
+    *,
+    replace: bool = False,
+    data_dir: Path | None = None,
+) -> Path:
+    """Write `rows` (header, then section, label, value) to `path` as an Excel workbook,
+    each figure a number (pounds shown as £) or a date. Raises as write_report_csv."""
+    from mspdesk.transfer.exporters.workbooks import report_xlsx
 
-
-def _inert(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula (an adviser's name such as "=cmd|…"
-    would be), leaving negative numbers alone."""
-    if cell.startswith(FORMULA_STARTS) and not _is_number(cell):
-        return "'" + cell
-    return cell
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    target = path.expanduser().absolute()
+    return write_export(target, report_xlsx(rows), force=replace, data_dir=data_dir)

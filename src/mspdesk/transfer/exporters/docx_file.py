@@ -1,9 +1,12 @@
 """The case file as a Word document (.docx, with python-docx): headings, tables for the
 facts, milestones, conflicts, people and budget, and the notes in date order.
 
-Built from python-docx's own template with its built-in styles only (Title, Heading 1-3,
-Table Grid, List Bullet), so Word and LibreOffice open it without repairs. Text goes in as
-runs, never parsed: nothing a user typed can change the document's structure.
+Laid out to the UK government standard (see docx_layout: A4, en-GB, protective marking,
+page numbers, repeating table headers, columns sized from content). Built from
+python-docx's own template, or the house template from the settings, with built-in styles
+(Title, Heading 1-9, Table Grid, List Bullet/Number, Quote), so Word and LibreOffice open it
+without repairs. Notes are Markdown and come out as real headings, lists, emphasis and
+tables (docx_notes); everything else goes in as plain runs, never parsed.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from mspdesk.domain.note import Note
 from mspdesk.domain.procurement import route_lines
+from mspdesk.transfer.document_settings import DocumentSettings
+from mspdesk.transfer.exporters import note_markdown
 from mspdesk.transfer.exporters.casefile import (
     CaseFile,
     case_facts,
@@ -35,14 +40,24 @@ from mspdesk.transfer.exporters.casefile import (
 if TYPE_CHECKING:
     from docx.document import Document
 
-TABLE_STYLE = "Table Grid"
+from mspdesk.transfer.exporters.docx_layout import (
+    add_table,
+    heading,
+    mark_pages,
+    new_document,
+    styled_paragraph,
+)
+from mspdesk.transfer.exporters.docx_notes import add_note_blocks
+
+NOTE_HEADING_LEVEL = 2
+"""Each note sits under a Heading 2; its own headings go below that."""
 
 
-def case_docx(cf: CaseFile) -> bytes:
+def case_docx(cf: CaseFile, settings: DocumentSettings | None = None) -> bytes:
     """The whole case file as the bytes of a .docx document."""
-    import docx  # heavy (lxml): imported only when a Word file is asked for
-
-    document = docx.Document()
+    chosen = settings or DocumentSettings()
+    document = new_document(chosen.docx_template)
+    mark_pages(document, chosen.marking)
     case = cf.records.case
     properties = document.core_properties
     properties.title = clean(f"{case.id} {case.organisation}")
@@ -50,10 +65,12 @@ def case_docx(cf: CaseFile) -> bytes:
     properties.author = clean(cf.exported_by)
     properties.last_modified_by = clean(cf.exported_by)
     properties.comments = "Exported from mspdesk. Holds personal data: keep it safe."
+    properties.category = chosen.marking
+    properties.keywords = "Mutuals Support Programme"
     properties.created = cf.exported_at.replace(tzinfo=None)
     properties.modified = cf.exported_at.replace(tzinfo=None)
 
-    document.add_heading(clean(f"{case.id} {case.organisation}"), level=0)
+    heading(document, clean(f"{case.id} {case.organisation}"), 0)
     document.add_paragraph(
         clean(
             f"Case file exported from mspdesk on {moment(cf.exported_at)} by "
@@ -79,26 +96,14 @@ def case_docx(cf: CaseFile) -> bytes:
 def _table(
     document: Document, header: Sequence[str] | None, rows: Iterable[Sequence[object]]
 ) -> None:
-    listed = list(rows)
-    columns = len(header) if header else len(listed[0]) if listed else 1
-    table = document.add_table(rows=0, cols=columns)
-    table.style = TABLE_STYLE
-    if header:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, header, strict=True):
-            cell.text = ""
-            cell.paragraphs[0].add_run(clean(text)).bold = True
-    for row in listed:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = clean(value)
-    document.add_paragraph()
+    listed = [[clean(value) for value in row] for row in rows]
+    add_table(document, [clean(text) for text in header] if header else None, listed)
 
 
 def _facts(document: Document, facts: Iterable[tuple[str, str]]) -> None:
     rows = [(label, value) for label, value in facts if value]
     if rows:
-        _table(document, None, rows)
+        _table(document, ("Field", "Value"), rows)
 
 
 def _text(document: Document, text: str) -> None:
@@ -116,28 +121,28 @@ def _text(document: Document, text: str) -> None:
 
 
 def _referral(document: Document, cf: CaseFile) -> None:
-    document.add_heading("Referral", level=1)
+    heading(document, "Referral", 1)
     _facts(document, referral_facts(cf))
     contact = contact_facts(cf)
     if contact:
-        document.add_heading("Contact", level=2)
+        heading(document, "Contact", 2)
         _facts(document, contact)
     if cf.records.referral.enquiry:
-        document.add_heading("Enquiry", level=2)
+        heading(document, "Enquiry", 2)
         _text(document, cf.records.referral.enquiry)
 
 
 def _triage(document: Document, cf: CaseFile) -> None:
-    document.add_heading("Triage", level=1)
+    heading(document, "Triage", 1)
     if not cf.records.decisions:
         document.add_paragraph("No triage decision is recorded.")
     for index, decision in enumerate(cf.records.decisions, start=1):
-        document.add_heading(clean(decision_title(index, decision)), level=2)
+        heading(document, clean(decision_title(index, decision)), 2)
         _facts(document, decision_facts(decision))
 
 
 def _milestones(document: Document, cf: CaseFile) -> None:
-    document.add_heading("Milestones", level=1)
+    heading(document, "Milestones", 1)
     milestones = cf.records.case.ordered_milestones
     if not milestones:
         document.add_paragraph("No milestones.")
@@ -153,7 +158,7 @@ def _challenge(document: Document, cf: CaseFile) -> None:
     challenge = cf.records.case.challenge
     if challenge is None:
         return
-    document.add_heading("Community Right to Challenge", level=1)
+    heading(document, "Community Right to Challenge", 1)
     document.add_paragraph(f"Expression of interest: {challenge.eoi.state.label}")
     rows = [(row.label, day(row.day), row.state) for row in cf.timeline if row.day]
     if rows:
@@ -176,22 +181,22 @@ def _procurement(document: Document, cf: CaseFile) -> None:
 
 
 def _notes(document: Document, notes: Sequence[Note]) -> None:
-    document.add_heading("Notes", level=1)
+    heading(document, "Notes", 1)
     if not notes:
         document.add_paragraph("No notes.")
     for note in notes:
         title = f"{day(note.on)} · {note.kind.label} · {note.id} on {note.subject}"
-        document.add_heading(clean(title), level=2)
+        heading(document, clean(title), 2)
         byline = f"By {note.adviser or 'unknown'}"
         if note.tags:
             byline += " · tags: " + ", ".join(note.tags)
         document.add_paragraph().add_run(clean(byline)).italic = True
-        _text(document, note.body)
+        add_note_blocks(document, note_markdown.parse_note(note.body), NOTE_HEADING_LEVEL)
 
 
 def _conflicts(document: Document, cf: CaseFile) -> None:
     case = cf.records.case
-    document.add_heading("Conflicts of interest", level=1)
+    heading(document, "Conflicts of interest", 1)
     roles = ", ".join(role.label for role in case.authority_roles) or "none recorded"
     document.add_paragraph(f"Roles the parent authority holds: {roles}")
     if not case.conflicts:
@@ -214,7 +219,7 @@ def _conflicts(document: Document, cf: CaseFile) -> None:
 
 
 def _people(document: Document, cf: CaseFile) -> None:
-    document.add_heading("People and partners", level=1)
+    heading(document, "People and partners", 1)
     people = cf.records.case.people
     if not people:
         document.add_paragraph("Nobody recorded.")
@@ -224,7 +229,7 @@ def _people(document: Document, cf: CaseFile) -> None:
 
 
 def _budget(document: Document, cf: CaseFile) -> None:
-    document.add_heading("Budget", level=1)
+    heading(document, "Budget", 1)
     budget = cf.records.case.budget
     rows = [
         ("Days", number(budget.days_allocated), number(budget.days_spent),
@@ -232,12 +237,12 @@ def _budget(document: Document, cf: CaseFile) -> None:
         ("Pounds", pounds(budget.amount_allocated), pounds(budget.amount_spent),
          pounds(budget.amount_left)),
     ]  # fmt: skip
-    _table(document, ("", "Allocated", "Spent", "Left"), rows)
+    _table(document, ("Budget", "Allocated", "Spent", "Left"), rows)
 
 
 def _history(document: Document, cf: CaseFile) -> None:
-    document.add_heading("History", level=1)
+    heading(document, "History", 1)
     if cf.earlier_changes:
         document.add_paragraph(f"{cf.earlier_changes} earlier changes are not listed.")
     for entry in cf.history:
-        document.add_paragraph(clean(history_line(entry)), style="List Bullet")
+        styled_paragraph(document, "List Bullet", clean(history_line(entry)))

@@ -224,6 +224,11 @@ def _days(received: date, decided_at: datetime) -> int:
 def evidence_csv(evidence: Evidence) -> bytes:
     """One row per referral; a days_to_<code> column per milestone code (days from the
     case's start to the day it was done, "skipped", or empty while open)."""
+    return csv_bytes(*evidence_table(evidence))
+
+
+def evidence_table(evidence: Evidence) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and flat rows of the evidence, as in its CSV."""
     milestone_columns = [f"days_to_{code}" for code in evidence.milestone_codes]
     columns = [name for name in COLUMNS if name != "milestones"] + milestone_columns
     flat = []
@@ -232,7 +237,7 @@ def evidence_csv(evidence: Evidence) -> bytes:
         cells = {name: value for name, value in row.items() if name != "milestones"}
         cells.update({f"days_to_{code}": days for code, days in timings.items()})
         flat.append(cells)
-    return csv_bytes(columns, flat)
+    return columns, flat
 
 
 def evidence_json(evidence: Evidence) -> bytes:

@@ -1,9 +1,13 @@
 """The case file as Markdown: one document a manager or partner can read as plain text or
-rendered.
+rendered, the same under CommonMark with tables and GitHub Flavored Markdown (every table
+has a header row).
 
-Everything people typed (names, reasons, note bodies) is escaped, so a note that starts
-with "#", a name holding "|" or "[link](…)", or raw HTML shows as the characters typed
-and can never add a heading, break a table, make a link or inject HTML.
+Notes are Markdown: each is parsed (see note_markdown) and written back from what was
+parsed, its headings moved below the note's own heading, its links and images as text
+with their target, raw HTML shown as typed. Everything else people typed (names, reasons,
+the enquiry) is escaped, so "#", "|", "[link](…)" or HTML shows as the characters typed.
+Either way nothing typed can add a heading at the document's level, break a table, make a
+link or inject HTML.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Iterable, Sequence
 
 from mspdesk.domain.note import Note
 from mspdesk.domain.procurement import route_lines
+from mspdesk.transfer.exporters import note_markdown as nm
 from mspdesk.transfer.exporters.casefile import (
     CaseFile,
     case_facts,
@@ -88,9 +93,16 @@ def case_markdown(cf: CaseFile) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+FACTS_HEADER = ("Field", "Value")
+"""Every table gets a header row: GFM renders no table without one."""
+
+NOTE_HEADING_LEVEL = 3
+"""Each note sits under a level-3 heading; its own headings go below that."""
+
+
 def _facts(facts: Iterable[tuple[str, str]]) -> list[str]:
     rows = [(label, value) for label, value in facts if value]
-    return _table(("", ""), rows)
+    return _table(FACTS_HEADER, rows)
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
@@ -178,10 +190,121 @@ def _notes(notes: Sequence[Note]) -> list[str]:
         if note.tags:
             byline += " · tags: " + ", ".join(note.tags)
         out += [f"*{escape(byline)}*", ""]
-        # A quote keeps each note visibly apart.
-        out += [f"> {line}".rstrip() for line in _lines_kept(escape_block(note.body))]
-        out.append("")
+        out += note_blocks_markdown(nm.parse_note(note.body), NOTE_HEADING_LEVEL)
     return out
+
+
+def note_blocks_markdown(blocks: Sequence[nm.Block], below: int) -> list[str]:
+    """A note's blocks as Markdown lines (each block followed by a blank line), its
+    headings moved below level `below`; those that would pass level 6 become bold lines."""
+    out: list[str] = []
+    previous: nm.Block | None = None
+    for block in blocks:
+        if isinstance(block, nm.ListBlock) and isinstance(previous, nm.ListBlock):
+            # Two lists in a row stay two lists only if their markers differ.
+            alternate = previous.ordered == block.ordered and not _alternate(out)
+            out += _list(block, below, alternate=alternate)
+        else:
+            out += _block(block, below)
+        out.append("")
+        previous = block
+    return out
+
+
+def _alternate(lines: list[str]) -> bool:
+    """Whether the list just written used the alternate markers ("*" or ")")."""
+    first = next((line for line in reversed(lines[:-1]) if line and not line[0].isspace()), "")
+    return first.startswith("*") or bool(re.match(r"\d+\)", first))
+
+
+def _block(block: nm.Block, below: int) -> list[str]:
+    if isinstance(block, nm.Heading):
+        level = below + block.level
+        text = _inline(block.runs).replace("\n", " ")
+        if level > 6:
+            return [f"**{text}**"] if text else []
+        return [f"{'#' * level} {text}".rstrip()]
+    if isinstance(block, nm.Paragraph):
+        return _inline(block.runs).split("\n")
+    if isinstance(block, nm.ListBlock):
+        return _list(block, below)
+    if isinstance(block, nm.Quote):
+        inner = note_blocks_markdown(block.blocks, below)[:-1] or [""]
+        return [f"> {line}".rstrip() for line in inner]
+    if isinstance(block, nm.Table):
+        return _note_table(block)
+    if isinstance(block, nm.Code):
+        longest = max((len(run) for run in re.findall("`+", block.text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return [fence, *block.text.split("\n"), fence]
+    return ["---"]
+
+
+def _list(block: nm.ListBlock, below: int, *, alternate: bool = False) -> list[str]:
+    out: list[str] = []
+    for number_, item in enumerate(block.items, start=block.start):
+        if block.ordered:
+            marker = f"{number_}{')' if alternate else '.'}"
+        else:
+            marker = "*" if alternate else "-"
+        lines = note_blocks_markdown(item, below)[:-1] or [""]
+        pad = " " * (len(marker) + 1)
+        out.append(f"{marker} {lines[0]}".rstrip())
+        out += [f"{pad}{line}" if line else "" for line in lines[1:]]
+    return out
+
+
+def _note_table(block: nm.Table) -> list[str]:
+    width = (
+        max(len(block.header), *(len(row) for row in block.rows))
+        if block.rows
+        else len(block.header)
+    )
+    width = max(width, 1)
+
+    def row(cells: Sequence[list[nm.Run]]) -> str:
+        padded = [*cells, *([[]] * (width - len(cells)))]
+        shown = [_inline(cell, in_table=True).replace("\n", " ") for cell in padded]
+        return "| " + " | ".join(shown) + " |"
+
+    return [row(block.header), "|" + "|".join("---" for _ in range(width)) + "|",
+            *(row(cells) for cells in block.rows)]  # fmt: skip
+
+
+def _inline(runs: Sequence[nm.Run], *, in_table: bool = False) -> str:
+    """Runs as inline Markdown: text escaped, emphasis as * and **, code in backticks, a
+    line break as a hard break. Each line's start is escaped where a block could begin."""
+    parts: list[str] = []
+    for run in runs:
+        if run.line_break:
+            parts.append("\\\n")
+            continue
+        if run.code:
+            text = _code_span(run.text.replace("|", "\\|") if in_table else run.text)
+        else:
+            text = _INLINE.sub(r"\\\1", run.text)
+        parts.append(_emphasis(text, bold=run.bold, italic=run.italic))
+    lines = "".join(parts).split("\n")
+    return "\n".join(_LINE_START.sub(lambda m: _escape_start(m.group(1)), line.lstrip(), count=1)
+                     for line in lines)  # fmt: skip
+
+
+def _code_span(text: str) -> str:
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _emphasis(text: str, *, bold: bool, italic: bool) -> str:
+    """`text` wrapped in emphasis markers, with spaces at either end kept outside them."""
+    marker = ("**" if bold else "") + ("*" if italic else "")
+    core = text.strip(" ")
+    if not marker or not core:
+        return text
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    tail = text[len(text.rstrip(" ")) :]
+    return f"{lead}{marker}{core}{marker[::-1]}{tail}"
 
 
 def _lines_kept(lines: list[str]) -> list[str]:
@@ -234,7 +357,7 @@ def _budget(cf: CaseFile) -> list[str]:
         ("Pounds", pounds(budget.amount_allocated), pounds(budget.amount_spent),
          pounds(budget.amount_left)),
     ]  # fmt: skip
-    return _section("Budget") + _table(("", "Allocated", "Spent", "Left"), rows)
+    return _section("Budget") + _table(("Budget", "Allocated", "Spent", "Left"), rows)
 
 
 def _history(cf: CaseFile) -> list[str]:

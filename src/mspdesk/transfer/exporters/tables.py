@@ -10,15 +10,17 @@ another desk (see transfer/case_import.py). It carries each record exactly as st
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import orjson
 
 from mspdesk.desk import CaseRecords
+from mspdesk.domain.attachment import Attachment
 from mspdesk.domain.case import Case
 from mspdesk.domain.milestone import MilestoneStatus, days_late
 from mspdesk.domain.note import Note
@@ -55,15 +57,23 @@ NOTE_COLUMNS = (
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
     """A CSV document: header then rows (missing values empty), UTF-8 with BOM, CRLF."""
+    return csv_document([columns, *([row.get(name) for name in columns] for row in rows)])
+
+
+def csv_document(rows: Iterable[Sequence[Any]]) -> bytes:
+    """Rows as CSV, UTF-8 with a byte-order mark (so Excel shows "£") and CRLF line ends:
+    the one CSV writer of every CSV export. Each value goes through `csv_cell`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(name)) for name in columns])
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue().encode("utf-8-sig")
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """One value as CSV text: none empty, yes/no, ISO dates, plain numbers; text that a
+    spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading apostrophe,
+    unless it is a plain number such as "-5"."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -73,7 +83,17 @@ def _cell(value: Any) -> str:
     if isinstance(value, int | float):
         return f"{value:g}" if isinstance(value, float) else str(value)
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower().lstrip("+-") not in ("inf", "nan", "infinity")
 
 
 def case_row(case: Case, today: date) -> dict[str, Any]:
@@ -144,26 +164,48 @@ def _header(kind: str, exported_at: datetime, exported_by: str) -> dict[str, Any
     }
 
 
-def records_document(records: CaseRecords) -> dict[str, Any]:
-    """One case's records exactly as stored (JSON-shaped)."""
-    return {
+FileReader = Callable[[Attachment], bytes]
+"""Reads an attached file's bytes (Desk.attachments.read)."""
+
+
+def records_document(records: CaseRecords, read: FileReader | None = None) -> dict[str, Any]:
+    """One case's records exactly as stored (JSON-shaped); with `read`, its attached files
+    too, each with its bytes in base64 (`content_base64`)."""
+    document = {
         "case": records.case.model_dump(mode="json"),
         "referral": records.referral.model_dump(mode="json"),
         "decisions": [d.model_dump(mode="json") for d in records.decisions],
         "notes": [n.model_dump(mode="json") for n in records.notes],
     }
+    if read is not None and records.attachments:
+        document["attachments"] = [
+            {**a.model_dump(mode="json"), "content_base64": base64.b64encode(read(a)).decode()}
+            for a in records.attachments
+        ]
+    return document
 
 
-def case_json(records: CaseRecords, exported_at: datetime, exported_by: str) -> bytes:
-    """One case with its referral, decisions and notes: what `import case` reads back."""
+def case_json(
+    records: CaseRecords,
+    exported_at: datetime,
+    exported_by: str,
+    read: FileReader | None = None,
+) -> bytes:
+    """One case with its referral, decisions, notes and files: what `import case` reads
+    back."""
     header = _header(CASE_FORMAT, exported_at, exported_by)
-    return json_bytes({**header, **records_document(records)})
+    return json_bytes({**header, **records_document(records, read)})
 
 
-def cases_json(records: Iterable[CaseRecords], exported_at: datetime, exported_by: str) -> bytes:
+def cases_json(
+    records: Iterable[CaseRecords],
+    exported_at: datetime,
+    exported_by: str,
+    read: FileReader | None = None,
+) -> bytes:
     """Several cases in one file; `import case` reads these back too."""
     header = _header(CASES_FORMAT, exported_at, exported_by)
-    return json_bytes({**header, "cases": [records_document(r) for r in records]})
+    return json_bytes({**header, "cases": [records_document(r, read) for r in records]})
 
 
 def notes_json(

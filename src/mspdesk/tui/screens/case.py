@@ -1,5 +1,5 @@
 """One case: a header with who and where, and tabs for milestones, notes, people, conflicts,
-budget, deadlines and history.
+budget, deadlines, history and attached files.
 
 The milestone checklist works from the keyboard: space/d done, s skip (asks why), u reopen,
 r reschedule (new date, then a preview of every date that moves, applied as one undoable
@@ -23,6 +23,7 @@ from mspdesk.domain.milestone import Milestone, MilestoneStatus
 from mspdesk.tui.case_rows import MILESTONE_COLUMNS, milestone_rows, short_date
 from mspdesk.tui.screens import case_actions, case_record_actions
 from mspdesk.tui.widgets import case_tabs
+from mspdesk.tui.widgets.files_pane import FilesPane
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.notes_pane import NotesPane
 from mspdesk.tui.widgets.record_table import RecordTable, printable
@@ -44,7 +45,7 @@ TAB_ACTIONS = {
     "set_budget": "tab-budget",
 }
 """Keys that work only on one tab."""
-TABS = ("milestones", "notes", "people", "conflicts", "budget", "deadlines", "history")
+TABS = ("milestones", "notes", "people", "conflicts", "budget", "deadlines", "history", "files")
 
 
 class CaseScreen(Screen[None]):
@@ -110,6 +111,8 @@ class CaseScreen(Screen[None]):
             ):
                 with TabPane(title, id=f"tab-{name}"), VerticalScroll(classes="case-tab-body"):
                     yield Static("", id=f"case-{name}")
+            with TabPane("8 Files", id="tab-files"):
+                yield FilesPane(id="case-files")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -183,6 +186,7 @@ class CaseScreen(Screen[None]):
             ),
         )
         show("history", case_tabs.history(desk.history(case.id)))
+        self.query_one(FilesPane).show(case.id, desk.attachments.for_case(case.id), desk.directory)
 
     @on(RecordTable.Highlighted, "#case-milestones")
     def _highlighted(self, event: RecordTable.Highlighted) -> None:

@@ -42,26 +42,27 @@ NOTES_DAYS = 30
 """The default "notes since": this many days ago."""
 
 WHATS = ("case", "all", "notes", "evidence")
-FORMATS = ("md", "docx", "json", "csv", "ics")
+FORMATS = ("md", "docx", "json", "csv", "ics", "xlsx")
 FORMAT_LABELS = {
     "md": "Markdown",
     "docx": "Word",
     "json": "JSON",
     "csv": "CSV",
     "ics": "Calendar",
+    "xlsx": "Excel",
 }
 ALLOWED = {
     "case": FORMATS,
     "all": (),
-    "notes": ("csv", "json"),
-    "evidence": ("csv", "json"),
+    "notes": ("csv", "json", "xlsx"),
+    "evidence": ("csv", "json", "xlsx"),
 }
 EXPLAIN = {
     "case": "The case file: referral, triage, milestones, notes, conflicts, people, budget "
     "and history. It holds personal data. JSON can be imported into another desk; the "
-    "calendar holds the open milestones.",
-    "all": "Every case in every format, all cases as CSV and JSON, a calendar of open "
-    "milestones, all notes and the evidence, into one folder.",
+    "calendar holds the milestones (done ones cancelled); Excel has a sheet per table.",
+    "all": "Every case in every format, all cases as CSV, JSON and Excel, a calendar of "
+    "the milestones, all notes, the evidence and attached files, into one folder.",
     "notes": "Every note on any referral or case written on or after the date.",
     "evidence": "Anonymised for the evidence base: no names, emails, phones, organisation "
     "names or free text; bands instead of exact numbers; ids replaced by pseudonyms.",

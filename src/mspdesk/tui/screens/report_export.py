@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 EXPLAIN = (
     "One row per figure (section, label, value), for a spreadsheet or the evidence base. "
-    "It names advisers but no referral contacts."
+    "It names advisers but no referral contacts. A name ending .xlsx saves an Excel workbook."
 )
 
 

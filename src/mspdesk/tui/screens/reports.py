@@ -165,10 +165,12 @@ class ReportsScreen(Screen[None]):
         """Write the CSV off the UI thread (it is flushed to disk before it counts as saved)."""
         from mspdesk.desk.reports import figures_csv_rows
         from mspdesk.domain.errors import UserError
-        from mspdesk.transfer.report_csv import write_report_csv
+        from mspdesk.transfer.report_csv import write_report_csv, write_report_xlsx
 
+        # A name ending .xlsx gets an Excel workbook (numbers and pounds as numbers).
+        write = write_report_xlsx if path.suffix.lower() == ".xlsx" else write_report_csv
         try:
-            written = write_report_csv(path, figures_csv_rows(figures), replace=replace)
+            written = write(path, figures_csv_rows(figures), replace=replace)
         except UserError as error:
             message = str(error)
             self.app.call_from_thread(
