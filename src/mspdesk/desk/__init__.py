@@ -60,7 +60,11 @@ class Desk:
         actor: str | None = None,
     ) -> Desk:
         """Open the desk on `directory`. Raises a UserError subclass if it cannot."""
-        return cls(Store.open(directory, read_only=read_only), clock=clock, actor=actor)
+        desk = cls(Store.open(directory, read_only=read_only), clock=clock, actor=actor)
+        if not desk.read_only:
+            # Made by the writer, so a read-only export never has to add a file to the folder.
+            desk.desk_id()
+        return desk
 
     @staticmethod
     def is_desk_folder(directory: Path) -> bool:
