@@ -22,9 +22,12 @@ from mspdesk.transfer.readers import read_table
         ("SERVICE NAME", "organisation"),
         ("Parent body", "parent_body"),
         ("Council/Trust", "parent_body"),
-        ("Ref", "id"),
+        ("Ref", "source_ref"),
         ("Programme reference", "id"),
-        ("Reference", "id"),
+        ("Reference", "source_ref"),
+        ("MIS ref", "source_ref"),
+        ("MIS Reference", "source_ref"),
+        ("Enquiry ID", "source_ref"),
         ("Date received", "received"),
         ("date_received", "received"),
         ("Contact email", "contact.email"),
@@ -50,7 +53,8 @@ def test_unknown_and_repeated_columns_are_named_in_notes() -> None:
 
     assert columns.positions == {"organisation": 0, "parent_body": 1}
     assert columns.notes() == [
-        "columns not recognised, not imported: 'Favourite colour'",
+        "columns with no field on the desk, kept on each referral as source fields: "
+        "'Favourite colour'",
         "columns naming a field already taken by an earlier column, not imported: 'Organisation'",
         "columns mspdesk sets itself, not imported: 'case_id'",
     ]
@@ -138,7 +142,6 @@ def test_a_file_without_a_recognisable_header_is_refused(tmp_path: Path) -> None
     [
         ("empty.csv", b"", "the file is empty"),
         ("blank.csv", b"\r\n  \r\n", "the file is empty"),
-        ("nul.csv", b"Organisation,Parent\r\nA\x00,P\r\n", "binary file"),
         ("book.xlsx", b"PK\x03\x04rest-of-zip", "Excel workbook"),
         ("old.csv", b"\xd0\xcf\x11\xe0\xa1\xb1", "old Excel"),
         ("bad.json", b'[{"organisation": "A",}', "not valid JSON at line 1"),
