@@ -387,22 +387,33 @@ def _check(record: Record, parser: RowParser, desk: Desk) -> _Checked:
         try:
             referral = desk.referrals.draft(fields, reference=_PLACEHOLDER_REFERENCE)
         except InvalidRecord as error:
+            named = {p.field for p in problems}
             problems += [
-                Problem(name, columns.headers.get(name, ""), why) for name, why in error.problems
+                Problem(name, columns.headers.get(name, ""), why)
+                for name, why in error.problems
+                if name not in named  # "required" after "contains a NUL" says nothing more
             ]
     if problems:  # in the file's column order, whole-row problems first
         order = {name: index for index, name in enumerate(columns.positions)}
         problems.sort(key=lambda p: -1 if p.field == ROW else order.get(p.field, len(order)))
     return _Checked(
         record=record,
-        organisation=_as_text(fields.get("organisation")),
-        parent_body=_as_text(fields.get("parent_body")),
+        organisation=_as_text(fields.get("organisation")) or _cell(record, columns, "organisation"),
+        parent_body=_as_text(fields.get("parent_body")) or _cell(record, columns, "parent_body"),
         reference=parsed.reference,
         source_ref=_as_text(fields.get("source_ref")).strip(),
         referral=None if problems else referral,
         given=parsed.given,
         problems=tuple(problems),
     )
+
+
+def _cell(record: Record, columns: Any, name: str) -> str:
+    """The cell as written, for naming a rejected row whose value could not be read."""
+    index = columns.positions.get(name)
+    if index is None or index >= len(record.cells) or record.cells[index] is None:
+        return ""
+    return str(record.cells[index]).strip()
 
 
 def _as_text(value: object) -> str:

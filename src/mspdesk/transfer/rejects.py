@@ -28,7 +28,7 @@ class RejectsNotWritten(UserError):
 
 
 def default_rejects_path(table: SourceTable) -> Path:
-    """<name>.rejects.csv (or .json) next to the imported file."""
+    """<name>.rejects.csv (or .json) next to the imported file (CSV for Excel files)."""
     suffix = "json" if table.format == "json" else "csv"
     return table.path.with_name(f"{table.path.stem}.rejects.{suffix}")
 
@@ -36,7 +36,7 @@ def default_rejects_path(table: SourceTable) -> Path:
 def write_rejects(table: SourceTable, rejected: Sequence[tuple[Record, str]], path: Path) -> Path:
     """Write the rejected rows to `path`, or to `path` with -2, -3, ... before its suffix if
     a file is there already (an earlier rejects file is never overwritten). Returns where."""
-    data = _csv_bytes(table, rejected) if table.format == "csv" else _json_bytes(rejected)
+    data = _json_bytes(rejected) if table.format == "json" else _csv_bytes(table, rejected)
     return _create_new(path, data)
 
 
@@ -56,7 +56,10 @@ def _json_bytes(rejected: Sequence[tuple[Record, str]]) -> bytes:
     for record, reason in rejected:
         original = record.raw if isinstance(record.raw, dict) else {"row": record.raw}
         items.append({**original, REJECT_REASON: reason})
-    return (json.dumps(items, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # A lone surrogate (the reason a row may be here) is written as its JSON escape \udXXX,
+    # so the file is valid UTF-8 and reads back the same.
+    text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return text.encode("utf-8", errors="backslashreplace")
 
 
 def _quoted(text: str) -> str:
