@@ -282,3 +282,31 @@ def test_a_reference_holding_a_programme_reference_is_the_desk_s_own(
     assert "same programme reference as R-2013-0001" in out
     [row] = listed(capsys, data)
     assert row["source_ref"] == "" and row["received"] == "2013-01-02"
+
+
+def test_an_import_killed_while_saving_leaves_nothing_and_the_rerun_does_it_all(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    with Desk.open(data, actor="tester") as desk:
+        desk.referrals.add({"organisation": "Before", "parent_body": "P"})
+    journal = data / "journal.jsonl"
+    before = journal.read_bytes()
+    path = write_export(tmp_path / "mis.csv", "utf-8-sig", file_rows())
+    run(capsys, data, "import", "referrals", str(path))
+    whole = journal.read_bytes()
+    assert whole.startswith(before) and whole.count(b"\n") == before.count(b"\n") + 1
+    # As if killed half-way through writing the import's one journal line.
+    journal.write_bytes(whole[: len(before) + (len(whole) - len(before)) // 2])
+
+    code, out, err = run(capsys, data, "import", "referrals", str(path))
+
+    assert code == 0
+    assert "nothing of it was saved, so this import saves every row again" in err
+    assert f"= {len(VALID) - len(MARKED)} added + 0 updated + {len(REPEATED)} unchanged" in out
+    rows = listed(capsys, data)
+    assert len(rows) == 1 + len(VALID)
+    assert len({row["source_ref"] for row in rows}) == 1 + len(VALID)
+
+    # Run once more: the source references make it a no-op, never a second record.
+    code, out, _ = run(capsys, data, "import", "referrals", str(path))
+    assert "= 0 added + 0 updated" in out and len(listed(capsys, data)) == 1 + len(VALID)
