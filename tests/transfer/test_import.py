@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from importfiles import (
     ADDED_ROWS,
-    POSSIBLE_DUPLICATE_ROWS,
-    UNCHANGED_ROWS,
     ESCAPE_NOTE,
     EXISTING,
     MARKUP_NAME,
+    POSSIBLE_DUPLICATE_ROWS,
     REJECTED_ROWS,
+    UNCHANGED_ROWS,
     Written,
     big_csv,
     write_csv,

@@ -11,8 +11,7 @@ from openpyxl import Workbook
 
 from mspdesk.cli import main
 from mspdesk.desk import Desk
-from mspdesk.transfer import Outcome, UnreadableFile, apply_import, plan_import
-from mspdesk.transfer import readers
+from mspdesk.transfer import Outcome, UnreadableFile, apply_import, plan_import, readers
 
 
 def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:

@@ -8,6 +8,7 @@ from typing import Any
 from mspdesk.cli import (
     cases,
     doctor,
+    duplicates,
     exporting,
     guidance,
     importing,
@@ -23,6 +24,7 @@ REGISTRARS: list[Callable[[Any], None]] = [
     guidance.register,
     triage.register,
     importing.register,
+    duplicates.register,
     cases.register,
     notes.register,
     reporting.register,

@@ -12,6 +12,7 @@ from mspdesk import locations
 from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
+from mspdesk.desk.duplicates import Duplicates, PossibleDuplicate
 from mspdesk.desk.history import HistoryEntry, history, last_undoable, undo
 from mspdesk.desk.notes import Notes
 from mspdesk.desk.referrals import Referrals
@@ -40,6 +41,7 @@ class Desk:
         self.referrals = Referrals(self.core)
         self.notes = Notes(self.core)
         self.cases = Cases(self.core)
+        self.duplicates = Duplicates(self.core)
         # The rubric file is only read when triage first needs it.
         rubric_path = locations.content_dir() / "triage.toml"
         self.triage = Triage(self.core, self.referrals, self.cases, rubric_path)
@@ -126,6 +128,7 @@ __all__ = [
     "Desk",
     "HistoryEntry",
     "NewerVersion",
+    "PossibleDuplicate",
     "ReadOnlyStore",
     "StoreLocked",
     "WriteFailed",

@@ -119,7 +119,8 @@ class ImportDialog(ModalScreen["ImportResult | None"]):
                 with Vertical(id="import-pick"):
                     yield Static(Text(PICK_HELP), classes="import-explain")
                     yield Input(
-                        placeholder="Path to a .csv, .xlsx or .json file, then Enter", id="import-path"
+                        placeholder="Path to a .csv, .xlsx or .json file, then Enter",
+                        id="import-path",
                     )
                     yield ImportFileTree(self.start, id="import-tree")
                 with Vertical(id="import-working"):
