@@ -29,113 +29,26 @@ sequences are data (the TUI and CLI show them as plain text).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
-from typing import Any
-
-import orjson
 
 from mspdesk.desk import Desk
-from mspdesk.desk.referrals import duplicate_key, source_key
-from mspdesk.domain.errors import InvalidRecord, UserError
-from mspdesk.domain.referral import REFERENCE, Referral, reference_for
+from mspdesk.domain.errors import UserError
+from mspdesk.domain.referral import REFERENCE
+from mspdesk.transfer.identity import Decider
 from mspdesk.transfer.readers import Record, SourceTable, read_table
 from mspdesk.transfer.rejects import default_rejects_path, write_rejects
-from mspdesk.transfer.values import ROW, Problem, RowParser
+from mspdesk.transfer.rows import Checked, Outcome, RowOutcome, check, read_checked
+from mspdesk.transfer.values import RowParser
 
 KEEP_ROWS = 20_000
 """Up to this many rows a plan keeps its checked rows (the apply does not read the file
 again) and an outcome for every added row; above it, only counts for added rows."""
 PROGRESS_EVERY = 100
-_PLACEHOLDER_REFERENCE = "R-0000-0000"
-_UNTRIAGED = frozenset({"new", "awaiting"})
-_NEVER_UPDATED = frozenset({"id", "created_at", "updated_at", "case_id"})
 
 Progress = Callable[[int, int], None]
 """Called with (rows done, rows in all); from the thread doing the work."""
-
-
-class Outcome(StrEnum):
-    ADDED = "added"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    POSSIBLE_DUPLICATE = "possible duplicate"
-    REJECTED = "rejected"
-
-
-FieldChange = tuple[str, Any, Any]
-"""(field, old value, new value); contact fields dotted (contact.email)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RowOutcome:
-    """What happens (or happened) to one row of the file."""
-
-    row: int
-    """Row as a person counts it: CSV header is row 1, so data starts at row 2;
-    for JSON, the object's position in the list from 1."""
-    where: str
-    """"row 7" or "item 3", for messages."""
-    outcome: Outcome
-    organisation: str
-    """As the file gives it (untrusted text: show it as plain text, never as markup)."""
-    parent_body: str
-    reference: str | None = None
-    """Added or possible duplicate: the programme reference it gets. Updated or unchanged:
-    the referral it is."""
-    matched_on: str = ""
-    """Updated or unchanged: "source reference" or "programme reference"."""
-    duplicate_of: str | None = None
-    """Possible duplicate: the referral with the same organisation and parent body."""
-    earlier_row: int | None = None
-    """The row of this file that the match was made with (it was not on the desk yet)."""
-    changes: tuple[FieldChange, ...] = ()
-    """Updated: each field that changes, old -> new (empty when the row changes an earlier
-    row of a big file, whose values a dry run does not keep)."""
-    problems: tuple[Problem, ...] = ()
-    """Rejected: every problem of the row."""
-    source_ref: str = ""
-
-    @property
-    def reason(self) -> str:
-        """One line on why: the problems of a rejected row, the match of the others."""
-        earlier = f" ({self._row_word} {self.earlier_row} of this file)" if self.earlier_row else ""
-        if self.outcome is Outcome.REJECTED:
-            return "; ".join(str(problem) for problem in self.problems)
-        if self.outcome is Outcome.POSSIBLE_DUPLICATE:
-            return f"same organisation and parent body as {self.duplicate_of}{earlier}"
-        if self.outcome is Outcome.UPDATED:
-            changed = "; ".join(
-                f"{name}: {_shown(old)} → {_shown(new)}" for name, old, new in self.changes
-            )
-            return f"same {self.matched_on} as {self.reference}{earlier}: {changed or 'changed'}"
-        if self.outcome is Outcome.UNCHANGED:
-            return f"same {self.matched_on} as {self.reference}{earlier}, nothing changed"
-        return ""
-
-    @property
-    def _row_word(self) -> str:
-        return self.where.split()[0]
-
-
-def _shown(value: Any) -> str:
-    return "(blank)" if value in (None, "", {}) else str(value)
-
-
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    """One row parsed and validated, before it is compared with the desk."""
-
-    record: Record
-    organisation: str
-    parent_body: str
-    reference: str | None
-    source_ref: str
-    referral: Referral | None
-    given: tuple[str, ...]
-    problems: tuple[Problem, ...]
 
 
 @dataclass(frozen=True)
@@ -162,7 +75,7 @@ class ImportPlan:
     default_rejects_path: Path
     sheet: str | None = None
     table: SourceTable = field(repr=False, default=None)  # type: ignore[assignment]
-    checked: tuple[_Checked, ...] | None = field(repr=False, default=None)
+    checked: tuple[Checked, ...] | None = field(repr=False, default=None)
     """The checked rows, when the file is small enough to keep them."""
     highest: dict[int, int] = field(repr=False, default_factory=dict)
     """The highest programme reference the file itself gives, per year."""
@@ -255,11 +168,11 @@ def plan_import(
     """
     table = read_table(path, sheet=sheet)
     parser = RowParser(table.columns)
-    kept: list[_Checked] | None = []
+    kept: list[Checked] | None = []
     highest: dict[int, int] = {}
     done = 0
     for record in table.rows():
-        item = _check(record, parser, desk)
+        item = check(record, parser, desk)
         if item.reference:
             _note_highest(highest, item.reference)
         if kept is not None:
@@ -272,8 +185,8 @@ def plan_import(
     if progress is not None:
         progress(done, done)
     checked = tuple(kept) if kept is not None else None
-    items: Iterable[_Checked] = checked if checked is not None else _read_checked(table, desk)
-    decider = _Decider(desk, highest, keep_values=False)
+    items: Iterable[Checked] = checked if checked is not None else read_checked(table, desk)
+    decider = Decider(desk, highest, keep_values=False)
     rows = []
     counts: Counter[Outcome] = Counter({outcome: 0 for outcome in Outcome})
     for item in items:
@@ -309,10 +222,10 @@ def apply_import(
     """Re-check the plan against the desk as it is now, write the rejects file (if any row
     is rejected), then save every addition and update as ONE journal event. Raises
     `RejectsNotWritten` or `ImportInterrupted`; either way nothing is saved."""
-    items: Iterable[_Checked] = (
-        plan.checked if plan.checked is not None else _read_checked(plan.table, desk)
+    items: Iterable[Checked] = (
+        plan.checked if plan.checked is not None else read_checked(plan.table, desk)
     )
-    decider = _Decider(desk, plan.highest, keep_values=True)
+    decider = Decider(desk, plan.highest, keep_values=True)
     rows: list[RowOutcome] = []
     rejected: list[tuple[Record, str]] = []
     counts: Counter[Outcome] = Counter({outcome: 0 for outcome in Outcome})
@@ -364,256 +277,6 @@ def apply_import(
         rejects_path,
         batches,
     )
-
-
-# ---------------------------------------------------------------------------- checking
-
-
-def _read_checked(table: SourceTable, desk: Desk) -> Iterator[_Checked]:
-    parser = RowParser(table.columns)
-    for record in table.rows():
-        yield _check(record, parser, desk)
-
-
-def _check(record: Record, parser: RowParser, desk: Desk) -> _Checked:
-    columns = parser.columns
-    parsed = parser(record.cells)
-    problems = list(parsed.problems)
-    if record.note:
-        problems.insert(0, Problem(ROW, "", record.note))
-    fields = parsed.fields
-    referral = None
-    if not problems or all(p.field != ROW for p in problems):
-        try:
-            referral = desk.referrals.draft(fields, reference=_PLACEHOLDER_REFERENCE)
-        except InvalidRecord as error:
-            named = {p.field for p in problems}
-            problems += [
-                Problem(name, columns.headers.get(name, ""), why)
-                for name, why in error.problems
-                if name not in named  # "required" after "contains a NUL" says nothing more
-            ]
-    if problems:  # in the file's column order, whole-row problems first
-        order = {name: index for index, name in enumerate(columns.positions)}
-        problems.sort(key=lambda p: -1 if p.field == ROW else order.get(p.field, len(order)))
-    return _Checked(
-        record=record,
-        organisation=_as_text(fields.get("organisation")) or _cell(record, columns, "organisation"),
-        parent_body=_as_text(fields.get("parent_body")) or _cell(record, columns, "parent_body"),
-        reference=parsed.reference,
-        source_ref=_as_text(fields.get("source_ref")).strip(),
-        referral=None if problems else referral,
-        given=parsed.given,
-        problems=tuple(problems),
-    )
-
-
-def _cell(record: Record, columns: Any, name: str) -> str:
-    """The cell as written, for naming a rejected row whose value could not be read."""
-    index = columns.positions.get(name)
-    if index is None or index >= len(record.cells) or record.cells[index] is None:
-        return ""
-    return str(record.cells[index]).strip()
-
-
-def _as_text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-class _Decider:
-    """Applies the identity rules to checked rows one at a time, against the desk as it is
-    and the rows of the file before. With `keep_values` it keeps what to save (apply);
-    without, only a fingerprint of each added row (a dry run of any size)."""
-
-    def __init__(self, desk: Desk, highest_in_file: dict[int, int], *, keep_values: bool) -> None:
-        self._desk = desk
-        self._keep = keep_values
-        self._by_source = desk.referrals.source_index()
-        self._by_name, self._also_named = desk.referrals.duplicate_index(groups=True)
-        self._highest = desk.referrals.highest_numbers()
-        for year, number in highest_in_file.items():
-            self._highest[year] = max(self._highest.get(year, 0), number)
-        self._new: dict[str, Referral] = {}
-        """apply: each added referral, by reference, in file order."""
-        self._fingerprints: dict[str, int] = {}
-        """dry run: a fingerprint of each added row's values, by reference."""
-        self._row_of: dict[str, int] = {}
-        self._changes: dict[str, dict[str, Any]] = {}
-        """Referrals on the desk that rows change: field -> new value."""
-        self._moment = desk.core.now()
-
-    def additions(self) -> list[Referral]:
-        return list(self._new.values())
-
-    def updates(self) -> list[tuple[str, dict[str, Any]]]:
-        return list(self._changes.items())
-
-    def decide(self, item: _Checked) -> RowOutcome:
-        record = item.record
-        where = f"{'item' if isinstance(record.raw, dict) else 'row'} {record.row}"
-        shown = (record.row, where)
-        names = (item.organisation, item.parent_body)
-        referral = item.referral
-        if referral is None:
-            return RowOutcome(
-                *shown, Outcome.REJECTED, *names, problems=item.problems, source_ref=item.source_ref
-            )
-        skey = source_key(referral.source, item.source_ref) if item.source_ref else None
-        target = self._by_source.get(skey) if skey else None
-        matched_on = "source reference"
-        ref = item.reference
-        if target is None and ref is not None and (ref in self._known() or self._on_desk(ref)):
-            target, matched_on = ref, "programme reference"
-        if target is not None:
-            if skey and skey not in self._by_source:
-                self._by_source[skey] = target
-            return self._same(item, target, matched_on, shown, names)
-        key = duplicate_key(referral.organisation, referral.parent_body)
-        looks_like = self._by_name.get(key)
-        if looks_like and ref is None and not item.source_ref:
-            # No reference to go by: a row identical to a referral with its names is that
-            # referral (importing a file again must not add its rows again).
-            for candidate in (looks_like, *self._also_named.get(key, ())):
-                if self._identical(item, candidate):
-                    earlier = self._row_of.get(candidate)
-                    return RowOutcome(
-                        *shown,
-                        Outcome.UNCHANGED,
-                        *names,
-                        reference=candidate,
-                        matched_on="organisation, parent body and values",
-                        earlier_row=earlier,
-                    )
-        if ref is None:
-            year = referral.received.year
-            self._highest[year] = self._highest.get(year, 0) + 1
-            ref = reference_for(year, self._highest[year])
-        self._row_of[ref] = record.row
-        if looks_like is None:
-            self._by_name[key] = ref
-        else:
-            self._also_named.setdefault(key, []).append(ref)
-        if skey:
-            self._by_source[skey] = ref
-        if self._keep:
-            self._new[ref] = referral.model_copy(
-                update={
-                    "id": ref,
-                    "possible_duplicate_of": looks_like,
-                    "created_at": self._moment,
-                    "updated_at": self._moment,
-                }
-            )
-        else:
-            self._fingerprints[ref] = _fingerprint(referral, item.given)
-        outcome = Outcome.POSSIBLE_DUPLICATE if looks_like else Outcome.ADDED
-        return RowOutcome(
-            *shown,
-            outcome,
-            *names,
-            reference=ref,
-            duplicate_of=looks_like,
-            earlier_row=self._row_of.get(looks_like) if looks_like else None,
-            source_ref=item.source_ref,
-        )
-
-    def _identical(self, item: _Checked, target: str) -> bool:
-        assert item.referral is not None
-        if target in self._fingerprints:
-            return self._fingerprints[target] == _fingerprint(item.referral, item.given)
-        if target in self._new:
-            current = self._new[target].model_dump(mode="json")
-        else:
-            current = self._desk.referrals.get(target).model_dump(mode="json")
-            current.update(self._changes.get(target, {}))
-        return not _changes(current, item.referral, item.given)[1]
-
-    def _known(self) -> dict[str, Any]:
-        return self._new if self._keep else self._fingerprints
-
-    def _on_desk(self, ref: str) -> bool:
-        return self._desk.referrals.exists(ref)
-
-    def _same(
-        self,
-        item: _Checked,
-        target: str,
-        matched_on: str,
-        shown: tuple[int, str],
-        names: tuple[str, str],
-    ) -> RowOutcome:
-        assert item.referral is not None
-        earlier = self._row_of.get(target)
-        common = {"reference": target, "matched_on": matched_on, "earlier_row": earlier}
-        if target in self._fingerprints:  # an earlier row of the file, in a dry run
-            fingerprint = _fingerprint(item.referral, item.given)
-            if fingerprint == self._fingerprints[target]:
-                return RowOutcome(*shown, Outcome.UNCHANGED, *names, **common)
-            self._fingerprints[target] = fingerprint
-            return RowOutcome(*shown, Outcome.UPDATED, *names, **common)
-        if target in self._new:  # an earlier row of the file: change what will be added
-            current = self._new[target].model_dump(mode="json")
-            new_values, shown_changes = _changes(current, item.referral, item.given)
-            if not shown_changes:
-                return RowOutcome(*shown, Outcome.UNCHANGED, *names, **common)
-            self._new[target] = Referral.model_validate({**current, **new_values})
-            return RowOutcome(*shown, Outcome.UPDATED, *names, changes=shown_changes, **common)
-        current = {**self._desk.referrals.get(target).model_dump(mode="json")}
-        pending = self._changes.get(target, {})
-        current.update(pending)
-        new_values, shown_changes = _changes(current, item.referral, item.given)
-        if not shown_changes:
-            return RowOutcome(*shown, Outcome.UNCHANGED, *names, **common)
-        self._changes[target] = {**pending, **new_values}
-        return RowOutcome(*shown, Outcome.UPDATED, *names, changes=shown_changes, **common)
-
-
-def _changes(
-    current: dict[str, Any], incoming: Referral, given: tuple[str, ...]
-) -> tuple[dict[str, Any], tuple[FieldChange, ...]]:
-    """What a row changes on a referral: only the fields the row gives a value for
-    (a blank cell never clears a field), the new values to save and the changes to show."""
-    new = incoming.model_dump(mode="json")
-    values: dict[str, Any] = {}
-    shown: list[FieldChange] = []
-    contact: dict[str, Any] = {}
-    for name in given:
-        if name in _NEVER_UPDATED:
-            continue
-        if name.startswith("contact."):
-            part = name[len("contact.") :]
-            old = (current.get("contact") or {}).get(part, "")
-            if old != new["contact"][part]:
-                contact[part] = new["contact"][part]
-                shown.append((name, old, new["contact"][part]))
-        elif name == "source_fields":
-            before = current.get("source_fields") or {}
-            after = {**before, **new["source_fields"]}
-            if after != before:
-                values[name] = after
-                shown += [
-                    (f"source field {header!r}", before.get(header), value)
-                    for header, value in new["source_fields"].items()
-                    if before.get(header) != value
-                ]
-        elif name == "status" and current.get("status") not in _UNTRIAGED:
-            continue  # triage has decided it; an export's "new" does not undo that
-        elif current.get(name) != new[name]:
-            values[name] = new[name]
-            shown.append((name, current.get(name), new[name]))
-    if contact:
-        values["contact"] = {**(current.get("contact") or {}), **contact}
-    return values, tuple(shown)
-
-
-def _fingerprint(referral: Referral, given: tuple[str, ...]) -> int:
-    dumped = referral.model_dump(mode="json")
-    values = [
-        dumped["contact"][name[len("contact.") :]] if name.startswith("contact.") else dumped[name]
-        for name in given
-        if name not in _NEVER_UPDATED
-    ]
-    return hash(orjson.dumps([list(given), values], option=orjson.OPT_NON_STR_KEYS))
 
 
 def _note_highest(highest: dict[int, int], ref: str) -> None:
