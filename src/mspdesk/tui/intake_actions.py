@@ -60,6 +60,16 @@ def new_referral(app: App[Any], select: Selected | None = None) -> None:
             title="Referral saved",
             markup=False,
         )
+        if referral.possible_duplicate_of:
+            app.notify(
+                f"{referral.id} has the same organisation and parent body as "
+                f"{referral.possible_duplicate_of}: saved and marked a possible duplicate "
+                "(F9 to review).",
+                title="Possible duplicate",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         if select is not None:
             select(referral.id)
         _refresh(app)
