@@ -172,6 +172,8 @@ def _report(plan: ImportPlan, rejects_path: Path | None, *, dry_run: bool) -> No
             print(f"  {row.where}: {_names(row)}")
             for problem in row.problems:
                 print(f"      {_visible(str(problem))}")
+    if plan.unlisted:
+        print(f"({plan.unlisted:,} more rows like those above are counted but not listed)")
     print(plan.summary(dry_run=dry_run))
     if rejects_path is not None:
         verb = "would be written" if dry_run else "written"

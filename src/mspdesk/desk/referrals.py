@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal, overload
@@ -85,8 +86,15 @@ class Referrals:
             if referral.id in table or referral.id in seen:
                 raise InvalidRecord([("id", f"{referral.id} already exists")], "referral")
             seen.add(referral.id)
+            # Built without validating again: the referral is validated, the shape is fixed.
             ops.append(
-                Op(table=TABLE, key=referral.id, kind="put", data=referral.model_dump(mode="json"))
+                Op.model_construct(
+                    table=TABLE,
+                    key=referral.id,
+                    kind="put",
+                    data=referral.model_dump(mode="json"),
+                    prior=None,
+                )
             )
         moment = self._core.now()
         for referral_id, changes in updates:
@@ -167,6 +175,14 @@ class Referrals:
         if record is None:
             raise NotFound(f"no referral {referral_id}")
         return Referral.model_validate(record)
+
+    def row(self, referral_id: str) -> dict[str, Any]:
+        """One referral as stored (a JSON-shaped dict; do not mutate it); NotFound if none.
+        Cheaper than `get` when many are compared (an import checks every row)."""
+        record = self._core.store.get(TABLE, referral_id)
+        if record is None:
+            raise NotFound(f"no referral {referral_id}")
+        return record
 
     def exists(self, referral_id: str) -> bool:
         return referral_id in self._core.store.table(TABLE)
@@ -286,8 +302,12 @@ def source_key(source: str, source_ref: str) -> str:
     return f"{source}\x1f{str(source_ref).strip().casefold()}"
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _fold(text: str) -> str:
-    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+    """Letters and digits only, case folded: "Kent C.C. " and "kent cc" fold the same."""
+    return _NOT_ALNUM.sub("", str(text).casefold())
 
 
 def _survivor(table: Mapping[str, dict[str, Any]], row: dict[str, Any]) -> str:

@@ -32,8 +32,11 @@ class Decider:
         self._new: dict[str, Referral] = {}
         """apply: each added referral, by reference, in file order."""
         self._fingerprints: dict[str, int] = {}
+        """dry run: each added row's fingerprint and row number packed in one int (half a
+        million rows must fit in a bounded memory): fingerprint << 32 | row."""
         """dry run: a fingerprint of each added row's values, by reference."""
         self._row_of: dict[str, int] = {}
+        """apply: the row each added referral came from."""
         self._changes: dict[str, dict[str, Any]] = {}
         """Referrals on the desk that rows change: field -> new value."""
         self._moment = desk.core.now()
@@ -71,7 +74,7 @@ class Decider:
             # referral (importing a file again must not add its rows again).
             for candidate in (looks_like, *self._also_named.get(key, ())):
                 if self._identical(item, candidate):
-                    earlier = self._row_of.get(candidate)
+                    earlier = self._earlier(candidate)
                     return RowOutcome(
                         *shown,
                         Outcome.UNCHANGED,
@@ -84,7 +87,8 @@ class Decider:
             year = referral.received.year
             self._highest[year] = self._highest.get(year, 0) + 1
             ref = reference_for(year, self._highest[year])
-        self._row_of[ref] = record.row
+        if self._keep:
+            self._row_of[ref] = record.row
         if looks_like is None:
             self._by_name[key] = ref
         else:
@@ -101,7 +105,7 @@ class Decider:
                 }
             )
         else:
-            self._fingerprints[ref] = _fingerprint(referral, item.given)
+            self._fingerprints[ref] = _fingerprint(referral, item.given) << 32 | record.row
         outcome = Outcome.POSSIBLE_DUPLICATE if looks_like else Outcome.ADDED
         return RowOutcome(
             *shown,
@@ -109,20 +113,27 @@ class Decider:
             *names,
             reference=ref,
             duplicate_of=looks_like,
-            earlier_row=self._row_of.get(looks_like) if looks_like else None,
+            earlier_row=self._earlier(looks_like) if looks_like else None,
             source_ref=item.source_ref,
         )
 
     def _identical(self, item: Checked, target: str) -> bool:
         assert item.referral is not None
         if target in self._fingerprints:
-            return self._fingerprints[target] == _fingerprint(item.referral, item.given)
+            return self._fingerprints[target] >> 32 == _fingerprint(item.referral, item.given)
         if target in self._new:
             current = self._new[target].model_dump(mode="json")
         else:
-            current = self._desk.referrals.get(target).model_dump(mode="json")
+            current = dict(self._desk.referrals.row(target))
             current.update(self._changes.get(target, {}))
         return not changes_of(current, item.referral, item.given)[1]
+
+    def _earlier(self, ref: str) -> int | None:
+        """The row of this file that added `ref` (None if it is on the desk)."""
+        packed = self._fingerprints.get(ref)
+        if packed is not None:
+            return packed & 0xFFFFFFFF
+        return self._row_of.get(ref)
 
     def _known(self) -> dict[str, Any]:
         return self._new if self._keep else self._fingerprints
@@ -139,7 +150,7 @@ class Decider:
         names: tuple[str, str],
     ) -> RowOutcome:
         assert item.referral is not None
-        earlier = self._row_of.get(target)
+        earlier = self._earlier(target)
 
         def outcome(kind: Outcome, changes: tuple[FieldChange, ...] = ()) -> RowOutcome:
             return RowOutcome(
@@ -154,9 +165,9 @@ class Decider:
 
         if target in self._fingerprints:  # an earlier row of the file, in a dry run
             fingerprint = _fingerprint(item.referral, item.given)
-            if fingerprint == self._fingerprints[target]:
+            if fingerprint == self._fingerprints[target] >> 32:
                 return outcome(Outcome.UNCHANGED)
-            self._fingerprints[target] = fingerprint
+            self._fingerprints[target] = fingerprint << 32 | (earlier or 0)
             return outcome(Outcome.UPDATED)
         if target in self._new:  # an earlier row of the file: change what will be added
             current = self._new[target].model_dump(mode="json")
@@ -165,7 +176,7 @@ class Decider:
                 return outcome(Outcome.UNCHANGED)
             self._new[target] = Referral.model_validate({**current, **new_values})
             return outcome(Outcome.UPDATED, changes)
-        current = self._desk.referrals.get(target).model_dump(mode="json")
+        current = dict(self._desk.referrals.row(target))
         pending = self._changes.get(target, {})
         current.update(pending)
         new_values, changes = changes_of(current, item.referral, item.given)
@@ -220,4 +231,5 @@ def _fingerprint(referral: Referral, given: tuple[str, ...]) -> int:
         for name in given
         if name not in _NEVER_UPDATED
     ]
-    return hash(orjson.dumps([list(given), values], option=orjson.OPT_NON_STR_KEYS))
+    # 31 bits: packed with a row number in one small int (see Decider._fingerprints).
+    return hash(orjson.dumps([list(given), values], option=orjson.OPT_NON_STR_KEYS)) & 0x7FFFFFFF

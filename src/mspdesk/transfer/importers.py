@@ -42,6 +42,9 @@ from mspdesk.transfer.rejects import default_rejects_path, write_rejects
 from mspdesk.transfer.rows import Checked, Outcome, RowOutcome, check, read_checked
 from mspdesk.transfer.values import RowParser
 
+LISTED_ROWS = 10_000
+"""A plan of a big file lists at most this many rows that are not simply added (a dry run of
+half a million rows must not hold half a million outcomes); the rest are counted."""
 KEEP_ROWS = 20_000
 """Up to this many rows a plan keeps its checked rows (the apply does not read the file
 again) and an outcome for every added row; above it, only counts for added rows."""
@@ -78,6 +81,8 @@ class ImportPlan:
     checked: tuple[Checked, ...] | None = field(repr=False, default=None)
     """The checked rows, when the file is small enough to keep them."""
     highest: dict[int, int] = field(repr=False, default_factory=dict)
+    unlisted: int = 0
+    """Big files: rows (not simply added) beyond `LISTED_ROWS`, counted but not in `rows`."""
     """The highest programme reference the file itself gives, per year."""
 
     @property
@@ -188,12 +193,18 @@ def plan_import(
     items: Iterable[Checked] = checked if checked is not None else read_checked(table, desk)
     decider = Decider(desk, highest, keep_values=False)
     rows = []
+    unlisted = 0
     counts: Counter[Outcome] = Counter({outcome: 0 for outcome in Outcome})
     for item in items:
         outcome = decider.decide(item)
         counts[outcome.outcome] += 1
-        if checked is not None or outcome.outcome is not Outcome.ADDED:
+        if checked is not None:
             rows.append(outcome)
+        elif outcome.outcome is not Outcome.ADDED:
+            if len(rows) < LISTED_ROWS:
+                rows.append(outcome)
+            else:
+                unlisted += 1
     return ImportPlan(
         path=path,
         format=table.format,
@@ -209,6 +220,7 @@ def plan_import(
         table=table,
         checked=checked,
         highest=highest,
+        unlisted=unlisted,
     )
 
 
@@ -227,13 +239,19 @@ def apply_import(
     )
     decider = Decider(desk, plan.highest, keep_values=True)
     rows: list[RowOutcome] = []
+    unlisted = 0
     rejected: list[tuple[Record, str]] = []
     counts: Counter[Outcome] = Counter({outcome: 0 for outcome in Outcome})
     for item in items:
         outcome = decider.decide(item)
         counts[outcome.outcome] += 1
-        if plan.checked is not None or outcome.outcome is not Outcome.ADDED:
+        if plan.checked is not None:
             rows.append(outcome)
+        elif outcome.outcome is not Outcome.ADDED:
+            if len(rows) < LISTED_ROWS:
+                rows.append(outcome)
+            else:
+                unlisted += 1
         if outcome.outcome is Outcome.REJECTED:
             rejected.append((item.record, outcome.reason))
     final = ImportPlan(
@@ -251,6 +269,7 @@ def apply_import(
         table=plan.table,
         checked=plan.checked,
         highest=plan.highest,
+        unlisted=unlisted,
     )
     rejects_path = None
     if rejected:

@@ -64,8 +64,8 @@ class Record:
     """CSV: the row's values in column order. JSON: values aligned with the table header.
     Excel: the cells' values (numbers and dates as such)."""
     raw: str | dict[str, Any]
-    """The original CSV text of the row (with its line end), the original JSON object, or
-    for Excel the row written as a CSV line."""
+    """The original CSV text of the row (with its line end) or the original JSON object; for
+    Excel "" (the rejects file writes the cells as a CSV line)."""
     note: str = ""
     """A problem found while reading this row (e.g. an unclosed quote)."""
 
@@ -444,13 +444,17 @@ def read_xlsx(path: Path, sheet: str | None = None) -> SourceTable:
             for number, values in enumerate(
                 book[chosen].iter_rows(min_row=start, values_only=True), start=start
             ):
-                cells = [_cell_value(value) for value in values]
+                cells = [
+                    value.date() if type(value) is datetime and value.time() == _MIDNIGHT else value
+                    for value in values
+                ]
                 while cells and cells[-1] is None:
                     cells.pop()
-                if not any(_cell_text(cell).strip() for cell in cells):
+                if not any(_filled(cell) for cell in cells):
                     table.blank_rows += 1
                     continue
-                yield Record(number, cells, _csv_line([_cell_text(c) for c in cells]))
+                # The CSV text of the row is only made if the row is rejected (see rejects).
+                yield Record(number, cells, "")
         finally:
             book.close()
 
@@ -458,12 +462,16 @@ def read_xlsx(path: Path, sheet: str | None = None) -> SourceTable:
     return table
 
 
-def _cell_value(value: Any) -> Any:
-    if isinstance(value, datetime) and value.time() == time():
-        return value.date()
-    if isinstance(value, str | int | float | date | bool) or value is None:
-        return value
-    return str(value)
+_MIDNIGHT = time()
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
+def row_text(cells: list[Any]) -> str:
+    """An Excel row written as a CSV line (for the rejects file)."""
+    return _csv_line([_cell_text(cell) for cell in cells])
 
 
 def _cell_text(value: Any) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mspdesk.domain.errors import UserError
 from mspdesk.transfer.columns import REJECT_REASON
-from mspdesk.transfer.readers import Record, SourceTable
+from mspdesk.transfer.readers import Record, SourceTable, row_text
 
 MAX_NUMBERED = 999
 FILE_MODE = 0o600
@@ -43,7 +43,7 @@ def write_rejects(table: SourceTable, rejected: Sequence[tuple[Record, str]], pa
 def _csv_bytes(table: SourceTable, rejected: Sequence[tuple[Record, str]]) -> bytes:
     parts = [_quoted(REJECT_REASON), table.delimiter, table.header_text, table.newline]
     for record, reason in rejected:
-        raw = str(record.raw)
+        raw = row_text(record.cells) if table.format == "xlsx" else str(record.raw)
         if not raw.endswith(("\n", "\r")):
             raw += table.newline
         parts += [_quoted(reason), table.delimiter, raw]
