@@ -310,3 +310,30 @@ def test_an_import_killed_while_saving_leaves_nothing_and_the_rerun_does_it_all(
     # Run once more: the source references make it a no-op, never a second record.
     code, out, _ = run(capsys, data, "import", "referrals", str(path))
     assert "= 0 added + 0 updated" in out and len(listed(capsys, data)) == 1 + len(VALID)
+
+
+def test_the_case_file_and_json_export_carry_the_source_reference_and_fields(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    from mspdesk.transfer.exporters.casefile import case_file
+    from mspdesk.transfer.exporters.markdown import case_markdown
+
+    path = write_export(tmp_path / "mis.csv", "utf-8-sig", VALID[:1])
+    run(capsys, data, "import", "referrals", str(path))
+    with Desk.open(data, actor="tester") as desk:
+        [row] = desk.referrals.rows()
+        desk.triage.decide(row["id"], "accept", "promising")
+        case_id = desk.referrals.get(row["id"]).case_id
+        assert case_id is not None
+        text = case_markdown(case_file(desk, case_id))
+    assert "MIS-2013-0001" in text and "Source reference" in text
+    assert "From the source: Area office" in text and "Leeds" in text
+
+    target = tmp_path / "case.json"
+    code, _, err = run(
+        capsys, data, "export", "case", case_id, "--format", "json", "-o", str(target)
+    )
+    assert code == 0, err
+    exported = target.read_text(encoding="utf-8")
+    assert '"source_ref": "MIS-2013-0001"' in exported or '"source_ref":"MIS-2013-0001"' in exported
+    assert "Area office" in exported

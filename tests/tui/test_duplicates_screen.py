@@ -158,3 +158,43 @@ async def test_a_hand_typed_match_is_saved_marked_and_warned_about(
         assert any("marked a possible duplicate" in m and "R-2013-0003" in m for m in warnings)
     with saved(data) as desk:
         assert desk.referrals.get("R-2013-0004").possible_duplicate_of == "R-2013-0003"
+
+
+async def test_the_inbox_shows_and_finds_source_references(app: MspdeskApp, data: Path) -> None:
+    from mspdesk.tui.screens.inbox import InboxScreen
+
+    with Desk.open(data, clock=lambda: NOW, actor="tester") as desk:
+        desk.referrals.update("R-2013-0003", {"source_fields": {"Area office": "Leeds"}})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        await pilot.press("slash", *"mis-2")
+        await pilot.pause(0.3)
+        table = screen.query_one("#inbox-table", RecordTable)
+        assert [row.key for row in table.rows] == ["R-2013-0002"]
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert table.move_to("R-2013-0003")
+        await pilot.press("enter")  # opens the detail pane
+        await pilot.pause()
+        assert "Leeds" in plain(screen.query_one("#detail-body", Static))
+        shown = plain(screen.query_one("#detail-body", Static))
+        assert "From the source file" in shown and "Area office" in shown
+        await pilot.press("escape")
+        assert table.move_to("R-2013-0001")
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = plain(screen.query_one("#detail-body", Static))
+        assert "Source ref" in shown and "MIS-1" in shown
+
+
+def plain(box: Static) -> str:
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(width=200, file=StringIO(), color_system=None)
+    with console.capture() as capture:
+        console.print(box.content)
+    return capture.get()

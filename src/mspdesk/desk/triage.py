@@ -230,7 +230,13 @@ class Triage:
                     band_title=title,
                     score_percent=percent,
                     haystack=" ".join(
-                        (row["id"], organisation, parent_body, str(row.get("service_area", "")))
+                        (
+                            row["id"],
+                            organisation,
+                            parent_body,
+                            str(row.get("service_area", "")),
+                            str(row.get("source_ref", "")),  # MIS-2013-0006 finds it too
+                        )
                     ).casefold(),
                 )
             )
