@@ -110,3 +110,12 @@ def test_a_referral_with_a_case_is_not_merged_away(desk: Desk) -> None:
     assert survivor.case_id is not None and survivor.merged_source_refs == ("MIS-1",)
     with pytest.raises(UserError, match="already merged"):
         desk.duplicates.merge(first, into=second)
+
+
+def test_a_merged_referral_is_counted_once_in_the_figures(desk: Desk) -> None:
+    from mspdesk.desk.reports import programme_figures
+
+    first, second = pair(desk)
+    assert programme_figures(desk).received == 2
+    desk.duplicates.merge(second, into=first)
+    assert programme_figures(desk).received == 1
