@@ -295,15 +295,12 @@ class ImportDialog(ModalScreen["ImportResult | None"]):
 
     @work(thread=True, exclusive=True, group="import")
     def _apply_in_worker(self, plan: ImportPlan) -> None:
-        from mspdesk.transfer import ImportInterrupted, apply_import
+        from mspdesk.transfer import apply_import
 
         try:
             result = apply_import(plan, self.desk, progress=self._reporter("Saving"))
-        except ImportInterrupted as error:
-            # Some batches are saved: say so and what to do; closing reloads the lists.
-            self.app.call_from_thread(self._apply_failed, str(error), "done")
-            return
         except UserError as error:
+            # The import is one change: nothing of it was saved; the preview stays.
             self.app.call_from_thread(self._apply_failed, str(error), "preview")
             return
         self.app.call_from_thread(self._show_result, result)
