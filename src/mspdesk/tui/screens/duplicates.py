@@ -7,7 +7,7 @@ its match, `M` merges the match into the marked one. Each is one change: Ctrl+Z 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.console import Group
 from rich.table import Table
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from mspdesk.desk import Desk, PossibleDuplicate
     from mspdesk.domain.referral import Referral
+    from mspdesk.tui.app import MspdeskApp
 
 COMMAND = "Possible duplicates"
 COMMAND_HELP = "Review referrals that look like another: keep both or merge (F9)"
@@ -107,7 +108,7 @@ class DuplicatesScreen(Screen[None]):
 
     @property
     def desk(self) -> Desk:
-        desk: Desk | None = getattr(self.app, "desk", None)
+        desk = cast("MspdeskApp", self.app).desk
         assert desk is not None  # open_duplicates only shows the screen once it is open
         return desk
 
@@ -237,11 +238,7 @@ class DuplicatesScreen(Screen[None]):
 
     def _changed(self, message: str) -> None:
         self.notify(message, title="Possible duplicates", markup=False)
-        refresh = getattr(self.app, "refresh_data", None)
-        if callable(refresh):
-            refresh()  # reloads this screen too, through desk_ready
-        else:
-            self.reload()
+        cast("MspdeskApp", self.app).refresh_data()  # reloads this screen too (desk_ready)
 
     def action_close(self) -> None:
         self.dismiss(None)
