@@ -1,7 +1,8 @@
 """The possible-duplicates queue: each marked referral beside the one it looks like.
 
 `b` keeps both (asks why; the mark goes, the reason stays), `m` merges the marked one into
-its match, `M` merges the match into the marked one. Each is one change: Ctrl+Z undoes it.
+its match, `M` merges the match into the marked one; Enter opens the marked one in the form.
+Each is one change: Ctrl+Z undoes it.
 """
 
 from __future__ import annotations
@@ -161,6 +162,12 @@ class DuplicatesScreen(Screen[None]):
     @on(RecordTable.Highlighted)
     def _highlighted(self, event: RecordTable.Highlighted) -> None:
         self._show(event.key)
+
+    @on(RecordTable.Selected)
+    def _selected(self, event: RecordTable.Selected) -> None:
+        from mspdesk.tui.intake_actions import edit_referral
+
+        edit_referral(self.app, event.key)  # Enter opens the marked referral to correct it
 
     def _show(self, key: str | None) -> None:
         item = next((i for i in self.queue if i.referral.id == key), None)
