@@ -337,3 +337,28 @@ def test_the_case_file_and_json_export_carry_the_source_reference_and_fields(
     exported = target.read_text(encoding="utf-8")
     assert '"source_ref": "MIS-2013-0001"' in exported or '"source_ref":"MIS-2013-0001"' in exported
     assert "Area office" in exported
+
+
+def test_a_big_file_is_streamed_and_planned_as_it_is_applied(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over KEEP_ROWS a plan keeps no rows (the apply reads the file again) and lists at
+    most LISTED_ROWS outcomes; the counts are the same as for a small file."""
+    from mspdesk.transfer import Outcome, apply_import, importers, plan_import
+
+    path = write_export(tmp_path / "mis.csv", "cp1252", file_rows())
+    with Desk.open(data, actor="tester") as desk:
+        small = plan_import(path, desk)
+        monkeypatch.setattr(importers, "KEEP_ROWS", 3)
+        monkeypatch.setattr(importers, "LISTED_ROWS", 4)
+        big = plan_import(path, desk)
+        assert big.checked is None and small.checked is not None
+        assert big.counts == small.counts
+        assert (
+            len(big.rows) == 4 and big.unlisted == len(file_rows()) - 4 - big.counts[Outcome.ADDED]
+        )
+        result = apply_import(big, desk)
+        assert result.plan.counts == small.counts
+        assert len(result.added_ids) == len(VALID) and desk.referrals.count() == len(VALID)
+        again = plan_import(path, desk)
+        assert again.counts[Outcome.UNCHANGED] == len(file_rows()) - len(BAD)

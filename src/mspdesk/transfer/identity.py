@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from mspdesk.desk import Desk
 from mspdesk.desk.referrals import duplicate_key, source_key
 from mspdesk.domain.referral import Referral, reference_for
@@ -225,11 +223,17 @@ def changes_of(
 
 
 def _fingerprint(referral: Referral, given: tuple[str, ...]) -> int:
-    dumped = referral.model_dump(mode="json")
-    values = [
-        dumped["contact"][name[len("contact.") :]] if name.startswith("contact.") else dumped[name]
-        for name in given
-        if name not in _NEVER_UPDATED
-    ]
+    """A hash of the values a row gives, as the referral holds them (so "1.2m" and
+    "£1,200,000" are the same value), without dumping the whole model."""
+    values: list[object] = []
+    for name in given:
+        if name in _NEVER_UPDATED:
+            continue
+        if name.startswith("contact."):
+            values.append(getattr(referral.contact, name[len("contact.") :]))
+        elif name == "source_fields":
+            values.append(tuple(sorted(referral.source_fields.items())))
+        else:
+            values.append(getattr(referral, name))
     # 31 bits: packed with a row number in one small int (see Decider._fingerprints).
-    return hash(orjson.dumps([list(given), values], option=orjson.OPT_NON_STR_KEYS)) & 0x7FFFFFFF
+    return hash((given, tuple(values))) & 0x7FFFFFFF
