@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal, overload
 
+from pydantic import TypeAdapter
+
 from mspdesk.desk.core import DeskCore
 from mspdesk.domain.errors import InvalidRecord, NotFound
 from mspdesk.domain.events import Op, changed_fields
@@ -15,6 +17,8 @@ from mspdesk.domain.referral import EDITABLE_FIELDS, REFERENCE, Referral, refere
 from mspdesk.domain.validation import validated
 
 TABLE = "referrals"
+_STAMP: TypeAdapter[datetime] = TypeAdapter(datetime)
+"""Dumps a moment exactly as the referral model does."""
 SEARCHED = ("id", "source_ref", "organisation", "parent_body", "service_area", "region")
 MERGED = "merged"
 
@@ -82,21 +86,18 @@ class Referrals:
         ops = []
         seen: set[str] = set()
         table = self._core.store.table(TABLE)
+        moment = self._core.now()
+        stamp = _STAMP.dump_python(moment, mode="json")
         for referral in additions:
             if referral.id in table or referral.id in seen:
                 raise InvalidRecord([("id", f"{referral.id} already exists")], "referral")
             seen.add(referral.id)
+            data = referral.model_dump(mode="json")
+            data["created_at"] = data["updated_at"] = stamp  # saved now, whenever planned
             # Built without validating again: the referral is validated, the shape is fixed.
             ops.append(
-                Op.model_construct(
-                    table=TABLE,
-                    key=referral.id,
-                    kind="put",
-                    data=referral.model_dump(mode="json"),
-                    prior=None,
-                )
+                Op.model_construct(table=TABLE, key=referral.id, kind="put", data=data, prior=None)
             )
-        moment = self._core.now()
         for referral_id, changes in updates:
             before = table.get(referral_id)
             if before is None:
@@ -111,7 +112,7 @@ class Referrals:
         if not ops:
             return 0
         subject = ops[0].key if len(ops) == 1 else f"{len(ops)} referrals"
-        self._core.commit("referrals.imported", subject, ops, summary)
+        self._core.record("referrals.imported", subject, ops, summary)
         for op in ops:
             self._note_reference(op.key)
         return len(ops)

@@ -8,6 +8,7 @@ from typing import Any
 from mspdesk.desk import Desk
 from mspdesk.desk.referrals import duplicate_key, source_key
 from mspdesk.domain.referral import Referral, reference_for
+from mspdesk.transfer.readers import Record
 from mspdesk.transfer.rows import Checked, FieldChange, Outcome, RowOutcome
 
 _UNTRIAGED = frozenset({"new", "awaiting"})
@@ -33,11 +34,12 @@ class Decider:
         """dry run: each added row's fingerprint and row number packed in one int (half a
         million rows must fit in a bounded memory): fingerprint << 32 | row."""
         """dry run: a fingerprint of each added row's values, by reference."""
+        self.rejected: list[tuple[Record, str]] = []
+        """Rows rejected, with why, for the rejects file (filled in by the caller)."""
         self._row_of: dict[str, int] = {}
         """apply: the row each added referral came from."""
         self._changes: dict[str, dict[str, Any]] = {}
         """Referrals on the desk that rows change: field -> new value."""
-        self._moment = desk.core.now()
 
     def additions(self) -> list[Referral]:
         return list(self._new.values())
@@ -94,13 +96,9 @@ class Decider:
         if skey:
             self._by_source[skey] = ref
         if self._keep:
+            # Timestamps are set when saved (Referrals.save_import), not when planned.
             self._new[ref] = referral.model_copy(
-                update={
-                    "id": ref,
-                    "possible_duplicate_of": looks_like,
-                    "created_at": self._moment,
-                    "updated_at": self._moment,
-                }
+                update={"id": ref, "possible_duplicate_of": looks_like}
             )
         else:
             self._fingerprints[ref] = _fingerprint(referral, item.given) << 32 | record.row

@@ -30,14 +30,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mspdesk.desk import Desk
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.referral import REFERENCE
 from mspdesk.transfer.identity import Decider
-from mspdesk.transfer.readers import Record, SourceTable, read_table
+from mspdesk.transfer.readers import SourceTable, read_table
 from mspdesk.transfer.rejects import default_rejects_path, write_rejects
 from mspdesk.transfer.rows import Checked, Outcome, RowOutcome, check, read_checked
 from mspdesk.transfer.values import RowParser
@@ -83,6 +83,8 @@ class ImportPlan:
     highest: dict[int, int] = field(repr=False, default_factory=dict)
     unlisted: int = 0
     """Big files: rows (not simply added) beyond `LISTED_ROWS`, counted but not in `rows`."""
+    decided: tuple[Decider, int] | None = field(repr=False, default=None)
+    """Small files: what to save, and the store's change number it was decided against."""
     """The highest programme reference the file itself gives, per year."""
 
     @property
@@ -191,7 +193,10 @@ def plan_import(
         progress(done, done)
     checked = tuple(kept) if kept is not None else None
     items: Iterable[Checked] = checked if checked is not None else read_checked(table, desk)
-    decider = Decider(desk, highest, keep_values=False)
+    # A small file is decided as the apply would save it, so an apply straight after (the
+    # desk unchanged) saves this very plan; a big one keeps fingerprints only.
+    decider = Decider(desk, highest, keep_values=checked is not None)
+    seq = desk.core.store.seq
     rows = []
     unlisted = 0
     counts: Counter[Outcome] = Counter({outcome: 0 for outcome in Outcome})
@@ -200,6 +205,8 @@ def plan_import(
         counts[outcome.outcome] += 1
         if checked is not None:
             rows.append(outcome)
+            if outcome.outcome is Outcome.REJECTED:
+                decider.rejected.append((item.record, outcome.reason))
         elif outcome.outcome is not Outcome.ADDED:
             if len(rows) < LISTED_ROWS:
                 rows.append(outcome)
@@ -221,6 +228,7 @@ def plan_import(
         checked=checked,
         highest=highest,
         unlisted=unlisted,
+        decided=(decider, seq) if checked is not None else None,
     )
 
 
@@ -234,13 +242,14 @@ def apply_import(
     """Re-check the plan against the desk as it is now, write the rejects file (if any row
     is rejected), then save every addition and update as ONE journal event. Raises
     `RejectsNotWritten` or `ImportInterrupted`; either way nothing is saved."""
+    if plan.decided is not None and plan.decided[1] == desk.core.store.seq:
+        return _save(plan, plan.decided[0], desk, rejects, progress)  # the desk is as planned
     items: Iterable[Checked] = (
         plan.checked if plan.checked is not None else read_checked(plan.table, desk)
     )
     decider = Decider(desk, plan.highest, keep_values=True)
     rows: list[RowOutcome] = []
     unlisted = 0
-    rejected: list[tuple[Record, str]] = []
     counts: Counter[Outcome] = Counter({outcome: 0 for outcome in Outcome})
     for item in items:
         outcome = decider.decide(item)
@@ -253,27 +262,24 @@ def apply_import(
             else:
                 unlisted += 1
         if outcome.outcome is Outcome.REJECTED:
-            rejected.append((item.record, outcome.reason))
-    final = ImportPlan(
-        path=plan.path,
-        format=plan.format,
-        encoding=plan.encoding,
-        delimiter=plan.delimiter,
-        columns=plan.columns,
-        notes=plan.notes,
-        rows=tuple(rows),
-        counts=dict(counts),
-        blank_rows=plan.blank_rows,
-        default_rejects_path=plan.default_rejects_path,
-        sheet=plan.sheet,
-        table=plan.table,
-        checked=plan.checked,
-        highest=plan.highest,
-        unlisted=unlisted,
-    )
+            decider.rejected.append((item.record, outcome.reason))
+    final = replace(plan, rows=tuple(rows), counts=dict(counts), unlisted=unlisted, decided=None)
+    return _save(final, decider, desk, rejects, progress)
+
+
+def _save(
+    plan: ImportPlan,
+    decider: Decider,
+    desk: Desk,
+    rejects: Path | None,
+    progress: Progress | None,
+) -> ImportResult:
+    """Write the rejects file, then the additions and updates as one change."""
     rejects_path = None
-    if rejected:
-        rejects_path = write_rejects(plan.table, rejected, rejects or plan.default_rejects_path)
+    if decider.rejected:
+        rejects_path = write_rejects(
+            plan.table, decider.rejected, rejects or plan.default_rejects_path
+        )
     additions = decider.additions()
     updates = decider.updates()
     total = len(additions) + len(updates)
@@ -290,7 +296,7 @@ def apply_import(
     if progress is not None:
         progress(total, total)
     return ImportResult(
-        final,
+        replace(plan, decided=None),
         tuple(r.id for r in additions),
         tuple(referral_id for referral_id, _ in updates),
         rejects_path,
