@@ -45,7 +45,7 @@ from mspdesk.transfer.values import RowParser
 LISTED_ROWS = 10_000
 """A plan of a big file lists at most this many rows that are not simply added (a dry run of
 half a million rows must not hold half a million outcomes); the rest are counted."""
-KEEP_ROWS = 20_000
+KEEP_ROWS = 12_000
 """Up to this many rows a plan keeps its checked rows (the apply does not read the file
 again) and an outcome for every added row; above it, only counts for added rows."""
 PROGRESS_EVERY = 100
