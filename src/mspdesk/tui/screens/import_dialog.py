@@ -234,7 +234,8 @@ class ImportDialog(ModalScreen["ImportResult | None"]):
             return
         label = f"{verb} rows…" if not total else f"{verb}: {done:,} of {total:,} rows"
         self.query_one("#import-working-label", Static).update(label)
-        self.query_one(ProgressBar).update(total=total, progress=done)
+        # total 0: not known yet (the file is read as a stream): an indeterminate bar.
+        self.query_one(ProgressBar).update(total=total or None, progress=done)
 
     def _check_failed(self, message: str) -> None:
         if self._stop.is_set():
