@@ -183,3 +183,20 @@ def test_an_empty_json_list_is_a_file_with_no_rows(desk: Desk, tmp_path: Path) -
     path.write_text("[]", encoding="utf-8")
 
     assert plan_import(path, desk).total == 0
+
+
+def test_a_bom_followed_by_windows_1252_is_read_without_the_bom(tmp_path: Path) -> None:
+    path = tmp_path / "bom1252.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + "Reference,Organisation,Parent body,Contract value\r\nMIS-1,Café £ Co,P,£5\r\n".encode(
+            "cp1252"
+        )
+    )
+    table = read_table(path)
+
+    assert table.header[0] == "Reference"  # not "ï»¿Reference"
+    assert table.encoding == "cp1252" and table.bom_skipped
+    assert "Windows-1252" in table.encoding_label and "BOM" in table.encoding_label
+    assert table.records[0].cells == ["MIS-1", "Café £ Co", "P", "£5"]
+    assert table.columns.positions["source_ref"] == 0
