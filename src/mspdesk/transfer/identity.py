@@ -13,6 +13,9 @@ from mspdesk.transfer.rows import Checked, FieldChange, Outcome, RowOutcome
 
 _UNTRIAGED = frozenset({"new", "awaiting"})
 _NEVER_UPDATED = frozenset({"id", "created_at", "updated_at", "case_id"})
+_COMPARED_NAMESAKES = 50
+"""A row with no reference is compared with at most this many referrals of the same names
+(a file of thousands of same-named rows must not be compared each with each)."""
 
 
 class Decider:
@@ -33,7 +36,6 @@ class Decider:
         self._fingerprints: dict[str, int] = {}
         """dry run: each added row's fingerprint and row number packed in one int (half a
         million rows must fit in a bounded memory): fingerprint << 32 | row."""
-        """dry run: a fingerprint of each added row's values, by reference."""
         self.rejected: list[tuple[Record, str]] = []
         """Rows rejected, with why, for the rejects file (filled in by the caller)."""
         self._row_of: dict[str, int] = {}
@@ -72,7 +74,8 @@ class Decider:
         if looks_like and ref is None and not item.source_ref:
             # No reference to go by: a row identical to a referral with its names is that
             # referral (importing a file again must not add its rows again).
-            for candidate in (looks_like, *self._also_named.get(key, ())):
+            others = self._also_named.get(key, ())[:_COMPARED_NAMESAKES]
+            for candidate in (looks_like, *others):
                 if self._identical(item, candidate):
                     earlier = self._earlier(candidate)
                     return RowOutcome(
