@@ -33,6 +33,8 @@ class Decider:
             self._highest[year] = max(self._highest.get(year, 0), number)
         self._new: dict[str, Referral] = {}
         """apply: each added referral, by reference, in file order."""
+        self._new_fingerprints: dict[str, int] = {}
+        """apply: the fingerprint of the row each added referral is from, latest first."""
         self._fingerprints: dict[str, int] = {}
         """dry run: each added row's fingerprint and row number packed in one int (half a
         million rows must fit in a bounded memory): fingerprint << 32 | row."""
@@ -103,6 +105,7 @@ class Decider:
             self._new[ref] = referral.model_copy(
                 update={"id": ref, "possible_duplicate_of": looks_like}
             )
+            self._new_fingerprints[ref] = _fingerprint(referral, item.given)
         else:
             self._fingerprints[ref] = _fingerprint(referral, item.given) << 32 | record.row
         outcome = Outcome.POSSIBLE_DUPLICATE if looks_like else Outcome.ADDED
@@ -120,8 +123,8 @@ class Decider:
         assert item.referral is not None
         if target in self._fingerprints:
             return self._fingerprints[target] >> 32 == _fingerprint(item.referral, item.given)
-        if target in self._new:
-            current = self._new[target].model_dump(mode="json")
+        if target in self._new:  # compared as in a dry run, so both decide alike
+            return self._new_fingerprints[target] == _fingerprint(item.referral, item.given)
         else:
             current = dict(self._desk.referrals.row(target))
             current.update(self._changes.get(target, {}))
@@ -174,6 +177,7 @@ class Decider:
             if not changes:
                 return outcome(Outcome.UNCHANGED)
             self._new[target] = Referral.model_validate({**current, **new_values})
+            self._new_fingerprints[target] = _fingerprint(item.referral, item.given)
             return outcome(Outcome.UPDATED, changes)
         current = dict(self._desk.referrals.row(target))
         pending = self._changes.get(target, {})
