@@ -265,7 +265,14 @@ def bench_rss(workdir: Path) -> list[Row]:
 # ----------------------------------------------------------------- the rest
 
 
-PLUGINS = ["guidance_search", "import_bench", "inbox_filter", "agenda_bench", "notes_search"]
+PLUGINS = [
+    "guidance_search",
+    "import_bench",
+    "import_memory",
+    "inbox_filter",
+    "agenda_bench",
+    "notes_search",
+]
 
 
 def bench_plugins(quick: bool) -> list[Row]:

@@ -23,9 +23,10 @@ def messy_rows(newline: str) -> list[str]:
         # 3: added; markup is data; a quoted note running over two lines
         f',"{MARKUP_NAME}",Bristol City Council,2013-02-03,1.2m,~12,,mutual,'
         f'"Line one{newline}Line two, with a comma"',
-        # 4: duplicate of row 2 by programme reference
-        "R-2013-0001,Other Org,Sheffield City Council,05/02/2013,,,,,",
-        # 5: duplicate of row 2 by organisation + parent body (case and spacing differ)
+        # 4: an exact repeat of row 2 (same programme reference): unchanged
+        'R-2013-0001,Café Mutual,Leeds City Council,01/02/2013,"£1,200,000",40,'
+        "jo@example.org,Employee-owned,First",
+        # 5: possible duplicate of row 2: organisation + parent body (case and spacing differ)
         ",café  MUTUAL ,leeds city council,06/02/2013,,,,,",
         # 6: rejected: organisation missing
         ",,Wakefield Council,07/02/2013,,,,,",
@@ -39,7 +40,7 @@ def messy_rows(newline: str) -> list[str]:
         ",Tea & Sympathy £ Co-op,Kirklees Council,09/02/2013,£250k,7,,co-op,Café — note",
         # 11: added; terminal escapes are data
         f",Escape Artists,Hull City Council,10/02/2013,,,,,{ESCAPE_NOTE}",
-        # 12: duplicate of the record already on the desk (see EXISTING)
+        # 12: possible duplicate of the record already on the desk (see EXISTING)
         ",HARBOUR leisure,Hull  City Council,11/02/2013,,,,,",
     ]
 
@@ -52,7 +53,9 @@ EXISTING = {
 """On the desk before the import; it gets R-2012-0001."""
 
 ADDED_ROWS = [2, 3, 10, 11]
-DUPLICATE_ROWS = {4: "R-2013-0001", 5: "R-2013-0001", 12: "R-2012-0001"}
+UNCHANGED_ROWS = {4: "R-2013-0001"}
+POSSIBLE_DUPLICATE_ROWS = {5: "R-2013-0001", 12: "R-2012-0001"}
+"""Added and marked: row -> the referral it looks like."""
 REJECTED_ROWS = {
     6: ["organisation"],
     7: [

@@ -1,4 +1,4 @@
-"""Importing referrals: every row accounted for, rejects verbatim, duplicates never merged."""
+"""Importing referrals: every row accounted for, rejects verbatim, nothing dropped on a name."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from importfiles import (
     ADDED_ROWS,
-    DUPLICATE_ROWS,
     ESCAPE_NOTE,
     EXISTING,
     MARKUP_NAME,
+    POSSIBLE_DUPLICATE_ROWS,
     REJECTED_ROWS,
+    UNCHANGED_ROWS,
     Written,
     big_csv,
     write_csv,
@@ -24,7 +25,6 @@ from importfiles import (
 from mspdesk.desk import Desk
 from mspdesk.domain.choices import ProposedModel
 from mspdesk.transfer import (
-    BATCH_SIZE,
     Outcome,
     RejectsNotWritten,
     apply_import,
@@ -56,9 +56,10 @@ def test_every_row_of_a_messy_csv_has_exactly_one_outcome(messy: Written, seeded
     plan = plan_import(messy.path, seeded)
 
     assert plan.total == 10 and plan.blank_rows == 1
-    assert len(plan.added) + len(plan.duplicates) + len(plan.rejected) == plan.total
+    assert len(plan.rows) == plan.total == sum(plan.counts.values())
     assert [r.row for r in plan.added] == ADDED_ROWS
-    assert {r.row: r.reference for r in plan.duplicates} == DUPLICATE_ROWS
+    assert {r.row: r.reference for r in plan.unchanged} == UNCHANGED_ROWS
+    assert {r.row: r.duplicate_of for r in plan.possible_duplicates} == POSSIBLE_DUPLICATE_ROWS
     assert {r.row: [p.field for p in r.problems] for r in plan.rejected} == REJECTED_ROWS
     assert plan.delimiter == "," and plan.columns["parent_body"] == "Council/Trust"
 
@@ -66,8 +67,8 @@ def test_every_row_of_a_messy_csv_has_exactly_one_outcome(messy: Written, seeded
 def test_applying_saves_added_rows_exactly_as_given(messy: Written, seeded: Desk) -> None:
     result = apply_import(plan_import(messy.path, seeded), seeded)
 
-    assert result.added_ids == ("R-2013-0001", "R-2013-0002", "R-2013-0003", "R-2013-0004")
-    assert seeded.referrals.count() == 5
+    assert result.added_ids == tuple(f"R-2013-{n:04d}" for n in range(1, 7))
+    assert seeded.referrals.count() == 7
     first = seeded.referrals.get("R-2013-0001")
     assert first.organisation == "Café Mutual" and first.contract_value == 1_200_000
     assert first.staff_in_scope == 40 and first.received == date(2013, 2, 1)
@@ -76,23 +77,26 @@ def test_applying_saves_added_rows_exactly_as_given(messy: Written, seeded: Desk
     assert marked.organisation == MARKUP_NAME  # markup is text, kept intact
     assert marked.enquiry == f"Line one{messy.newline}Line two, with a comma"
     assert marked.contract_value == 1_200_000 and marked.staff_in_scope == 12
-    coop = seeded.referrals.get("R-2013-0003")
+    coop = seeded.referrals.get("R-2013-0004")
     assert coop.organisation == "Tea & Sympathy £ Co-op" and coop.enquiry == "Café — note"
     assert coop.proposed_model is ProposedModel.COMMUNITY_COOP and coop.contract_value == 250_000
-    assert seeded.referrals.get("R-2013-0004").enquiry == ESCAPE_NOTE
+    assert seeded.referrals.get("R-2013-0005").enquiry == ESCAPE_NOTE
 
 
-def test_duplicates_are_reported_not_merged(messy: Written, seeded: Desk) -> None:
+def test_name_matches_are_added_and_marked_not_dropped(messy: Written, seeded: Desk) -> None:
     before = seeded.referrals.get("R-2012-0001")
     plan = plan_import(messy.path, seeded)
     apply_import(plan, seeded)
 
-    by_row = {r.row: r for r in plan.duplicates}
-    assert by_row[4].matched_on == "programme reference" and by_row[4].duplicate_of_row == 2
-    assert by_row[5].matched_on == "organisation and parent body"
+    assert plan.unchanged[0].matched_on == "programme reference"
+    assert plan.unchanged[0].earlier_row == 2
+    by_row = {r.row: r for r in plan.possible_duplicates}
+    assert by_row[5].earlier_row == 2
     assert by_row[12].reason == "same organisation and parent body as R-2012-0001"
     assert seeded.referrals.get("R-2012-0001") == before
-    assert seeded.referrals.get("R-2013-0001").organisation == "Café Mutual"
+    assert seeded.referrals.get("R-2013-0006").possible_duplicate_of == "R-2012-0001"
+    assert seeded.referrals.get("R-2013-0003").possible_duplicate_of == "R-2013-0001"
+    assert seeded.referrals.get("R-2013-0001").possible_duplicate_of is None
 
 
 def test_rejects_file_holds_rejected_rows_verbatim(messy: Written, seeded: Desk) -> None:
@@ -136,7 +140,7 @@ def test_importing_the_same_file_twice_adds_nothing(messy: Written, seeded: Desk
 
     assert second.added_ids == () and second.batches == 0
     assert seeded.referrals.count() == count
-    assert len(second.plan.duplicates) == len(ADDED_ROWS) + len(DUPLICATE_ROWS)
+    assert len(second.plan.unchanged) == 7 and second.plan.counts[Outcome.REJECTED] == 3
     assert second.rejects_path == messy.path.with_name("referrals.rejects-2.csv")
     assert messy.path.with_name("referrals.rejects.csv").exists()
 
@@ -145,7 +149,7 @@ def test_planning_saves_nothing(messy: Written, seeded: Desk) -> None:
     journal = journal_bytes(seeded)
     plan = plan_import(messy.path, seeded)
 
-    assert len(plan.to_add) == len(ADDED_ROWS)
+    assert len(plan.added) == len(ADDED_ROWS)
     assert journal_bytes(seeded) == journal
     assert seeded.referrals.count() == 1
     assert not messy.path.with_name("referrals.rejects.csv").exists()
@@ -176,9 +180,10 @@ def test_auto_references_skip_every_reference_the_file_uses(desk: Desk, tmp_path
 def test_a_missing_received_column_dates_rows_today(desk: Desk, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "nodate.csv", ["Organisation,Parent body", "A,P"])
     plan = plan_import(path, desk)
+    result = apply_import(plan, desk)
 
-    assert plan.to_add[0].received == date(2013, 3, 14)
-    assert plan.to_add[0].id == "R-2013-0001"
+    assert desk.referrals.get(result.added_ids[0]).received == date(2013, 3, 14)
+    assert result.added_ids[0] == "R-2013-0001"
     assert any("date-received" in note for note in plan.notes)
 
 
@@ -205,7 +210,8 @@ def test_placeholders_in_optional_fields_read_as_blank(desk: Desk, tmp_path: Pat
         tmp_path / "tbc.csv",
         ["Organisation,Parent body,Contract value,Staff,Email,Region", "A,P,TBC,n/a,-,unknown"],
     )
-    [referral] = plan_import(path, desk).to_add
+    [added] = apply_import(plan_import(path, desk), desk).added_ids
+    referral = desk.referrals.get(added)
 
     assert referral.contract_value is None and referral.staff_in_scope is None
     assert referral.contact.email == "" and referral.region is None
@@ -225,12 +231,12 @@ def test_a_row_with_more_values_than_the_header_is_rejected(desk: Desk, tmp_path
 def test_the_desk_changing_after_the_preview_is_caught(desk: Desk, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "race.csv", ["Organisation,Parent body,Received", "A,P,2013-01-01"])
     plan = plan_import(path, desk)
-    desk.referrals.add({"organisation": "a", "parent_body": "p", "received": "2013-01-01"})
+    desk.referrals.add({"organisation": "A", "parent_body": "P", "received": "2013-01-01"})
 
     result = apply_import(plan, desk)
 
-    assert result.added_ids == ()
-    assert [r.reference for r in result.plan.duplicates] == ["R-2013-0001"]
+    assert result.added_ids == () and desk.referrals.count() == 1
+    assert [r.reference for r in result.plan.unchanged] == ["R-2013-0001"]
 
 
 def test_progress_is_reported_while_checking_and_saving(desk: Desk, tmp_path: Path) -> None:
@@ -241,9 +247,9 @@ def test_progress_is_reported_while_checking_and_saving(desk: Desk, tmp_path: Pa
     plan = plan_import(path, desk, progress=lambda done, total: checking.append((done, total)))
     apply_import(plan, desk, progress=lambda done, total: saving.append((done, total)))
 
-    assert checking[0] == (100, 1_250) and checking[-1] == (1_250, 1_250)
+    assert checking[0] == (100, 0) and checking[-1] == (1_250, 1_250)
     assert [done for done, _ in checking] == sorted(done for done, _ in checking)
-    assert saving == [(500, 1_250), (1_000, 1_250), (1_250, 1_250)]
+    assert saving == [(0, 1_250), (1_250, 1_250)]
 
 
 def test_an_unwritable_rejects_file_saves_nothing(desk: Desk, tmp_path: Path) -> None:
@@ -255,18 +261,20 @@ def test_an_unwritable_rejects_file_saves_nothing(desk: Desk, tmp_path: Path) ->
     assert desk.referrals.count() == 0
 
 
-def test_ten_thousand_rows_import_completely_in_batches(data_dir: Path, tmp_path: Path) -> None:
+def test_ten_thousand_rows_import_as_one_change(data_dir: Path, tmp_path: Path) -> None:
     path = big_csv(tmp_path / "big.csv", 10_000)
     with Desk.open(data_dir, actor="tester") as desk:
         result = apply_import(plan_import(path, desk), desk)
         assert len(result.added_ids) == 10_000
-        assert result.batches == 10_000 // BATCH_SIZE
+        assert result.batches == 1
         assert result.rejects_path is None
 
-    with Desk.open(data_dir, read_only=True) as reopened:
+    with Desk.open(data_dir, actor="tester") as reopened:
         assert reopened.referrals.count() == 10_000
         assert reopened.referrals.get("R-2012-10000").organisation == "Service 9999 Mutual"
-        assert reopened.can_undo() == "Imported 500 referrals from big.csv (part 20 of 20)"
+        assert reopened.can_undo() == "Imported big.csv: 10,000 added, 0 updated"
+        reopened.undo()
+        assert reopened.referrals.count() == 0
 
 
 # ---------------------------------------------------------------------------- JSON
@@ -307,7 +315,7 @@ def test_json_list_with_nested_contact_and_numbers(desk: Desk, tmp_path: Path) -
         ("item 1", Outcome.ADDED),
         ("item 2", Outcome.REJECTED),
         ("item 3", Outcome.REJECTED),
-        ("item 4", Outcome.DUPLICATE),
+        ("item 4", Outcome.POSSIBLE_DUPLICATE),
     ]
     saved = desk.referrals.get("R-2013-0005")
     assert saved.contract_value == 1_200_000 and saved.staff_in_scope == 40

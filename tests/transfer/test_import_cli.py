@@ -38,17 +38,18 @@ def test_import_prints_every_duplicate_and_rejection_then_the_counts(
 
     assert code == 0, err
     assert "CSV, Windows-1252, comma-separated" in out
-    assert (
-        "row 4: Other Org / Sheffield City Council: same programme reference as R-2013-0001" in out
-    )
+    assert "row 4: Café Mutual / Leeds City Council: same programme reference as R-2013-0001" in out
     same_name = "same organisation and parent body as R-2012-0001"
-    assert f"row 12: HARBOUR leisure / Hull  City Council: {same_name}" in out
+    assert f"row 12: HARBOUR leisure / Hull  City Council: R-2013-0006: {same_name}" in out
     assert "row 7: Nowhere Care / (no parent body)" in out
     assert "      staff_in_scope (column 'No. of staff'): 'many' is not a whole number" in out
-    assert "10 rows (1 blank skipped): 4 added, 3 duplicate, 3 rejected" in out
+    assert (
+        "10 rows read (1 blank skipped) = 4 added + 0 updated + 1 unchanged"
+        " + 2 possible duplicates (added and marked) + 3 rejected"
+    ) in out
     assert f"Rejected rows written to {tmp_path / 'referrals.rejects.csv'}" in out
     with Desk.open(data, read_only=True) as desk:
-        assert desk.referrals.count() == 5
+        assert desk.referrals.count() == 7
         assert desk.referrals.get("R-2013-0002").organisation == MARKUP_NAME
 
 
@@ -62,7 +63,7 @@ def test_a_second_import_adds_nothing(
     code, out, _ = run(capsys, data, str(messy.path))
 
     assert code == 0
-    assert "10 rows (1 blank skipped): 0 added, 7 duplicate, 3 rejected" in out
+    assert "= 0 added + 0 updated + 7 unchanged + 0 possible duplicates" in out
     assert journal(data) == before
     assert "referrals.rejects-2.csv" in out
 
@@ -76,7 +77,7 @@ def test_dry_run_saves_nothing_and_writes_no_rejects(
     code, out, _ = run(capsys, data, str(messy.path), "--dry-run")
 
     assert code == 0
-    assert "4 would be added, 3 duplicate, 3 rejected" in out
+    assert "4 would be added + 0 updated + 1 unchanged + 2 possible duplicates" in out
     assert "Rejected rows would be written to" in out and "Dry run: nothing was saved." in out
     assert journal(data) == before
     assert not (tmp_path / "referrals.rejects.csv").exists()

@@ -22,9 +22,12 @@ from mspdesk.transfer.readers import read_table
         ("SERVICE NAME", "organisation"),
         ("Parent body", "parent_body"),
         ("Council/Trust", "parent_body"),
-        ("Ref", "id"),
+        ("Ref", "source_ref"),
         ("Programme reference", "id"),
-        ("Reference", "id"),
+        ("Reference", "source_ref"),
+        ("MIS ref", "source_ref"),
+        ("MIS Reference", "source_ref"),
+        ("Enquiry ID", "source_ref"),
         ("Date received", "received"),
         ("date_received", "received"),
         ("Contact email", "contact.email"),
@@ -50,7 +53,8 @@ def test_unknown_and_repeated_columns_are_named_in_notes() -> None:
 
     assert columns.positions == {"organisation": 0, "parent_body": 1}
     assert columns.notes() == [
-        "columns not recognised, not imported: 'Favourite colour'",
+        "columns with no field on the desk, kept on each referral as source fields: "
+        "'Favourite colour'",
         "columns naming a field already taken by an earlier column, not imported: 'Organisation'",
         "columns mspdesk sets itself, not imported: 'case_id'",
     ]
@@ -138,7 +142,6 @@ def test_a_file_without_a_recognisable_header_is_refused(tmp_path: Path) -> None
     [
         ("empty.csv", b"", "the file is empty"),
         ("blank.csv", b"\r\n  \r\n", "the file is empty"),
-        ("nul.csv", b"Organisation,Parent\r\nA\x00,P\r\n", "binary file"),
         ("book.xlsx", b"PK\x03\x04rest-of-zip", "Excel workbook"),
         ("old.csv", b"\xd0\xcf\x11\xe0\xa1\xb1", "old Excel"),
         ("bad.json", b'[{"organisation": "A",}', "not valid JSON at line 1"),
@@ -180,3 +183,20 @@ def test_an_empty_json_list_is_a_file_with_no_rows(desk: Desk, tmp_path: Path) -
     path.write_text("[]", encoding="utf-8")
 
     assert plan_import(path, desk).total == 0
+
+
+def test_a_bom_followed_by_windows_1252_is_read_without_the_bom(tmp_path: Path) -> None:
+    path = tmp_path / "bom1252.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + "Reference,Organisation,Parent body,Contract value\r\nMIS-1,Café £ Co,P,£5\r\n".encode(
+            "cp1252"
+        )
+    )
+    table = read_table(path)
+
+    assert table.header[0] == "Reference"  # not "ï»¿Reference"
+    assert table.encoding == "cp1252" and table.bom_skipped
+    assert "Windows-1252" in table.encoding_label and "BOM" in table.encoding_label
+    assert table.records[0].cells == ["MIS-1", "Café £ Co", "P", "£5"]
+    assert table.columns.positions["source_ref"] == 0

@@ -15,18 +15,19 @@ ROWS = [
     "Employee-owned",
     # 3: added; the markup is data
     f",{CLICK_NAME},Bristol City Council,2013-02-03,1.2m,~12,,mutual",
-    # 4: duplicate of row 2 by programme reference
-    "R-2013-0101,Other Org,Sheffield City Council,05/02/2013,,,,",
-    # 5: duplicate of row 2 by organisation and parent body
+    # 4: an exact repeat of row 2 (same programme reference): unchanged
+    'R-2013-0101,Café Mutual,Leeds City Council,01/02/2013,"£1,200,000",40,jo@example.org,'
+    "Employee-owned",
+    # 5: possible duplicate of row 2 (organisation and parent body): added and marked
     ",café  MUTUAL ,leeds city council,06/02/2013,,,,",
     # 6: rejected five ways: parent body, date, money, staff, email
     ",Nowhere Care,,31/02/2013,lots,many,not-an-email,",
     # 7: added; £ in Windows-1252 too
     ",Tea & Sympathy £ Co-op,Kirklees Council,09/02/2013,£250k,7,,co-op",
-    # 8: duplicate of a referral already on the desk (inbox_data's first)
+    # 8: possible duplicate of a referral already on the desk (inbox_data's first)
     ",anyshire care mutual,Anyshire County Council,10/02/2013,,,,",
 ]
-ADDED, DUPLICATES, REJECTED = 3, 3, 1
+ADDED, MARKED, UNCHANGED, REJECTED = 3, 2, 1, 1
 
 
 def write_messy(path: Path, encoding: str = "cp1252") -> Path:

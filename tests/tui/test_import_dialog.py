@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 from inbox_data import NOW, fill, settle
-from intake_data import ADDED, CLICK_NAME, DUPLICATES, REJECTED, write_binary, write_messy
+from intake_data import (
+    ADDED,
+    CLICK_NAME,
+    MARKED,
+    REJECTED,
+    UNCHANGED,
+    write_binary,
+    write_messy,
+)
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar, Static
@@ -92,17 +100,20 @@ async def test_preview_then_import_a_messy_file(
         label = "Windows-1252" if encoding == "cp1252" else "UTF-8 with BOM"
         assert f"messy.csv  (CSV, {label}, comma-separated)" in shown(app, "#import-file")
         counts = shown(app, "#import-counts")
-        assert f"7 rows: {ADDED} to add, {DUPLICATES} duplicates" in counts
+        assert (
+            f"7 rows: {ADDED} to add, {MARKED} possible duplicates (added and marked), "
+            f"0 to update, {UNCHANGED} unchanged, {REJECTED} rejected"
+        ) in counts
         assert f"{REJECTED} rejected" in counts
         columns = shown(app, "#import-columns")
         assert "Parent body ← Council/Trust" in columns
         assert "Contract value ← Contract value (£)" in columns
         rows = screen.query_one(OutcomeTable).rows
         assert [(row.cells[0], row.cells[1]) for row in rows] == [
-            ("row 4", "duplicate"),
-            ("row 5", "duplicate"),
+            ("row 4", "unchanged"),
+            ("row 5", "possible duplicate"),
             *[("row 6", "rejected")] * 5,  # parent body, received, money, staff, email
-            ("row 8", "duplicate"),
+            ("row 8", "possible duplicate"),
         ]
         assert ("Received", "'31/02/2013' is not a date (use 2013-02-28 or 28/02/2013)") in [
             row.cells[3:] for row in rows
@@ -117,11 +128,13 @@ async def test_preview_then_import_a_messy_file(
         await wait_for_import(pilot)
         assert screen.step == "done"
         bar = screen.query_one(ProgressBar)
-        assert bar.total == ADDED and bar.progress == ADDED
+        assert bar.total == ADDED + MARKED and bar.progress == ADDED + MARKED
         rejects = tmp_path / "messy.rejects.csv"
         assert rejects.exists()
         summary = shown(app, "#import-summary")
-        assert f"Added {ADDED} referrals: R-2013-0101, R-2013-0102, R-2013-0103" in summary
+        added = ADDED + MARKED
+        assert f"Added {added} referrals: R-2013-0101, R-2013-0102, R-2013-0103" in summary
+        assert "one change: Ctrl+Z undoes all of it" in summary
         assert str(rejects) in summary
 
         await pilot.press("enter")  # Close
@@ -139,7 +152,7 @@ async def test_preview_then_import_a_messy_file(
         await pilot.pause()
         assert app.is_running
     with saved(data) as desk:
-        assert desk.referrals.count() == BEFORE + ADDED
+        assert desk.referrals.count() == BEFORE + ADDED + MARKED
         assert desk.referrals.get("R-2013-0102").organisation == CLICK_NAME
         assert desk.referrals.get("R-2013-0101").contract_value == 1_200_000
 

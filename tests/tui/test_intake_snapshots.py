@@ -76,3 +76,35 @@ def test_import_preview(snap_compare: SnapCompare, app: MspdeskApp) -> None:
         await steady(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_possible_duplicates_queue(
+    snap_compare: SnapCompare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mspdesk.desk import Desk
+
+    data = tmp_path / "dups"
+    with Desk.open(data, clock=lambda: NOW, actor="tester") as desk:
+        base = {"parent_body": "Anytown Borough Council", "received": "2013-03-01"}
+        desk.referrals.add(
+            {**base, "organisation": "Adult Social Care Team", "source_ref": "MIS-2013-0007"}
+        )
+        desk.referrals.add(
+            {
+                **base,
+                "organisation": "adult social-care team",
+                "source_ref": "MIS-2013-0008",
+                "enquiry": "Second team, same name",
+            }
+        )
+        desk.referrals.add(
+            {**base, "organisation": "ADULT SOCIAL CARE TEAM", "source_ref": "MIS-2013-0009"}
+        )
+    app = MspdeskApp(data, clock=lambda: NOW)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("f9")
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -20,14 +20,24 @@ if TYPE_CHECKING:
     from mspdesk.transfer import ImportPlan, Progress, RowOutcome
 
 EPILOG = """\
-Each row is added, a duplicate, or rejected:
-  added      valid and new; it keeps its programme reference (R-2013-0042),
-             or gets the next one for the year it was received
-  duplicate  same programme reference, or same organisation and parent body
-             (ignoring case and spacing), as a record already on the desk or an
-             earlier row of the file; the existing record is NOT changed
-  rejected   every problem of the row is listed; the row is copied unchanged
-             to the rejects file with a reject_reason column, to fix and import
+Each row ends in exactly one of these, and the counts add up to the rows read:
+  added       new; it keeps its programme reference (R-2013-0042) or gets the
+              next one for the year it was received
+  updated     the same referral as one on the desk (same source and source
+              reference, e.g. MIS-2013-0006; or same programme reference) and
+              some fields differ: each change is shown old -> new and saved
+  unchanged   the same referral, and nothing differs
+  possible duplicate
+              new, but the same organisation and parent body (ignoring case,
+              spacing and punctuation) as another referral: added and marked
+              for review (mspdesk duplicates list)
+  rejected    every problem of the row is listed; the row is copied unchanged
+              to the rejects file with a reject_reason column, to fix and import
+
+A "Reference", "Ref", "MIS reference" or "Enquiry ID" column is the source's own
+reference (kept as the referral's source reference), unless its value is a
+programme reference already. Columns the desk has no field for are kept on each
+referral as source fields. The whole import is saved as one change: one undo.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, so the
 first data row is row 2 (a value running over several lines is still one row).
@@ -35,12 +45,13 @@ In a JSON file the objects are numbered from 1 (item 1, item 2, ...).
 
 Files: CSV (UTF-8, UTF-8 with BOM or Windows-1252; comma, semicolon or tab
 separated; headers such as "Organisation", "Council/Trust", "Date received",
-"Contract value (£)") or JSON (a list of objects, or {"referrals": [...]}).
+"Contract value (£)"), Excel .xlsx (first sheet, or --sheet NAME), or JSON (a
+list of objects, or {"referrals": [...]}).
 Dates as 2013-02-28 or 28/02/2013; money as £1,200,000 or 1.2m.
-Importing the same file again adds nothing.
+Importing the same file again adds nothing: its rows are unchanged.
 
 Exit status: 0 when the file was read (even if rows were rejected),
-2 when it could not be read at all (missing, not CSV or JSON, binary).
+2 when it could not be read at all (missing, too big, not CSV/Excel/JSON).
 """
 
 PROGRESS_FROM = 2000
@@ -53,11 +64,16 @@ def register(sub: Any) -> None:
     referrals = subcommand(
         what,
         "referrals",
-        "import referrals from a CSV or JSON file",
+        "import referrals from a CSV, Excel or JSON file",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    referrals.add_argument("file", metavar="FILE", type=Path, help="the CSV or JSON file")
+    referrals.add_argument(
+        "file", metavar="FILE", type=Path, help="the CSV, Excel (.xlsx) or JSON file"
+    )
+    referrals.add_argument(
+        "--sheet", metavar="NAME", help="Excel: the sheet to read (default: the first)"
+    )
     referrals.add_argument(
         "--dry-run",
         action="store_true",
@@ -79,7 +95,8 @@ def import_referrals(args: argparse.Namespace) -> int:
     from mspdesk.transfer import apply_import, plan_import
 
     with _desk_for(args) as desk:
-        plan = plan_import(args.file, desk, progress=_progress("checking"))
+        _say_if_interrupted(desk)
+        plan = plan_import(args.file, desk, progress=_progress("checking"), sheet=args.sheet)
         if args.dry_run:
             rejects_path = (args.rejects or plan.default_rejects_path) if plan.rejected else None
             _report(plan, rejects_path, dry_run=True)
@@ -106,6 +123,17 @@ def _desk_for(args: argparse.Namespace) -> Iterator[Desk]:
             yield desk
 
 
+def _say_if_interrupted(desk: Desk) -> None:
+    """An import killed part-way left an unfinished change at the end of the journal: say
+    that none of it was saved, so this run does it all (an import is one change)."""
+    if any("unfinished change" in warning for warning in desk.warnings):
+        print(
+            "note: an unfinished change (such as an import that was stopped) was found and "
+            "set aside; nothing of it was saved, so this import saves every row again",
+            file=sys.stderr,
+        )
+
+
 def _progress(verb: str) -> Progress | None:
     if not sys.stderr.isatty():
         return None
@@ -128,22 +156,27 @@ def _report(plan: ImportPlan, rejects_path: Path | None, *, dry_run: bool) -> No
     print(f"{_visible(str(plan.path))}: {how}")
     for note in plan.notes:
         print(f"note: {_visible(note)}")
-    if plan.duplicates:
-        print("Duplicates (not imported; the record already there is left as it is):")
-        for row in plan.duplicates:
-            print(f"  {row.where}: {_names(row)}: {row.reason}")
+    if plan.updated:
+        print("Updated (the same referral; each change old -> new):")
+        for row in plan.updated:
+            print(f"  {row.where}: {_names(row)}: {_visible(row.reason)}")
+    if plan.unchanged:
+        print("Unchanged (the same referral, nothing differs):")
+        for row in plan.unchanged:
+            print(f"  {row.where}: {_names(row)}: {_visible(row.reason)}")
+    if plan.possible_duplicates:
+        print("Possible duplicates (added and marked; review with mspdesk duplicates list):")
+        for row in plan.possible_duplicates:
+            print(f"  {row.where}: {_names(row)}: {row.reference}: {_visible(row.reason)}")
     if plan.rejected:
         print("Rejected:")
         for row in plan.rejected:
             print(f"  {row.where}: {_names(row)}")
             for problem in row.problems:
                 print(f"      {_visible(str(problem))}")
-    added = "would be added" if dry_run else "added"
-    blank = f" ({plan.blank_rows} blank skipped)" if plan.blank_rows else ""
-    print(
-        f"{plan.total} rows{blank}: {len(plan.added)} {added}, "
-        f"{len(plan.duplicates)} duplicate, {len(plan.rejected)} rejected"
-    )
+    if plan.unlisted:
+        print(f"({plan.unlisted:,} more rows like those above are counted but not listed)")
+    print(plan.summary(dry_run=dry_run))
     if rejects_path is not None:
         verb = "would be written" if dry_run else "written"
         print(f"Rejected rows {verb} to {_visible(str(rejects_path))}")

@@ -17,6 +17,7 @@ from mspdesk.domain.parsing import parse_count, parse_date, parse_money, parse_p
 REFERRAL_OPTIONS: dict[str, tuple[str, Callable[[str], Any] | None]] = {
     "--received": ("received", parse_date),
     "--source": ("source", None),
+    "--source-ref": ("source_ref", None),
     "--parent-body-kind": ("parent_body_kind", None),
     "--service-area": ("service_area", None),
     "--staff": ("staff_in_scope", parse_count),
@@ -57,7 +58,14 @@ def register(sub: Any) -> None:
     listing = subcommand(list_sub, "list", "list referrals, newest first")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.add_argument("--status", help="only this status (new, accepted, ...)")
-    listing.add_argument("--search", metavar="TEXT", help="only rows containing these words")
+    listing.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="only rows containing these words (reference, source reference, names, area)",
+    )
+    listing.add_argument(
+        "--source-ref", metavar="REF", help="only the referral with this source reference"
+    )
     listing.set_defaults(handler=list_referrals)
 
     note = subcommand(sub, "note", "work with case notes")
@@ -108,6 +116,13 @@ def add_referral(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
         referral = desk.referrals.add(fields)
     print(referral.id)
+    if referral.possible_duplicate_of:
+        print(
+            f"warning: {referral.id} has the same organisation and parent body as "
+            f"{referral.possible_duplicate_of}; saved and marked a possible duplicate "
+            "(mspdesk duplicates list)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -129,6 +144,9 @@ def list_referrals(args: argparse.Namespace) -> int:
             rows = [r for r in rows if r["status"] == args.status]
         if args.search:
             rows = desk.referrals.search(args.search, rows)
+        if args.source_ref:
+            wanted = args.source_ref.strip().casefold()
+            rows = [r for r in rows if str(r.get("source_ref", "")).casefold() == wanted]
     if args.json:
         print_json(rows)
         return 0

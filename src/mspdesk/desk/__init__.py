@@ -14,6 +14,7 @@ from mspdesk.desk.attachments import Attachments
 from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
+from mspdesk.desk.duplicates import Duplicates, PossibleDuplicate
 from mspdesk.desk.history import HistoryEntry, history, last_undoable, undo
 from mspdesk.desk.milestone_revisions import Revision, milestone_revisions
 from mspdesk.desk.notes import Notes
@@ -46,6 +47,7 @@ class Desk:
         self.notes = Notes(self.core)
         self.cases = Cases(self.core)
         self.attachments = Attachments(self.core)
+        self.duplicates = Duplicates(self.core)
         # The rubric file is only read when triage first needs it.
         rubric_path = locations.content_dir() / "triage.toml"
         self.triage = Triage(self.core, self.referrals, self.cases, rubric_path)
@@ -161,6 +163,7 @@ __all__ = [
     "Desk",
     "HistoryEntry",
     "NewerVersion",
+    "PossibleDuplicate",
     "ReadOnlyStore",
     "StoreLocked",
     "WriteFailed",

@@ -56,6 +56,14 @@ class DeskCore:
         self, kind: str, subject: str, ops: Sequence[Op], summary: str, undoes: str | None = None
     ) -> Event:
         """Record one change durably and return it; raises if it was not saved."""
+        stored = self.record(kind, subject, ops, summary, undoes)
+        return Event.model_validate(stored)
+
+    def record(
+        self, kind: str, subject: str, ops: Sequence[Op], summary: str, undoes: str | None = None
+    ) -> dict[str, Any]:
+        """As `commit`, returning the event as stored (not validated again): for a change of
+        thousands of records (an import), where validating it back costs a fifth of a second."""
         event: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             "at": self.now().isoformat(timespec="milliseconds"),
@@ -68,5 +76,5 @@ class DeskCore:
         }
         if undoes:
             event["undoes"] = undoes
-        stored = self.store.commit(event)
-        return Event.model_validate(stored)
+        stored: dict[str, Any] = self.store.commit(event)
+        return stored

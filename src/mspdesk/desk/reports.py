@@ -214,6 +214,8 @@ def compute_figures(
         return parsed[text]
 
     for row in referrals:
+        if row.get("status") == "merged":
+            continue  # the same enquiry as the referral it was merged into: counted there
         received += 1
         day_text = row.get("received") or ""
         months[day_text[:7]] += 1

@@ -10,6 +10,7 @@ from typing import Any
 
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import DeskCore
+from mspdesk.desk.duplicates import highest_decision_number
 from mspdesk.desk.referrals import TABLE as REFERRALS
 from mspdesk.desk.referrals import Referrals
 from mspdesk.domain.case import Case
@@ -179,7 +180,9 @@ class Triage:
         # Count every triage event on the referral, undone ones too, so a key is never reused
         # and the history of one decision record never mixes two decisions.
         events = self._core.store.events_for(referral_id)
-        return 1 + sum(1 for event in events if event["kind"] == EVENT_KIND)
+        counted = 1 + sum(1 for event in events if event["kind"] == EVENT_KIND)
+        # Decisions merged in from a duplicate take numbers too (desk/duplicates.py).
+        return max(counted, 1 + highest_decision_number(self._core, referral_id))
 
     # ------------------------------------------------------------------ reading
 
@@ -228,7 +231,13 @@ class Triage:
                     band_title=title,
                     score_percent=percent,
                     haystack=" ".join(
-                        (row["id"], organisation, parent_body, str(row.get("service_area", "")))
+                        (
+                            row["id"],
+                            organisation,
+                            parent_body,
+                            str(row.get("service_area", "")),
+                            str(row.get("source_ref", "")),  # MIS-2013-0006 finds it too
+                        )
                     ).casefold(),
                 )
             )

@@ -114,6 +114,8 @@ class ReferralStatus(Choice):
     SIGNPOSTED = "signposted"
     DECLINED = "declined"
     REFERRED_ON = "referred-on"
+    MERGED = "merged"
+    """Merged into another referral (`Referral.merged_into`) after a duplicates review."""
 
 
 class Region(Choice):

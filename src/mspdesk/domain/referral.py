@@ -118,6 +118,20 @@ class Referral(BaseModel):
     status: Annotated[ReferralStatus, _choice(ReferralStatus)] = ReferralStatus.NEW
     case_id: str | None = None
     revisit_on: OptionalDate = None
+    source_ref: ShortText = ""
+    """The reference the source gave it (e.g. the Information Service's MIS-2013-0006): any
+    text; with `source`, what makes a re-imported row the same referral."""
+    source_fields: dict[str, Text] = {}
+    """Columns of the imported file the desk has no field for, kept as given (header -> text)."""
+    possible_duplicate_of: str | None = None
+    """Set when it was added while another referral had the same organisation and parent
+    body; cleared by keeping both (with `duplicate_reason`) or merging."""
+    duplicate_reason: ShortText = ""
+    """Why an adviser kept it apart from the referral it looked like."""
+    merged_into: str | None = None
+    """The referral this one was merged into (its status is then merged)."""
+    merged_source_refs: tuple[str, ...] = ()
+    """Source references of referrals merged into this one."""
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -152,7 +166,16 @@ class Referral(BaseModel):
         return (today - self.received).days
 
 
-EDITABLE_FIELDS = frozenset(Referral.model_fields) - {"id", "created_at", "updated_at", "case_id"}
+EDITABLE_FIELDS = frozenset(Referral.model_fields) - {
+    "id",
+    "created_at",
+    "updated_at",
+    "case_id",
+    "possible_duplicate_of",
+    "duplicate_reason",
+    "merged_into",
+    "merged_source_refs",
+}
 """Fields an adviser may change with `update_referral`."""
 
 

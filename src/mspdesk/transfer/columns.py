@@ -13,18 +13,34 @@ REQUIRED = ("organisation", "parent_body")
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": (
-        "ref",
-        "reference",
         "programme reference",
         "programme ref",
         "program reference",
         "referral id",
         "referral reference",
         "referral ref",
-        "ref no",
-        "reference number",
         "msp reference",
         "msp ref",
+    ),
+    "source_ref": (
+        "ref",
+        "reference",
+        "ref no",
+        "reference number",
+        "source reference",
+        "source ref",
+        "mis ref",
+        "mis reference",
+        "mis id",
+        "mis ref no",
+        "enquiry id",
+        "enquiry ref",
+        "enquiry reference",
+        "enquiry number",
+        "inquiry id",
+        "inquiry reference",
+        "case reference",
+        "case ref",
     ),
     "received": (
         "date received",
@@ -156,7 +172,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 """Each importable field (contact fields dotted) and the other names its column goes by."""
 
-NOT_IMPORTED = ("case_id", "created_at", "updated_at", "reject_reason")
+NOT_IMPORTED = (
+    "case_id",
+    "created_at",
+    "updated_at",
+    "reject_reason",
+    "possible_duplicate_of",
+    "duplicate_reason",
+    "merged_into",
+    "merged_source_refs",
+)
 """Columns we recognise (our own exports, a rejects file) but deliberately do not import:
 cases are created by triage, timestamps by the desk, and reasons are ours."""
 
@@ -201,6 +226,9 @@ class ColumnMap:
     repeated: list[str] = field(default_factory=list)
     not_imported: list[str] = field(default_factory=list)
     width: int = 0
+    kept: dict[str, int] = field(default_factory=dict)
+    """Columns the desk has no field for: header -> index. Their values are kept on each
+    referral as source fields (the first column of a repeated header wins)."""
     """How many columns the header has."""
 
     @property
@@ -211,8 +239,14 @@ class ColumnMap:
     def notes(self) -> list[str]:
         """One line for each kind of column that will be left out of the import."""
         found = []
-        if self.unknown:
-            found.append("columns not recognised, not imported: " + _listed(self.unknown))
+        if self.kept:
+            found.append(
+                "columns with no field on the desk, kept on each referral as source fields: "
+                + _listed(list(self.kept))
+            )
+        dropped = [text for text in self.unknown if text.strip() not in self.kept]
+        if dropped:
+            found.append("columns not kept (repeated or unreadable names): " + _listed(dropped))
         if self.repeated:
             found.append(
                 "columns naming a field already taken by an earlier column, not imported: "
@@ -230,6 +264,7 @@ def map_columns(header: list[str]) -> ColumnMap:
     unknown: list[str] = []
     repeated: list[str] = []
     not_imported: list[str] = []
+    kept: dict[str, int] = {}
     for index, text in enumerate(header):
         name = field_for(text)
         if name is None:
@@ -238,12 +273,23 @@ def map_columns(header: list[str]) -> ColumnMap:
                     not_imported.append(text)
             elif text.strip():
                 unknown.append(text)
+                if text.strip() not in kept and _readable(text):
+                    kept[text.strip()] = index
         elif name in positions:
             repeated.append(text)
         else:
             positions[name] = index
             headers[name] = text
-    return ColumnMap(positions, headers, unknown, repeated, not_imported, len(header))
+    return ColumnMap(positions, headers, unknown, repeated, not_imported, len(header), kept)
+
+
+def _readable(text: str) -> bool:
+    """Whether a header can be stored as text (a lone surrogate from JSON cannot)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
 
 
 def _listed(headers: list[str]) -> str:

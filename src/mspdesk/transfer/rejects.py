@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mspdesk.domain.errors import UserError
 from mspdesk.transfer.columns import REJECT_REASON
-from mspdesk.transfer.readers import Record, SourceTable
+from mspdesk.transfer.readers import Record, SourceTable, row_text
 
 MAX_NUMBERED = 999
 FILE_MODE = 0o600
@@ -28,7 +28,7 @@ class RejectsNotWritten(UserError):
 
 
 def default_rejects_path(table: SourceTable) -> Path:
-    """<name>.rejects.csv (or .json) next to the imported file."""
+    """<name>.rejects.csv (or .json) next to the imported file (CSV for Excel files)."""
     suffix = "json" if table.format == "json" else "csv"
     return table.path.with_name(f"{table.path.stem}.rejects.{suffix}")
 
@@ -36,14 +36,14 @@ def default_rejects_path(table: SourceTable) -> Path:
 def write_rejects(table: SourceTable, rejected: Sequence[tuple[Record, str]], path: Path) -> Path:
     """Write the rejected rows to `path`, or to `path` with -2, -3, ... before its suffix if
     a file is there already (an earlier rejects file is never overwritten). Returns where."""
-    data = _csv_bytes(table, rejected) if table.format == "csv" else _json_bytes(rejected)
+    data = _json_bytes(rejected) if table.format == "json" else _csv_bytes(table, rejected)
     return _create_new(path, data)
 
 
 def _csv_bytes(table: SourceTable, rejected: Sequence[tuple[Record, str]]) -> bytes:
     parts = [_quoted(REJECT_REASON), table.delimiter, table.header_text, table.newline]
     for record, reason in rejected:
-        raw = str(record.raw)
+        raw = row_text(record.cells) if table.format == "xlsx" else str(record.raw)
         if not raw.endswith(("\n", "\r")):
             raw += table.newline
         parts += [_quoted(reason), table.delimiter, raw]
@@ -56,7 +56,10 @@ def _json_bytes(rejected: Sequence[tuple[Record, str]]) -> bytes:
     for record, reason in rejected:
         original = record.raw if isinstance(record.raw, dict) else {"row": record.raw}
         items.append({**original, REJECT_REASON: reason})
-    return (json.dumps(items, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # A lone surrogate (the reason a row may be here) is written as its JSON escape \udXXX,
+    # so the file is valid UTF-8 and reads back the same.
+    text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return text.encode("utf-8", errors="backslashreplace")
 
 
 def _quoted(text: str) -> str:

@@ -8,9 +8,10 @@ names, email and phone shapes, lengths) is left to it.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from mspdesk.domain.choices import (
@@ -83,6 +84,9 @@ class RowFields:
     reference: str | None
     """The programme reference the row gives, if it gives a valid one."""
     problems: list[Problem]
+    given: tuple[str, ...] = ()
+    """The fields the row gives a value for (contact fields dotted): what a re-import may
+    change on the referral already on the desk."""
 
 
 class RowParser:
@@ -94,6 +98,7 @@ class RowParser:
             (name, index, columns.headers[name], _PARSERS.get(name, _text))
             for name, index in columns.positions.items()
         ]
+        self._kept = list(columns.kept.items())
 
     def __call__(self, cells: list[Any]) -> RowFields:
         """The referral fields of one row, parsed; every unparseable value is a Problem."""
@@ -101,6 +106,7 @@ class RowParser:
         contact: dict[str, Any] = {}
         problems: list[Problem] = []
         reference: str | None = None
+        given: list[str] = []
         if any(_present(cell) for cell in cells[self.columns.width :]):
             problems.append(Problem(ROW, "", _too_many(len(cells), self.columns)))
         width = len(cells)
@@ -113,15 +119,32 @@ class RowParser:
                 continue
             if parsed is None:
                 continue
+            if name == "source_ref" and REFERENCE.match(parsed):
+                # "Reference" holding R-2013-0042: the desk's own export coming back.
+                reference = reference or parsed
+                continue
             if name == "id":
                 reference = parsed
             elif name.startswith("contact."):
                 contact[name[len("contact.") :]] = parsed
             else:
                 fields[name] = parsed
+            given.append(name)
         if contact:
             fields["contact"] = contact
-        return RowFields(fields, reference, problems)
+        extra: dict[str, str] = {}
+        for header, index in self._kept:
+            value = cells[index] if index < width else None
+            if not _present(value):
+                continue
+            try:
+                extra[header] = _source_text(value)
+            except ValueError as error:
+                problems.append(Problem(header, header, str(error)))
+        if extra:
+            fields["source_fields"] = extra
+            given.append("source_fields")
+        return RowFields(fields, reference, problems, tuple(given))
 
 
 def _too_many(count: int, columns: ColumnMap) -> str:
@@ -158,15 +181,40 @@ def _is_placeholder(value: Any) -> bool:
 
 
 def _text(value: Any) -> str:
-    if type(value) is str and "\x00" not in value:
+    if type(value) is str and "\x00" not in value and (value.isascii() or _encodable(value)):
         return value
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError(f"expected text, not {_kind(value)}")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a spreadsheet's number 12345 is the text "12345", not "12345.0"
     text = str(value)
     if "\x00" in text:
         # Never meaningful in a name or note, and truncates text in C-based tools.
         raise ValueError("contains a NUL character (\\x00)")
+    if not _encodable(text):
+        raise ValueError("contains a lone surrogate (half of a character), which is not text")
     return text
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _source_text(value: Any) -> str:
+    """A value of a column the desk has no field for, as text to keep."""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return _text(json.dumps(value, ensure_ascii=False))
+    return _text(value)
 
 
 def _reference(value: Any) -> str:
@@ -180,6 +228,10 @@ def _reference(value: Any) -> str:
 
 
 def _date(value: Any) -> date:
+    if isinstance(value, datetime):  # a spreadsheet date cell
+        return value.date()
+    if isinstance(value, date):
+        return value
     if not isinstance(value, str):
         raise ValueError(f"expected a date like 2013-02-28 or 28/02/2013, not {_kind(value)}")
     return _cached_date(value)
@@ -238,8 +290,13 @@ def _kind(value: Any) -> str:
     return {bool: "true/false", list: "a list", dict: "an object"}.get(type(value), "a number")
 
 
+def _source_ref(value: Any) -> str:
+    return _text(value).strip()
+
+
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "id": _reference,
+    "source_ref": _source_ref,
     "received": _date,
     "target_spin_out": _date,
     "revisit_on": _date,

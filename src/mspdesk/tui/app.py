@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from mspdesk.tui.case_commands import CaseCommands
 from mspdesk.tui.commands import DeskCommands
+from mspdesk.tui.duplicate_commands import DuplicateCommands
 from mspdesk.tui.export_commands import ExportCommands
 from mspdesk.tui.guidance_commands import GuidanceCommands
 from mspdesk.tui.guidance_loader import guidance_screen
@@ -51,6 +52,7 @@ class MspdeskApp(App[int]):
         NoteCommands,
         ReportCommands,
         ExportCommands,
+        DuplicateCommands,
     }
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "referrals": lambda: _lazy_screen("referrals", "ReferralsScreen"),
@@ -71,6 +73,7 @@ class MspdeskApp(App[int]):
         Binding("f6", "switch_mode('guidance')", "Guidance", tooltip="Guidance for advisers"),
         Binding("f7", "search_notes", "Notes", show=False, tooltip="Search every case's notes"),
         Binding("f8", "switch_mode('reports')", "Reports", tooltip="Programme figures and charts"),
+        Binding("f9", "duplicates", "Duplicates", show=False, tooltip="Possible duplicates"),
         Binding("q", "quit", "Quit", tooltip="Save and leave"),
     ]
 
@@ -164,6 +167,11 @@ class MspdeskApp(App[int]):
         event = desk.undo()
         self.notify(event.summary, title="Undone", markup=False)
         self.refresh_data()
+
+    def action_duplicates(self) -> None:
+        from mspdesk.tui.screens.duplicates import open_duplicates
+
+        open_duplicates(self)
 
     def action_search_notes(self) -> None:
         from mspdesk.tui.note_actions import search_notes

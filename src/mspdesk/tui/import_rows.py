@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 OUTCOME_COLUMNS = [
     Column("where", "Row", 9),
-    Column("outcome", "Outcome", 9),
+    Column("outcome", "Outcome", 18),
     Column("organisation", "Organisation", 28),
     Column("field", "Field", 16),
     Column("reason", "Reason", 30, flex=True),
@@ -27,7 +27,8 @@ SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 SHOWN_REFERENCES = 3
 MATCHED_ON = {
     "programme reference": "Reference",
-    "organisation and parent body": "Name + parent",
+    "source reference": "Source ref",
+    "organisation, parent body and values": "Same values",
 }
 
 
@@ -43,17 +44,21 @@ def file_text(plan: ImportPlan) -> Text:
 
 
 def counts_text(plan: ImportPlan) -> Text:
-    """'12 rows: 8 to add, 3 duplicates, 1 rejected', coloured by outcome."""
+    """'7 rows: 3 to add, 2 possible duplicates (added and marked), 0 to update,
+    1 unchanged, 1 rejected', coloured by outcome; the counts add up to the rows."""
+    counts = {outcome.value: number for outcome, number in plan.counts.items()}
     text = Text(f"{plan.total:,} rows")
     if plan.blank_rows:
         text.append(f" ({plan.blank_rows:,} blank, skipped)")
     text.append(": ")
-    text.append(f"{len(plan.added):,} to add", style="bold green")
+    text.append(f"{counts['added']:,} to add", style="bold green")
     text.append(", ")
-    duplicates = len(plan.duplicates)
-    text.append(f"{duplicates:,} duplicate{'s' if duplicates != 1 else ''}", style="bold yellow")
-    text.append(" (left as they are), ")
-    text.append(f"{len(plan.rejected):,} rejected", style="bold red")
+    marked = counts["possible duplicate"]
+    text.append(f"{marked:,} possible duplicate{'s' if marked != 1 else ''}", style="bold yellow")
+    text.append(" (added and marked), ")
+    text.append(f"{counts['updated']:,} to update", style="bold cyan")
+    text.append(f", {counts['unchanged']:,} unchanged, ")
+    text.append(f"{counts['rejected']:,} rejected", style="bold red")
     return text
 
 
@@ -73,19 +78,21 @@ def columns_text(plan: ImportPlan) -> Text:
 
 
 def outcome_rows(plan: ImportPlan) -> list[Row]:
-    """One line per duplicate row and per problem of a rejected row, in file order."""
+    """One line per row that is not simply added (updated, unchanged, possible duplicate) and
+    per problem of a rejected row, in file order."""
     rows: list[Row] = []
     for outcome in plan.rows:
         organisation = outcome.organisation or "(no organisation)"
-        if outcome.outcome.value == "duplicate":
-            field = MATCHED_ON.get(outcome.matched_on, outcome.matched_on)
-            cells = (outcome.where, "duplicate", organisation, field, outcome.reason)
-            rows.append(Row(f"{outcome.row}", cells, "muted"))
-        elif outcome.outcome.value == "rejected":
+        kind = outcome.outcome.value
+        if kind == "rejected":
             for number, problem in enumerate(outcome.problems):
                 field = LABELS.get(problem.field, problem.field)
                 cells = (outcome.where, "rejected", organisation, field, problem.reason)
                 rows.append(Row(f"{outcome.row}.{number}", cells, "overdue"))
+        elif kind != "added":
+            field = MATCHED_ON.get(outcome.matched_on, outcome.matched_on or "Name + parent")
+            cells = (outcome.where, kind, organisation, field, outcome.reason)
+            rows.append(Row(f"{outcome.row}", cells, "muted"))
     return rows
 
 
@@ -102,13 +109,19 @@ def summary_text(result: ImportResult) -> Text:
         more = len(added) - SHOWN_REFERENCES
         text.append(f": {shown}" + (f" and {more:,} more" if more > 0 else ""))
     text.append(".\n")
-    duplicates = len(plan.duplicates)
-    if duplicates:
+    marked = len([r for r in plan.rows if r.outcome.value == "possible duplicate"])
+    if marked:
         text.append(
-            f"{duplicates:,} duplicate{'s' if duplicates != 1 else ''} left as "
-            f"{'they were' if duplicates != 1 else 'it was'}: the records on the desk are "
-            "unchanged.\n"
+            f"{marked:,} of them marked possible duplicate{'s' if marked != 1 else ''}: "
+            "review them in the duplicates queue.\n"
         )
+    updated = len(result.updated_ids)
+    if updated:
+        text.append(f"Updated {updated:,} referral{'s' if updated != 1 else ''}.\n")
+    unchanged = sum(n for outcome, n in plan.counts.items() if outcome.value == "unchanged")
+    if unchanged:
+        text.append(f"{unchanged:,} row{'s' if unchanged != 1 else ''} unchanged.\n")
+    text.append("The import is one change: Ctrl+Z undoes all of it.\n")
     if result.rejects_path is not None:
         rejected = len(plan.rejected)
         text.append(f"{rejected:,} rejected row{'s' if rejected != 1 else ''}", style="red")

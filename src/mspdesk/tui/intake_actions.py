@@ -23,7 +23,7 @@ Selected = Callable[[str], None]
 NEW_COMMAND = "New referral…"
 NEW_HELP = "Type in a referral by hand (form with checks by the field)"
 IMPORT_COMMAND = "Import referrals…"
-IMPORT_HELP = "Bring referrals in from a CSV or JSON file: preview first, then import"
+IMPORT_HELP = "Bring referrals in from a CSV, Excel or JSON file: preview first, then import"
 
 
 def _writable_desk(app: App[Any]) -> Desk | None:
@@ -60,6 +60,16 @@ def new_referral(app: App[Any], select: Selected | None = None) -> None:
             title="Referral saved",
             markup=False,
         )
+        if referral.possible_duplicate_of:
+            app.notify(
+                f"{referral.id} has the same organisation and parent body as "
+                f"{referral.possible_duplicate_of}: saved and marked a possible duplicate "
+                "(F9 to review).",
+                title="Possible duplicate",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         if select is not None:
             select(referral.id)
         _refresh(app)
@@ -106,16 +116,17 @@ def import_referrals(
         return
 
     def closed(result: ImportResult | None) -> None:
-        if result is not None and result.added_ids:
-            count = len(result.added_ids)
+        if result is not None and (result.added_ids or result.updated_ids):
+            count, changed = len(result.added_ids), len(result.updated_ids)
             app.notify(
-                f"Imported {count:,} referral{'s' if count != 1 else ''}.",
+                f"Imported {count:,} referral{'s' if count != 1 else ''}, "
+                f"updated {changed:,}. Ctrl+Z undoes the whole import.",
                 title="Import",
                 markup=False,
             )
             if select is not None:
-                select(result.added_ids[0])
-        # Also after a cancel or a failure part-way: saved batches must show.
+                select((result.added_ids or result.updated_ids)[0])
+        # Also after a cancel.
         _refresh(app)
 
     app.push_screen(ImportDialog(desk, start=start), closed)

@@ -174,10 +174,11 @@ def referral_facts(cf: CaseFile) -> list[tuple[str, str]]:
     """(label, value) lines for the referral section."""
     referral = cf.records.referral
     staff = referral.staff_in_scope
-    return [
+    facts = [
         ("Reference", referral.id),
         ("Received", day(referral.received)),
         ("Source", referral.source.label),
+        ("Source reference", referral.source_ref),
         ("Organisation", referral.organisation),
         ("Parent body", referral.parent_body),
         ("Service area", referral.service_area),
@@ -189,6 +190,11 @@ def referral_facts(cf: CaseFile) -> list[tuple[str, str]]:
         ("Stage when referred", referral.stage.label),
         ("Target spin-out", day(referral.target_spin_out)),
     ]
+    if referral.merged_source_refs:
+        facts.append(("Merged source references", ", ".join(referral.merged_source_refs)))
+    # Columns of the imported file the desk has no field for: nothing in the file is lost.
+    facts += [(f"From the source: {name}", value) for name, value in referral.source_fields.items()]
+    return facts
 
 
 def contact_facts(cf: CaseFile) -> list[tuple[str, str]]:

@@ -133,7 +133,12 @@ def quarter(day: date | None) -> str:
 def gather_evidence(desk: Desk) -> Evidence:
     """Every referral on the desk as an anonymised evidence row."""
     today = desk.core.today()
-    referrals = [Referral.model_validate(row) for row in desk.referrals.rows()]
+    # A merged referral is the same enquiry as the one it was merged into: one row, not two.
+    referrals = [
+        Referral.model_validate(row)
+        for row in desk.referrals.rows()
+        if row.get("status") != "merged"
+    ]
     if not referrals:
         return Evidence((), (), today)
     key = desk.evidence_key()

@@ -1,6 +1,6 @@
 """Importing referrals from the TUI: choose a file, see what would happen, then import.
 
-Steps: pick (a tree of folders and .csv/.json files, or a typed path) → checking (the file
+Steps: pick (a tree of folders and .csv/.json/.xlsx files, or a typed path) → checking (the file
 is read and every row checked in a worker thread, with a progress bar) → preview (counts,
 the columns matched, notes, and every duplicate or rejected row with its reason; nothing
 saved yet) → importing (saved in a worker, in batches, with a progress bar) → summary with
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from mspdesk.desk import Desk
     from mspdesk.transfer import ImportPlan, ImportResult, Progress
 
-IMPORTABLE = (".csv", ".json")
+IMPORTABLE = (".csv", ".json", ".xlsx")
 PICK_HELP = (
     "Choose a CSV or JSON file of referrals: Enter on a file in the tree, or type its path "
     "and press Enter. Nothing is saved until you have seen the preview and chosen Import."
@@ -119,7 +119,8 @@ class ImportDialog(ModalScreen["ImportResult | None"]):
                 with Vertical(id="import-pick"):
                     yield Static(Text(PICK_HELP), classes="import-explain")
                     yield Input(
-                        placeholder="Path to a .csv or .json file, then Enter", id="import-path"
+                        placeholder="Path to a .csv, .xlsx or .json file, then Enter",
+                        id="import-path",
                     )
                     yield ImportFileTree(self.start, id="import-tree")
                 with Vertical(id="import-working"):
@@ -233,7 +234,8 @@ class ImportDialog(ModalScreen["ImportResult | None"]):
             return
         label = f"{verb} rows…" if not total else f"{verb}: {done:,} of {total:,} rows"
         self.query_one("#import-working-label", Static).update(label)
-        self.query_one(ProgressBar).update(total=total, progress=done)
+        # total 0: not known yet (the file is read as a stream): an indeterminate bar.
+        self.query_one(ProgressBar).update(total=total or None, progress=done)
 
     def _check_failed(self, message: str) -> None:
         if self._stop.is_set():
@@ -258,14 +260,14 @@ class ImportDialog(ModalScreen["ImportResult | None"]):
         table.display = bool(rows)
         self.query_one("#import-next", Static).update(self._next_text(plan))
         apply = self.query_one("#import-apply", Button)
-        count = len(plan.added)
-        apply.label = f"Import {count:,} referral{'s' if count != 1 else ''}"
-        apply.disabled = not (plan.added or plan.rejected)
+        count = plan.to_save
+        apply.label = f"Import: save {count:,} referral{'s' if count != 1 else ''}"
+        apply.disabled = not (count or plan.rejected)
         self._show_step("preview")
         (self.query_one("#import-back") if apply.disabled else apply).focus()
 
     def _next_text(self, plan: ImportPlan) -> Text:
-        if not (plan.added or plan.rejected):
+        if not (plan.to_save or plan.rejected):
             return Text("Nothing to import: every row is already on the desk.", style="bold")
         text = Text("Nothing is saved until you choose Import.")
         if plan.rejected:
@@ -288,21 +290,18 @@ class ImportDialog(ModalScreen["ImportResult | None"]):
         if self.plan is None:
             return
         self._show_error("")
-        self._set_progress("Saving", 0, len(self.plan.added) or None)
+        self._set_progress("Saving", 0, self.plan.to_save or None)
         self._show_step("applying")
         self._apply_in_worker(self.plan)
 
     @work(thread=True, exclusive=True, group="import")
     def _apply_in_worker(self, plan: ImportPlan) -> None:
-        from mspdesk.transfer import ImportInterrupted, apply_import
+        from mspdesk.transfer import apply_import
 
         try:
             result = apply_import(plan, self.desk, progress=self._reporter("Saving"))
-        except ImportInterrupted as error:
-            # Some batches are saved: say so and what to do; closing reloads the lists.
-            self.app.call_from_thread(self._apply_failed, str(error), "done")
-            return
         except UserError as error:
+            # The import is one change: nothing of it was saved; the preview stays.
             self.app.call_from_thread(self._apply_failed, str(error), "preview")
             return
         self.app.call_from_thread(self._show_result, result)

@@ -43,6 +43,14 @@ class ReferralDetail(VerticalScroll):
             ("Received", f"{referral.received:%d %b %Y}"),
             ("Status", referral.status.label),
             ("Source", referral.source.label),
+            ("Source ref", referral.source_ref),
+            ("Also merged", ", ".join(referral.merged_source_refs)),
+            (
+                "Possible dup.",
+                f"of {referral.possible_duplicate_of}" if referral.possible_duplicate_of else "",
+            ),
+            ("Merged into", referral.merged_into or ""),
+            ("Kept apart", referral.duplicate_reason),
             ("Parent body", f"{referral.parent_body} ({referral.parent_body_kind.label})"),
             ("Service area", referral.service_area),
             (
@@ -76,6 +84,13 @@ class ReferralDetail(VerticalScroll):
         if referral.enquiry:
             lines = (printable(line) for line in referral.enquiry.splitlines())
             parts += [Text("\nEnquiry", style="bold"), Text("\n".join(lines))]
+        if referral.source_fields:
+            kept = Table.grid(padding=(0, 1))
+            kept.add_column(style="bold", no_wrap=True)
+            kept.add_column()
+            for header, value in referral.source_fields.items():
+                kept.add_row(Text(printable(header)), Text(printable(value)))
+            parts += [Text("\nFrom the source file", style="bold"), kept]
         if history:
             parts.append(Text("\nHistory", style="bold"))
             for entry in history:
