@@ -12,6 +12,7 @@ from mspdesk.cli import (
     guidance,
     importing,
     notes,
+    privacy,
     records,
     reporting,
     triage,
@@ -25,6 +26,7 @@ REGISTRARS: list[Callable[[Any], None]] = [
     importing.register,
     cases.register,
     notes.register,
+    privacy.register,
     reporting.register,
     exporting.register,
 ]

@@ -13,7 +13,9 @@ from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
 from mspdesk.desk.history import HistoryEntry, history, last_undoable, undo
+from mspdesk.desk.note_search import NoteIndex
 from mspdesk.desk.notes import Notes
+from mspdesk.desk.privacy import PersonHit, Tombstone, erase, find_people, tombstones
 from mspdesk.desk.referrals import Referrals
 from mspdesk.desk.triage import Triage
 from mspdesk.domain.events import Event
@@ -92,6 +94,21 @@ class Desk:
         """The summary of what `undo` would reverse, or None."""
         target = last_undoable(self.core)
         return None if target is None else str(target.get("summary") or target["kind"])
+
+    def find_people(self, text: str) -> list[PersonHit]:
+        """Every record holding a matching name, email or phone, or a note mentioning it."""
+        return find_people(self.core, text)
+
+    def erase(self, target: str, reason: str = "") -> Tombstone:
+        """Erase the personal data of a note, a referral or a case person ("C-0001/2") from
+        every copy the desk keeps, leaving a tombstone. Cannot be undone."""
+        stone = erase(self.core, target, reason)
+        self.notes._index = NoteIndex(self.core.store)  # rebuilt without the erased text
+        return stone
+
+    def erasures(self) -> list[Tombstone]:
+        """The tombstones: what was erased, when, by whom and why (no personal data)."""
+        return tombstones(self.core)
 
     def case_records(self, case_id: str) -> CaseRecords:
         """A case with its referral, triage decisions and live notes (for exports)."""

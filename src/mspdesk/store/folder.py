@@ -37,6 +37,7 @@ DESK_NAMES = frozenset(
         "drafts",
         "generations",
         "content",
+        "erasure-pending.json",
     }
 )
 """Everything an mspdesk of any version puts in its folder. A folder holding only these
@@ -45,7 +46,7 @@ DESK_NAMES = frozenset(
 RECORD_FILES = ("snapshot.json", "journal.jsonl")
 
 _OWN_TEMP = re.compile(
-    r"^(snapshot\.json|mspdesk-data\.txt|evidence\.key|journal\.jsonl|"
+    r"^(snapshot\.json|mspdesk-data\.txt|evidence\.key|journal\.jsonl|erasure-pending\.json|"
     r"snapshot-\d+\.json|journal-\d+\.jsonl)\.tmp-\d+(-[0-9a-f]+)?$"
 )
 """Temporary names the store itself writes (`atomic_write`, the key file); only these are
