@@ -27,6 +27,7 @@ REGISTRARS: list[Callable[[Any], None]] = [
     cases.register,
     notes.register,
     privacy.register,
+    privacy.register_sar,
     reporting.register,
     exporting.register,
 ]

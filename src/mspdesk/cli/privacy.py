@@ -76,3 +76,109 @@ def list_erasures(args: argparse.Namespace) -> int:
         print("\t".join(visible(cell) for cell in row))
     print(f"{len(stones)} erasure(s)", file=sys.stderr)
     return 0
+
+
+# ------------------------------------------------------------------ subject access
+
+
+def register_sar(sub: Any) -> None:
+    sar = subcommand(
+        sub,
+        "sar",
+        "subject access: `sar TEXT -o DIR` writes one person's bundle and logs the request; "
+        "`sar list`, `sar done ID`",
+    )
+    sar.add_argument("words", nargs="+", metavar="TEXT | list | done ID")
+    sar.add_argument("-o", "--output", help="the folder for the bundle (Markdown and JSON)")
+    sar.add_argument("--request", help="an already logged request (S-00001) to answer")
+    sar.add_argument("--force", action="store_true", help="replace a bundle already there")
+    sar.add_argument("--json", action="store_true", help="print JSON (list)")
+    sar.set_defaults(handler=subject_access)
+
+
+def subject_access(args: argparse.Namespace) -> int:
+    from mspdesk.domain.errors import UserError
+
+    words = args.words
+    if words == ["list"]:
+        return _sar_list(args)
+    if words[0] == "done" and len(words) == 2:
+        with open_desk(args) as desk:
+            done = desk.subject_access_done(words[1])
+        print(visible(f"{done.id} answered on {done.answered_on}"))
+        return 0
+    if not args.output:
+        raise UserError("say where to write the bundle: mspdesk sar TEXT -o DIR")
+    return _sar_bundle(args, " ".join(words))
+
+
+def _sar_list(args: argparse.Namespace) -> int:
+    with open_desk(args, read_only=True) as desk:
+        found = desk.subject_access_requests()
+        today = desk.core.today()
+    rows = [
+        {
+            "id": r.id,
+            "person": r.person,
+            "received": r.received.isoformat(),
+            "due": r.due.isoformat(),
+            "answered_on": r.answered_on.isoformat() if r.answered_on else None,
+            "overdue": r.open and r.due < today,
+        }
+        for r in found
+    ]
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        state = f"answered {row['answered_on']}" if row["answered_on"] else "OPEN"
+        if row["overdue"]:
+            state = "OVERDUE"
+        cells = (row["id"], row["received"], f"due {row['due']}", state, row["person"])
+        print("\t".join(visible(str(c)) for c in cells))
+    print(f"{len(rows)} request(s)", file=sys.stderr)
+    return 0
+
+
+def _sar_bundle(args: argparse.Namespace, text: str) -> int:
+    from pathlib import Path
+
+    from mspdesk.desk.sar import codes
+    from mspdesk.domain.errors import NotFound
+    from mspdesk.transfer.exporters.output import private_folder
+    from mspdesk.transfer.exporters.sar_bundle import write_bundle
+
+    with open_desk(args) as desk:
+        bundle = desk.subject_access(text)
+        private_folder(Path(args.output), desk.directory)  # refused before anything is logged
+        if args.request:
+            matching = [r for r in desk.subject_access_requests() if r.id == args.request]
+            if not matching:
+                raise NotFound(f"no subject access request {args.request}")
+            request = matching[0]
+        else:
+            request = desk.log_subject_access(text)
+        produced = desk.core.now().isoformat(timespec="seconds")
+        directory = desk.directory
+    document = {
+        "person": bundle.person,
+        "identifiers": bundle.identifiers,
+        "produced": produced,
+        "request": {
+            "id": request.id,
+            "received": request.received.isoformat(),
+            "due": request.due.isoformat(),
+        },
+        "referrals": bundle.referrals,
+        "cases": bundle.cases,
+        "notes": bundle.notes,
+        "codes": codes(),
+    }
+    written = write_bundle(Path(args.output), document, data_dir=directory, force=args.force)
+    counts = f"{len(bundle.referrals)} referral(s), {len(bundle.cases)} case(s), "
+    counts += f"{len(bundle.notes)} note(s)"
+    print(visible(f"{request.id}: {counts}; answer due by {request.due}"))
+    for path in written:
+        print(visible(str(path)), file=sys.stderr)
+    print(visible(f"when sent: mspdesk sar done {request.id}"), file=sys.stderr)
+    return 0

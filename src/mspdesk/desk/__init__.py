@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mspdesk import locations
+from mspdesk.desk import sar
 from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
@@ -17,6 +18,7 @@ from mspdesk.desk.note_search import NoteIndex
 from mspdesk.desk.notes import Notes
 from mspdesk.desk.privacy import PersonHit, Tombstone, erase, find_people, tombstones
 from mspdesk.desk.referrals import Referrals
+from mspdesk.desk.sar import SarBundle, SarRequest
 from mspdesk.desk.triage import Triage
 from mspdesk.domain.events import Event
 from mspdesk.store import (
@@ -109,6 +111,22 @@ class Desk:
     def erasures(self) -> list[Tombstone]:
         """The tombstones: what was erased, when, by whom and why (no personal data)."""
         return tombstones(self.core)
+
+    def subject_access(self, text: str) -> SarBundle:
+        """Every referral, case and note holding the data of the person matching `text`."""
+        return sar.gather(self.core, text)
+
+    def log_subject_access(self, person: str) -> SarRequest:
+        """Log a subject access request received today (answer due in one month)."""
+        return sar.log_request(self.core, person)
+
+    def subject_access_done(self, request_id: str) -> SarRequest:
+        """Mark a subject access request answered today."""
+        return sar.mark_done(self.core, request_id)
+
+    def subject_access_requests(self) -> list[SarRequest]:
+        """Every subject access request, oldest first."""
+        return sar.requests(self.core)
 
     def case_records(self, case_id: str) -> CaseRecords:
         """A case with its referral, triage decisions and live notes (for exports)."""
