@@ -200,3 +200,28 @@ def test_bad_ids_are_refused(tmp_path: Path) -> None:
             desk.erase("N-00009")
         with pytest.raises(UserError):
             desk.erase("whatever")
+
+
+def test_erasing_a_case_takes_its_people_notes_and_referral_contact(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    with Desk.open(data, actor="tester") as desk:
+        ref = desk.referrals.add(
+            {
+                "organisation": "Care Co",
+                "parent_body": "Anyshire",
+                "received": date(2013, 3, 1),
+                "proposed_model": "employee-owned",
+                "contact": {"name": "Sandra Okafor", "email": "sandra@example.org"},
+            }
+        )
+        desk.triage.decide(ref.id, "accept", "Strong sponsor")
+        case_id = desk.referrals.get(ref.id).case_id
+        assert case_id
+        desk.cases.add_person(case_id, {"role": "other", "name": "Petra Person"})
+        desk.notes.add(case_id, "Met Petra Person at the depot", on=date(2013, 4, 1))
+        desk.cases.set_status(case_id, "closed", "Spun out elsewhere")
+        desk.checkpoint()
+        stone = desk.erase(case_id, "retention")
+        assert ref.id in stone.records and case_id in stone.records
+        assert desk.cases.get(case_id).organisation == "Care Co"
+    assert holding(data, "Petra Person", "Sandra Okafor", "sandra@example.org", "depot") == []

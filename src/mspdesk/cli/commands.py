@@ -28,6 +28,7 @@ REGISTRARS: list[Callable[[Any], None]] = [
     notes.register,
     privacy.register,
     privacy.register_sar,
+    privacy.register_retention,
     reporting.register,
     exporting.register,
 ]

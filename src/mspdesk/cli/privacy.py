@@ -182,3 +182,66 @@ def _sar_bundle(args: argparse.Namespace, text: str) -> int:
         print(visible(str(path)), file=sys.stderr)
     print(visible(f"when sent: mspdesk sar done {request.id}"), file=sys.stderr)
     return 0
+
+
+# ------------------------------------------------------------------ retention
+
+
+def register_retention(sub: Any) -> None:
+    retention = subcommand(
+        sub, "retention", "records past their retention period (see README, Retention)"
+    )
+    retention.add_argument("--json", action="store_true", help="print JSON")
+    retention.set_defaults(handler=list_retention)
+    actions = retention.add_subparsers(dest="retention_command", metavar="ACTION")
+    erase = subcommand(actions, "erase", "erase a record past retention (cannot be undone)")
+    erase.add_argument("id", help="a referral or case `mspdesk retention` lists")
+    erase.add_argument("--reason", required=True, help="why (kept in the tombstone)")
+    erase.set_defaults(handler=retention_erase)
+    extend = subcommand(actions, "extend", "keep a record longer, with a reason")
+    extend.add_argument("id", help="a referral or case")
+    extend.add_argument("--until", required=True, help="the new date (2030-01-31)")
+    extend.add_argument("--reason", required=True, help="why it is kept longer")
+    extend.set_defaults(handler=retention_extend)
+
+
+def list_retention(args: argparse.Namespace) -> int:
+    with open_desk(args, read_only=True) as desk:
+        items = desk.past_retention()
+    if args.json:
+        rows = [dataclasses.asdict(item) for item in items]
+        for row in rows:
+            for name in ("ended_on", "keep_until", "held_until"):
+                row[name] = row[name].isoformat() if row[name] else None
+        print_json(rows)
+        return 0
+    for item in items:
+        cells = (item.id, item.kind, f"ended {item.ended_on}", f"keep until {item.keep_until}")
+        print("\t".join(visible(c) for c in (*cells, item.what)))
+    print(f"{len(items)} record(s) past retention", file=sys.stderr)
+    return 0
+
+
+def retention_erase(args: argparse.Namespace) -> int:
+    from mspdesk.domain.errors import UserError
+
+    with open_desk(args) as desk:
+        if args.id not in {item.id for item in desk.past_retention()}:
+            raise UserError(f"{args.id} is not past its retention period (see mspdesk retention)")
+        stone = desk.erase(args.id, f"retention: {args.reason}")
+    print(visible(f"Erased {stone.what} ({stone.id}). This cannot be undone."))
+    return 0
+
+
+def retention_extend(args: argparse.Namespace) -> int:
+    from mspdesk.domain.errors import InvalidRecord
+    from mspdesk.domain.parsing import parse_date
+
+    try:
+        until = parse_date(args.until)
+    except ValueError as error:
+        raise InvalidRecord([("--until", str(error))], "extension") from None
+    with open_desk(args) as desk:
+        desk.extend_retention(args.id, until, args.reason)
+    print(visible(f"{args.id} kept until {until}"))
+    return 0

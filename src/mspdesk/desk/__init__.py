@@ -6,10 +6,11 @@ as an event in the store's journal, acknowledged only once durable.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from mspdesk import locations
-from mspdesk.desk import sar
+from mspdesk.desk import retention, sar
 from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
@@ -111,6 +112,14 @@ class Desk:
     def erasures(self) -> list[Tombstone]:
         """The tombstones: what was erased, when, by whom and why (no personal data)."""
         return tombstones(self.core)
+
+    def past_retention(self) -> list[retention.PastRetention]:
+        """Referrals not taken on and ended cases past their retention period, today."""
+        return retention.past_retention(self.core)
+
+    def extend_retention(self, key: str, until: date, reason: str) -> None:
+        """Keep a record's personal data until `until`, for `reason`."""
+        retention.extend(self.core, key, until, reason)
 
     def subject_access(self, text: str) -> SarBundle:
         """Every referral, case and note holding the data of the person matching `text`."""

@@ -202,16 +202,26 @@ def _plan(
     if REFERENCE.match(target):
         if store.get("referrals", target) is None:
             raise NotFound(f"no referral {target}")
-        keys[target] = ["contact.name", "contact.email", "contact.phone", "enquiry"]
-        for version in _versions(core, target):
-            contact = version.get("contact") or {}
-            secrets.update(str(contact.get(n) or "") for n in ("name", "email", "phone"))
-            secrets.update(_texts(str(version.get("enquiry") or "")))
-        notes = [k for k, n in store.table("notes").items() if n.get("subject") == target]
-        for note in notes:
-            _plan_note(core, note, keys, summaries, secrets)
+        notes = _plan_referral(core, target, keys, summaries, secrets)
         what = f"the contact and enquiry of referral {target}"
         return keys, summaries, secrets, what + (f" and {len(notes)} note(s)" if notes else "")
+    if CASE_ID.match(target):
+        case = store.get("cases", target)
+        if case is None:
+            raise NotFound(f"no case {target}")
+        keys[target] = []
+        for version in _versions(core, target):
+            for person in version.get("people") or []:
+                secrets.update(str(person.get(n) or "") for n in ("name", "email", "phone"))
+                secrets.update(_texts(str(person.get("note") or "")))
+        notes = _notes_on(core, target)
+        for note in notes:
+            _plan_note(core, note, keys, summaries, secrets)
+        referral = str(case.get("referral_id") or "")
+        if store.get("referrals", referral) is not None:
+            notes += _plan_referral(core, referral, keys, summaries, secrets)
+        what = f"every person on case {target}, its referral's contact and enquiry"
+        return keys, summaries, secrets, what + f" and {len(notes)} note(s)"
     found = PERSON_ID.match(target)
     if found and CASE_ID.match(found.group(1)):
         case_key, number = found.group(1), int(found.group(2))
@@ -232,9 +242,32 @@ def _plan(
                     secrets.update(_texts(str(other.get("note") or "")))
         return keys, summaries, secrets, f"person {number} on case {case_key}"
     raise UserError(
-        f"{target} is not something that can be erased: give a note (N-00042), "
-        "a referral (R-2013-0042) or a case person (C-0017/2, as `people find` lists)"
+        f"{target} is not something that can be erased: give a note (N-00042), a referral "
+        "(R-2013-0042), a case (C-0017) or a case person (C-0017/2, as `people find` lists)"
     )
+
+
+def _notes_on(core: DeskCore, subject: str) -> list[str]:
+    return [k for k, n in core.store.table("notes").items() if n.get("subject") == subject]
+
+
+def _plan_referral(
+    core: DeskCore,
+    key: str,
+    keys: dict[str, list[str]],
+    summaries: dict[str, str],
+    secrets: set[str],
+) -> list[str]:
+    """Plan the erasure of a referral's contact, enquiry and notes; returns the notes."""
+    keys[key] = ["contact.name", "contact.email", "contact.phone", "enquiry"]
+    for version in _versions(core, key):
+        contact = version.get("contact") or {}
+        secrets.update(str(contact.get(n) or "") for n in ("name", "email", "phone"))
+        secrets.update(_texts(str(version.get("enquiry") or "")))
+    notes = _notes_on(core, key)
+    for note in notes:
+        _plan_note(core, note, keys, summaries, secrets)
+    return notes
 
 
 def _plan_note(

@@ -38,6 +38,7 @@ DESK_NAMES = frozenset(
         "generations",
         "content",
         "erasure-pending.json",
+        "retention.toml",
     }
 )
 """Everything an mspdesk of any version puts in its folder. A folder holding only these
