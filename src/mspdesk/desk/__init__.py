@@ -6,6 +6,7 @@ as an event in the store's journal, acknowledged only once durable.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from mspdesk.desk.referrals import Referrals
 from mspdesk.desk.sar import SarBundle, SarRequest
 from mspdesk.desk.triage import Triage
 from mspdesk.domain.events import Event
+from mspdesk.domain.note import Note
+from mspdesk.domain.redaction import has_private, without_private
 from mspdesk.store import (
     CorruptStore,
     NewerVersion,
@@ -138,8 +141,11 @@ class Desk:
         return sar.requests(self.core)
 
     def case_records(self, case_id: str) -> CaseRecords:
-        """A case with its referral, triage decisions and live notes (for exports)."""
-        return gather(case_id, self.cases, self.referrals, self.triage, self.notes)
+        """A case with its referral, triage decisions and live notes (for exports: private
+        passages in notes are left out)."""
+        records = gather(case_id, self.cases, self.referrals, self.triage, self.notes)
+        notes = tuple(exportable_note(note) for note in records.notes)
+        return dataclasses.replace(records, notes=notes)
 
     def restore_case(self, records: CaseRecords, *, source: str = "") -> CaseRecords:
         """Add an exported case with its referral, decisions and notes as one event (one
@@ -181,3 +187,10 @@ __all__ = [
     "StoreLocked",
     "WriteFailed",
 ]
+
+
+def exportable_note(note: Note) -> Note:
+    """The note as exports show it: private passages left out."""
+    if not has_private(note.body):
+        return note
+    return note.model_copy(update={"body": without_private(note.body)})
