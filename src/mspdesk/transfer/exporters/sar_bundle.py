@@ -37,7 +37,7 @@ def _escape(text: str) -> str:
     """Plain text for Markdown: characters that would format are escaped."""
     out = []
     for ch in str(text):
-        if ch in "\\`*_{}[]<>()#+-.!|":
+        if ch in "\\`*_[]<>|":
             out.append("\\" + ch)
         else:
             out.append(ch)
