@@ -104,6 +104,7 @@ def test_zed_is_gone_from_every_file(
     assert code == 0
     found = json.loads(out)
     assert {(h["record"], h["where"]) for h in found} == {(zed, "contact.phone")}
+    assert found[0]["lawful_basis"] == "public-task"
     code, out, _ = run(capsys, data, "people", "find", "zed privateperson", "--json")
     assert {h["record"] for h in json.loads(out)} == {zed, zed_note}
 

@@ -44,8 +44,9 @@ def find_people(args: argparse.Namespace) -> int:
         print_json([dataclasses.asdict(hit) for hit in hits])
         return 0
     for hit in hits:
-        row = (hit.record, hit.kind, hit.where, hit.text, f"erase: {hit.erase_id}")
-        print("\t".join(visible(cell) for cell in row))
+        basis = f"lawful basis: {hit.lawful_basis}" if hit.lawful_basis else ""
+        row = (hit.record, hit.kind, hit.where, hit.text, f"erase: {hit.erase_id}", basis)
+        print("\t".join(visible(cell) for cell in row).rstrip("\t"))
     print(f"{len(hits)} place(s) hold {args.text!r}", file=sys.stderr)
     return 0
 

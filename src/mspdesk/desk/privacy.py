@@ -38,6 +38,7 @@ class PersonHit:
     where: str  # the field, e.g. "contact.email" or "people[2].name" or "body"
     text: str  # the matching value (a note: the line that matches)
     erase_id: str  # what `mspdesk erase` takes to remove it
+    lawful_basis: str = ""  # a referral contact's: why the desk may hold their details
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,9 @@ def find_people(core: DeskCore, text: str) -> list[PersonHit]:
         for name in ("name", "email", "phone"):
             value = str(contact.get(name) or "")
             if _matches(needle, value):
-                hits.append(PersonHit(key, "referral contact", f"contact.{name}", value, key))
+                basis = str(contact.get("lawful_basis") or "")
+                where = f"contact.{name}"
+                hits.append(PersonHit(key, "referral contact", where, value, key, basis))
         enquiry = str(referral.get("enquiry") or "")
         if _matches(needle, enquiry):
             hits.append(PersonHit(key, "referral enquiry", "enquiry", _line(needle, enquiry), key))
