@@ -96,6 +96,8 @@ def check(template: Path, data: Path, label: str) -> None:
     if finished:
         assert holding(data) == [], label
     else:
+        if (data / PENDING_NAME).exists():
+            assert any("erasure was interrupted" in p for p in check_data(data).problems)
         out = erase(data, 0, None)  # the same command again
         assert "done" in out, f"{label}: {out}"
         assert holding(data) == [], label
