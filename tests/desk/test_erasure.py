@@ -226,3 +226,17 @@ def test_erasing_a_case_takes_its_people_notes_and_referral_contact(tmp_path: Pa
         assert ref.id in stone.records and case_id in stone.records
         assert desk.cases.get(case_id).organisation == "Care Co"
     assert holding(data, "Petra Person", "Sandra Okafor", "sandra@example.org", "depot") == []
+
+
+def test_other_histories_keep_words_an_erased_note_shared(tmp_path: Path) -> None:
+    with Desk.open(tmp_path / "d", actor="tester") as desk:
+        ref = desk.referrals.add(
+            {"organisation": "A", "parent_body": "B", "received": date(2024, 1, 1)}
+        ).id
+        kept = desk.notes.add(ref, "Budget agreed at the board", on=date(2024, 1, 2)).id
+        gone = desk.notes.add(ref, "Budget agreed at the board", on=date(2024, 1, 3)).id
+        desk.erase(gone, "duplicate with a name in it")
+        summaries = [entry.summary for entry in desk.history(kept)]
+        assert any("Budget agreed" in s for s in summaries), summaries
+        assert desk.notes.get(kept).body == "Budget agreed at the board"
+        assert all("Budget" not in e.summary for e in desk.history(gone))

@@ -151,7 +151,8 @@ def erase(core: DeskCore, target: str, reason: str = "") -> Tombstone:
     done = already_erased(core, target)
     if done is not None:
         return done
-    keys, summaries, secrets, what = _plan(core, target)
+    identities: set[str] = set()
+    keys, summaries, secrets, what = _plan(core, target, identities)
     number = len(core.store.table(ERASURES)) + 1
     stone_id = f"E-{number:05d}"
     at = core.now().isoformat(timespec="milliseconds")
@@ -182,6 +183,7 @@ def erase(core: DeskCore, target: str, reason: str = "") -> Tombstone:
         "summaries": summaries,
         "hide": sorted(k for k in keys if NOTE_ID.match(k)),
         "secrets": sorted(secrets),
+        "identities": sorted(identities),
         "event": event,
     }
     core.store.erase(plan)
@@ -191,8 +193,10 @@ def erase(core: DeskCore, target: str, reason: str = "") -> Tombstone:
 
 
 def _plan(
-    core: DeskCore, target: str
+    core: DeskCore, target: str, identities: set[str]
 ) -> tuple[dict[str, list[str]], dict[str, str], set[str], str]:
+    """What to scrub for `target`: blanked fields per record, replaced summaries, and the
+    personal strings; `identities` receives the names, emails and phones among them."""
     store = core.store
     keys: dict[str, list[str]] = {}
     summaries: dict[str, str] = {}
@@ -205,7 +209,7 @@ def _plan(
     if REFERENCE.match(target):
         if store.get("referrals", target) is None:
             raise NotFound(f"no referral {target}")
-        notes = _plan_referral(core, target, keys, summaries, secrets)
+        notes = _plan_referral(core, target, keys, summaries, secrets, identities)
         what = f"the contact and enquiry of referral {target}"
         return keys, summaries, secrets, what + (f" and {len(notes)} note(s)" if notes else "")
     if CASE_ID.match(target):
@@ -215,14 +219,16 @@ def _plan(
         keys[target] = []
         for version in _versions(core, target):
             for person in version.get("people") or []:
-                secrets.update(str(person.get(n) or "") for n in ("name", "email", "phone"))
+                values = [str(person.get(n) or "") for n in ("name", "email", "phone")]
+                secrets.update(values)
+                identities.update(values)
                 secrets.update(_texts(str(person.get("note") or "")))
         notes = _notes_on(core, target)
         for note in notes:
             _plan_note(core, note, keys, summaries, secrets)
         referral = str(case.get("referral_id") or "")
         if store.get("referrals", referral) is not None:
-            notes += _plan_referral(core, referral, keys, summaries, secrets)
+            notes += _plan_referral(core, referral, keys, summaries, secrets, identities)
         what = f"every person on case {target}, its referral's contact and enquiry"
         return keys, summaries, secrets, what + f" and {len(notes)} note(s)"
     found = PERSON_ID.match(target)
@@ -241,7 +247,9 @@ def _plan(
             for other in version.get("people") or []:
                 mine = {str(other.get(n) or "").casefold() for n in ("name", "email")}
                 if ids & mine:
-                    secrets.update(str(other.get(n) or "") for n in ("name", "email", "phone"))
+                    values = [str(other.get(n) or "") for n in ("name", "email", "phone")]
+                    secrets.update(values)
+                    identities.update(values)
                     secrets.update(_texts(str(other.get("note") or "")))
         return keys, summaries, secrets, f"person {number} on case {case_key}"
     raise UserError(
@@ -260,12 +268,15 @@ def _plan_referral(
     keys: dict[str, list[str]],
     summaries: dict[str, str],
     secrets: set[str],
+    identities: set[str],
 ) -> list[str]:
     """Plan the erasure of a referral's contact, enquiry and notes; returns the notes."""
     keys[key] = ["contact.name", "contact.email", "contact.phone", "enquiry"]
     for version in _versions(core, key):
         contact = version.get("contact") or {}
-        secrets.update(str(contact.get(n) or "") for n in ("name", "email", "phone"))
+        values = [str(contact.get(n) or "") for n in ("name", "email", "phone")]
+        secrets.update(values)
+        identities.update(values)
         secrets.update(_texts(str(version.get("enquiry") or "")))
     notes = _notes_on(core, key)
     for note in notes:

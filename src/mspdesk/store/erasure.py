@@ -58,14 +58,10 @@ class Scrubber:
         """Records (notes) left in place but marked deleted, so no list shows them."""
         secrets = sorted({s.strip() for s in plan["secrets"] if s and s.strip()}, key=len)
         self.secrets = [s.casefold() for s in secrets]
-        self._pattern = (
-            re.compile(
-                "|".join(rf"(?<!\w){re.escape(s)}(?!\w)" for s in reversed(secrets)),
-                re.IGNORECASE,
-            )
-            if secrets
-            else None
-        )
+        self._pattern = _words(secrets)
+        # Other records' event summaries lose only names, emails and phones: a line of an
+        # erased note ("Budget agreed") must not blank the same words in unrelated history.
+        self._identities = _words(plan.get("identities", secrets))
         raw: set[bytes] = set()
         for secret in secrets:
             raw.add(secret.encode())
@@ -84,6 +80,11 @@ class Scrubber:
         if value.strip().casefold() in self.secrets:
             return "" if name in EMPTY_WHEN_ERASED else ERASED
         return self._pattern.sub(ERASED, value)
+
+    def _summary(self, value: str, erased_record: bool) -> str:
+        if erased_record:
+            return self.text(value)
+        return value if self._identities is None else self._identities.sub(ERASED, value)
 
     def value(self, value: Any, name: str = "") -> Any:
         if isinstance(value, str):
@@ -113,7 +114,7 @@ class Scrubber:
         for key, replacement in self.summaries.items():
             if key in touched:
                 summary = replacement
-        out["summary"] = self.text(summary)
+        out["summary"] = self._summary(summary, any(key in self.keys for key in touched))
         ops = []
         for op in event.get("ops", []):
             if op.get("key") in self.keys:
@@ -133,6 +134,14 @@ class Scrubber:
 
     def holds_secret(self, data: bytes) -> bool:
         return self._bytes is not None and self._bytes.search(data) is not None
+
+
+def _words(texts: list[str]) -> re.Pattern[str] | None:
+    """Any of `texts` as whole words (longest first), ignoring case."""
+    texts = sorted({t.strip() for t in texts if t and t.strip()}, key=len, reverse=True)
+    if not texts:
+        return None
+    return re.compile("|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in texts), re.IGNORECASE)
 
 
 def _blank(record: dict[str, Any], path: list[str]) -> None:
