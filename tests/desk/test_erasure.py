@@ -240,3 +240,19 @@ def test_other_histories_keep_words_an_erased_note_shared(tmp_path: Path) -> Non
         assert any("Budget agreed" in s for s in summaries), summaries
         assert desk.notes.get(kept).body == "Budget agreed at the board"
         assert all("Budget" not in e.summary for e in desk.history(gone))
+
+
+def test_loose_and_compressed_copies_are_scrubbed(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    zed, zed_note, _, _ = build(data)
+    rejected = data / "rejected"
+    rejected.mkdir(mode=0o700, exist_ok=True)
+    snapshot = (data / "snapshot.json").read_bytes()
+    (rejected / "snapshot-old.json.gz").write_bytes(gzip.compress(snapshot))
+    (rejected / "journal-tail").write_bytes(b'{"seq": 99, "summary": "Zed Privateperson')
+    assert holding(data, "Zed Privateperson")
+    with Desk.open(data, actor="dpo") as desk:
+        desk.erase(zed, "request")
+    assert holding(data, *SECRETS, NOTE, NOTE_EDIT) == []
+    # Still a readable gzip, and the rest of it is intact.
+    assert b"Leeds Youth" in gzip.decompress((rejected / "snapshot-old.json.gz").read_bytes())
