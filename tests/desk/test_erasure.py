@@ -244,7 +244,7 @@ def test_other_histories_keep_words_an_erased_note_shared(tmp_path: Path) -> Non
 
 def test_loose_and_compressed_copies_are_scrubbed(tmp_path: Path) -> None:
     data = tmp_path / "d"
-    zed, zed_note, _, _ = build(data)
+    zed, _, _, _ = build(data)
     rejected = data / "rejected"
     rejected.mkdir(mode=0o700, exist_ok=True)
     snapshot = (data / "snapshot.json").read_bytes()
