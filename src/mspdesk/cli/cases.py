@@ -70,8 +70,14 @@ def list_cases(args: argparse.Namespace) -> int:
 def show_agenda(args: argparse.Namespace) -> int:
     with common.open_desk(args, read_only=True) as desk:
         result = desk.cases.agenda(days=args.days, adviser=args.adviser)
+        requests = [r for r in desk.subject_access_requests() if r.open]
     if args.json:
-        print_json(_agenda_json(result))
+        document = _agenda_json(result)
+        document["subject_access"] = [
+            {"id": r.id, "received": r.received.isoformat(), "due": r.due.isoformat()}
+            for r in requests
+        ]
+        print_json(document)
         return 0
     who = f" for {args.adviser}" if args.adviser else ""
     print(f"Agenda{who} on {_day(result.today)}, looking {result.days} days ahead")
@@ -81,6 +87,12 @@ def show_agenda(args: argparse.Namespace) -> int:
         for item in items:
             print(f"  {item.due.isoformat()}  {_when(item):<12}  {item.key:<12}  {item.title}")
             print(f"  {'':10}  {'':12}  {'':12}  {item.organisation} ({item.adviser})")
+    if requests:
+        print(f"\nSubject access requests to answer ({len(requests)})")
+        for request in requests:
+            days = (request.due - result.today).days
+            when = f"{-days} days late" if days < 0 else f"in {days} days"
+            print(f"  {request.due.isoformat()}  {when:<12}  {request.id}  (mspdesk sar done)")
     return 0
 
 

@@ -6,10 +6,13 @@ as an event in the store's journal, acknowledged only once durable.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 from mspdesk import locations
+from mspdesk.desk import retention, sar
 from mspdesk.desk.attachments import Attachments
 from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
@@ -17,10 +20,15 @@ from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
 from mspdesk.desk.duplicates import Duplicates, PossibleDuplicate
 from mspdesk.desk.history import HistoryEntry, history, last_undoable, undo
 from mspdesk.desk.milestone_revisions import Revision, milestone_revisions
+from mspdesk.desk.note_search import NoteIndex
 from mspdesk.desk.notes import Notes
+from mspdesk.desk.privacy import PersonHit, Tombstone, erase, find_people, tombstones
 from mspdesk.desk.referrals import Referrals
+from mspdesk.desk.sar import SarBundle, SarRequest
 from mspdesk.desk.triage import Triage
 from mspdesk.domain.events import Event
+from mspdesk.domain.note import Note
+from mspdesk.domain.redaction import has_private, without_private
 from mspdesk.store import (
     CorruptStore,
     NewerVersion,
@@ -105,11 +113,53 @@ class Desk:
         target = last_undoable(self.core)
         return None if target is None else str(target.get("summary") or target["kind"])
 
+    def find_people(self, text: str) -> list[PersonHit]:
+        """Every record holding a matching name, email or phone, or a note mentioning it."""
+        return find_people(self.core, text)
+
+    def erase(self, target: str, reason: str = "") -> Tombstone:
+        """Erase the personal data of a note, a referral or a case person ("C-0001/2") from
+        every copy the desk keeps, leaving a tombstone. Cannot be undone."""
+        stone = erase(self.core, target, reason)
+        self.notes._index = NoteIndex(self.core.store)  # rebuilt without the erased text
+        return stone
+
+    def erasures(self) -> list[Tombstone]:
+        """The tombstones: what was erased, when, by whom and why (no personal data)."""
+        return tombstones(self.core)
+
+    def past_retention(self) -> list[retention.PastRetention]:
+        """Referrals not taken on and ended cases past their retention period, today."""
+        return retention.past_retention(self.core)
+
+    def extend_retention(self, key: str, until: date, reason: str) -> None:
+        """Keep a record's personal data until `until`, for `reason`."""
+        retention.extend(self.core, key, until, reason)
+
+    def subject_access(self, text: str) -> SarBundle:
+        """Every referral, case and note holding the data of the person matching `text`."""
+        return sar.gather(self.core, text)
+
+    def log_subject_access(self, person: str) -> SarRequest:
+        """Log a subject access request received today (answer due in one month)."""
+        return sar.log_request(self.core, person)
+
+    def subject_access_done(self, request_id: str) -> SarRequest:
+        """Mark a subject access request answered today."""
+        return sar.mark_done(self.core, request_id)
+
+    def subject_access_requests(self) -> list[SarRequest]:
+        """Every subject access request, oldest first."""
+        return sar.requests(self.core)
+
     def case_records(self, case_id: str) -> CaseRecords:
-        """A case with its referral, triage decisions and live notes (for exports)."""
-        return gather(
+        """A case with its referral, triage decisions and live notes (for exports: private
+        passages in notes are left out)."""
+        records = gather(
             case_id, self.cases, self.referrals, self.triage, self.notes, self.attachments
         )
+        notes = tuple(exportable_note(note) for note in records.notes)
+        return dataclasses.replace(records, notes=notes)
 
     def restore_case(
         self,
@@ -168,3 +218,10 @@ __all__ = [
     "StoreLocked",
     "WriteFailed",
 ]
+
+
+def exportable_note(note: Note) -> Note:
+    """The note as exports show it: private passages left out."""
+    if not has_private(note.body):
+        return note
+    return note.model_copy(update={"body": without_private(note.body)})

@@ -17,6 +17,7 @@ from mspdesk.domain.referral import Referral
 from mspdesk.domain.validation import problems_of
 from mspdesk.store import Store
 from mspdesk.store.attachments import stored_content_matches
+from mspdesk.store.erasure import PENDING_NAME, is_pending
 from mspdesk.store.generations import CURRENT
 from mspdesk.store.journal import JOURNAL_NAME, read_journal
 from mspdesk.store.lock import WriterLock
@@ -81,6 +82,11 @@ def _check(directory: Path) -> Checkup:
             if "could not be used" in warning
         )
     report.findings.append(f"snapshot and journal replay to change #{store.seq}")
+    if is_pending(directory):
+        report.problems.append(
+            f"an erasure was interrupted ({PENDING_NAME} is there): personal data may remain "
+            "in some files until mspdesk is next opened, or the same `mspdesk erase` is run again"
+        )
     for name, model in MODELS.items():
         records = store.table(name)
         bad = _invalid(records, model)

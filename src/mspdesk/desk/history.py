@@ -73,13 +73,20 @@ def _changes_of(op: dict[str, Any]) -> list[FieldChange]:
 def last_undoable(core: DeskCore) -> dict[str, Any] | None:
     """The newest change that is not an undo and has not been undone."""
     undone: set[str] = set()
+    erased = {key for row in core.store.table("erasures").values() for key in row["records"]}
     for event in core.store.recent_events():
         if event.get("undoes"):
             undone.add(event["undoes"])
             continue
+        if event["kind"] == "erase" or (erased and _touches(event, erased)):
+            continue  # erasure cannot be undone, nor can changes to what it erased
         if event["id"] not in undone:
             return event
     return None
+
+
+def _touches(event: dict[str, Any], keys: set[str]) -> bool:
+    return event["subject"] in keys or any(op["key"] in keys for op in event["ops"])
 
 
 def undo(core: DeskCore) -> Event:

@@ -39,6 +39,8 @@ DESK_NAMES = frozenset(
         "content",
         "desk.id",
         "files",
+        "erasure-pending.json",
+        "retention.toml",
     }
 )
 """Everything an mspdesk of any version puts in its folder. A folder holding only these
@@ -47,7 +49,7 @@ DESK_NAMES = frozenset(
 RECORD_FILES = ("snapshot.json", "journal.jsonl")
 
 _OWN_TEMP = re.compile(
-    r"^(snapshot\.json|mspdesk-data\.txt|evidence\.key|journal\.jsonl|"
+    r"^(snapshot\.json|mspdesk-data\.txt|evidence\.key|journal\.jsonl|erasure-pending\.json|"
     r"snapshot-\d+\.json|journal-\d+\.jsonl)\.tmp-\d+(-[0-9a-f]+)?$"
 )
 """Temporary names the store itself writes (`atomic_write`, the key file); only these are

@@ -23,7 +23,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from mspdesk.domain.events import SCHEMA_VERSION
-from mspdesk.store import migrations
+from mspdesk.store import erasure, migrations
 from mspdesk.store.errors import NewerVersion, ReadOnlyStore, os_error
 from mspdesk.store.files import fsync_dir, private_dir, remove_stale_temp_files
 from mspdesk.store.folder import claim, is_own_temp
@@ -192,6 +192,13 @@ class Store:
                 self._apply(event)
             self._index_events()
             if self.read_only:
+                pending = erasure.read_pending(self.directory)
+                if pending is not None:
+                    self._scrub_memory(erasure.Scrubber(pending))
+                    self.warnings.append(
+                        "an erasure is unfinished; it completes when the desk is next "
+                        "opened for writing"
+                    )
                 if found.torn_tail:
                     self.warnings.append("the last change in the journal is still being written")
                 return
@@ -215,6 +222,12 @@ class Store:
                 # else the next open would replay them in their old shape. After a recovery,
                 # a new snapshot makes the desk whole again.
                 self._write_checkpoint()
+            pending = erasure.read_pending(self.directory)
+            if pending is not None:
+                self._finish_erasure(pending)
+                self.warnings.append(
+                    f"an erasure interrupted earlier ({pending.get('target', '?')}) was finished"
+                )
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -323,6 +336,40 @@ class Store:
             self._journal_base = self.seq
         self._ack.record(self.seq)
         self._ack.sync()
+
+    @_serialised
+    def erase(self, plan: dict[str, Any]) -> None:
+        """Remove personal data from every copy: memory, snapshot, journal, backups, loose
+        files (see store/erasure.py for the crash-safe order). `plan["event"]` is the
+        tombstone, committed once. Cannot be undone."""
+        if self._journal is None:
+            raise ReadOnlyStore(self.read_only_reason)
+        try:
+            erasure.write_pending(self.directory, plan)
+            self._finish_erasure(plan)
+        except OSError as error:
+            raise os_error(
+                error, "the erasure could not finish; run the same command again"
+            ) from None
+
+    def _finish_erasure(self, plan: dict[str, Any]) -> None:
+        scrubber = erasure.Scrubber(plan)
+        erasure.scrub_loose_files(self.directory, scrubber)
+        self._scrub_memory(scrubber)
+        event = plan["event"]
+        events = self.tables.get(EVENTS, {})
+        if not any(e.get("id") == event["id"] for e in events.values()):
+            self.commit(event)
+        self._write_checkpoint()
+        erasure.scrub_backups(self.directory, scrubber)
+        erasure.clear_pending(self.directory)
+
+    def _scrub_memory(self, scrubber: erasure.Scrubber) -> None:
+        scrubbed = erasure.scrub_tables(self.tables, scrubber, EVENTS)
+        self.tables.clear()
+        self.tables.update(scrubbed)
+        for name in scrubbed:
+            self.db.table(name).clear_cache()
 
     @_serialised
     def close(self, *, checkpoint: bool | None = None) -> None:

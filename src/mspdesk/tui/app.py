@@ -21,6 +21,7 @@ from mspdesk.tui.guidance_loader import guidance_screen
 from mspdesk.tui.note_actions import NoteCommands
 from mspdesk.tui.report_commands import ReportCommands
 from mspdesk.tui.screens.inbox import InboxScreen
+from mspdesk.tui.screens.retention_review import RetentionCommands
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -50,6 +51,7 @@ class MspdeskApp(App[int]):
         GuidanceCommands,
         CaseCommands,
         NoteCommands,
+        RetentionCommands,
         ReportCommands,
         ExportCommands,
         DuplicateCommands,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from mspdesk.desk import Desk
+from mspdesk.desk import Desk, exportable_note
 from mspdesk.desk.notes import TABLE as NOTES_TABLE
 from mspdesk.domain.case import Case
 from mspdesk.domain.errors import UserError
@@ -117,7 +117,7 @@ def live_notes(desk: Desk, since: date | None = None) -> list[Note]:
     day = since.isoformat() if since else ""
     rows = list(desk.core.store.table(NOTES_TABLE).values())
     found = [
-        Note.model_validate(row)
+        exportable_note(Note.model_validate(row))  # private passages left out
         for row in rows
         if not row.get("deleted") and str(row.get("on", "")) >= day
     ]

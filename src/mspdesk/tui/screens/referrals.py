@@ -32,6 +32,13 @@ class ReferralsScreen(Screen[None]):
         Binding("n", "add_note", "Add note", tooltip="Write a note on the selected referral"),
         Binding("a", "new_referral", "New referral", tooltip="Type in a new referral"),
         Binding("e", "edit_referral", "Edit", tooltip="Change the selected referral's details"),
+        Binding(
+            "E",
+            "erase_referral",
+            "Erase",
+            tooltip="Erase its contact, enquiry and notes (cannot be undone)",
+            show=False,
+        ),
     ]
 
     def __init__(self) -> None:
@@ -169,6 +176,16 @@ class ReferralsScreen(Screen[None]):
             self.notify("Choose a referral first.", severity="warning")
             return
         edit_referral(self.app, key, self.select_when_loaded)
+
+    def action_erase_referral(self) -> None:
+        from mspdesk.tui.screens.erase_modal import erase_record
+
+        key = self.query_one(RecordTable).current_key
+        if key is None:
+            self.notify("Choose a referral first.", severity="warning")
+            return
+        what = f"the contact, enquiry and notes of referral {key}"
+        erase_record(self.app, key, what, done=lambda _: self._show_detail(key))
 
     def jump_to(self, key: str) -> None:
         """Show and select the referral `key` (clearing the filter if it hides it)."""

@@ -71,6 +71,13 @@ class NotesPane(Vertical):
             tooltip="Delete it (asks first; Ctrl+Z undoes)",
         ),
         Binding("v", "versions", "Versions", tooltip="Every earlier version of the note"),
+        Binding(
+            "E",
+            "erase_note",
+            "Erase",
+            tooltip="Erase its text everywhere (cannot be undone)",
+            show=False,
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -134,6 +141,13 @@ class NotesPane(Vertical):
         note = self.current
         if note is not None:
             delete_note(self.app, note)
+
+    def action_erase_note(self) -> None:
+        from mspdesk.tui.screens.erase_modal import erase_record
+
+        note = self.current
+        if note is not None:
+            erase_record(self.app, note.id, f"the text of note {note.id}")
 
     def action_versions(self) -> None:
         from mspdesk.tui.note_actions import show_versions

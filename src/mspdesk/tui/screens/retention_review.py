@@ -1,0 +1,118 @@
+"""Retention review (Ctrl+P "Retention review…"): records past their retention period;
+E erases the selected one (typing its id), or a new date and a reason extend it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+if TYPE_CHECKING:
+    from mspdesk.desk import Desk
+
+COMMAND = "Retention review…"
+HELP = "Records past their retention period: erase or extend with a reason"
+
+
+class RetentionReview(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        Binding("E", "erase", "Erase", tooltip="Erase the selected record (type its id)"),
+    ]
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Text("Retention review"), id="dialog-title")
+            yield DataTable(id="retention-table", cursor_type="row")
+            yield Static("", id="retention-status")
+            yield Input(placeholder="Keep until (2030-01-31)", id="retention-until")
+            yield Input(placeholder="Reason for keeping it longer", id="retention-reason")
+            with Horizontal(id="dialog-buttons"):
+                yield Button("Erase… (E)", variant="error", id="retention-erase")
+                yield Button("Extend", id="retention-extend")
+                yield Button("Close", id="retention-close")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Id", "Kind", "Ended", "Keep until", "Record")
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        items = self.desk.past_retention()
+        for item in items:
+            cells = (item.id, item.kind, str(item.ended_on), str(item.keep_until), item.what)
+            table.add_row(*(Text(c) for c in cells), key=item.id)
+        status = f"{len(items)} record(s) past their retention period"
+        self.query_one("#retention-status", Static).update(Text(status))
+        table.focus()
+
+    def _selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(key) if key is not None else None
+
+    @on(Button.Pressed, "#retention-erase")
+    def action_erase(self) -> None:
+        from mspdesk.tui.screens.erase_modal import EraseModal
+
+        key = self._selected()
+        if key is None:
+            return
+        if self.desk.read_only:
+            self.app.notify("Nothing can be erased in a read-only desk.", severity="warning")
+            return
+        what = f"the personal data of {key} (past its retention period)"
+        self.app.push_screen(EraseModal(self.desk, key, what), lambda _: self.reload())
+
+    @on(Button.Pressed, "#retention-extend")
+    def _extend(self) -> None:
+        from mspdesk.domain.errors import UserError
+        from mspdesk.domain.parsing import parse_date
+
+        key = self._selected()
+        if key is None:
+            return
+        status = self.query_one("#retention-status", Static)
+        try:
+            until = parse_date(self.query_one("#retention-until", Input).value)
+            self.desk.extend_retention(key, until, self.query_one("#retention-reason", Input).value)
+        except (UserError, ValueError) as error:
+            status.update(Text(str(error)))
+            return
+        self.app.notify(f"{key} kept until {until}.", title="Retention", markup=False)
+        self.reload()
+
+    @on(Button.Pressed, "#retention-close")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class RetentionCommands(Provider):
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        score = matcher.match(COMMAND)
+        if score > 0:
+            yield Hit(score, matcher.highlight(COMMAND), self._open, help=HELP)
+
+    async def discover(self) -> Hits:
+        yield DiscoveryHit(COMMAND, self._open, help=HELP)
+
+    def _open(self) -> None:
+        desk: Any = getattr(self.app, "desk", None)
+        if desk is not None:
+            self.app.push_screen(RetentionReview(desk))
