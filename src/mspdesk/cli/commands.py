@@ -14,6 +14,7 @@ from mspdesk.cli import (
     notes,
     records,
     reporting,
+    support,
     triage,
 )
 
@@ -27,4 +28,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     notes.register,
     reporting.register,
     exporting.register,
+    support.register,
 ]

@@ -40,6 +40,7 @@ class Desk:
         self.referrals = Referrals(self.core)
         self.notes = Notes(self.core)
         self.cases = Cases(self.core)
+        self.support = self.cases.support
         # The rubric file is only read when triage first needs it.
         rubric_path = locations.content_dir() / "triage.toml"
         self.triage = Triage(self.core, self.referrals, self.cases, rubric_path)

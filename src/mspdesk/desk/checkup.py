@@ -9,17 +9,26 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from mspdesk.domain.aftercare import Monitoring
 from mspdesk.domain.case import Case
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.note import Note
 from mspdesk.domain.referral import Referral
+from mspdesk.domain.support import Package, Provider
 from mspdesk.domain.validation import problems_of
 from mspdesk.store import Store
 from mspdesk.store.journal import JOURNAL_NAME, read_journal
 from mspdesk.store.lock import WriterLock
 from mspdesk.store.snapshot import SNAPSHOT_NAME, latest_backup
 
-MODELS: dict[str, type[BaseModel]] = {"referrals": Referral, "notes": Note, "cases": Case}
+MODELS: dict[str, type[BaseModel]] = {
+    "referrals": Referral,
+    "notes": Note,
+    "cases": Case,
+    "providers": Provider,
+    "packages": Package,
+    "monitoring": Monitoring,
+}
 
 
 @dataclass

@@ -27,6 +27,7 @@ from mspdesk.desk.triage import INBOX_STATUSES
 from mspdesk.domain.budget import Programme, summarise
 from mspdesk.domain.case import CaseStatus
 from mspdesk.domain.choices import IN_SCOPE_MODELS, Decision, ProposedModel, Source, Stage
+from mspdesk.domain.support import roll_up
 
 if TYPE_CHECKING:
     from mspdesk.desk import Desk
@@ -130,6 +131,15 @@ class BudgetFigures:
     overspent_cases: tuple[str, ...]
     flags: tuple[str, ...]
     """One sentence per problem: allocations or spending over the total, overspent cases."""
+    packages: int = 0
+    committed_pence: int = 0
+    """What support packages commit (days x rate), in pence."""
+    invoiced_pence: int = 0
+
+    @property
+    def headroom_pence(self) -> int:
+        """The programme total less what packages commit, in pence."""
+        return self.total * 100 - self.committed_pence
 
     @property
     def unallocated(self) -> int:
@@ -186,6 +196,7 @@ def programme_figures(desk: Desk, today: date | None = None) -> Figures:
         list(store.table("cases").values()),
         desk.cases.budget.programme(),
         today or desk.core.today(),
+        list(store.table("packages").values()),
     )
 
 
@@ -195,6 +206,7 @@ def compute_figures(
     cases: Iterable[Record],
     programme: Programme,
     today: date,
+    packages: Iterable[Record] = (),
 ) -> Figures:
     """Figures from stored dicts: referrals, (key "R-…/n", decision) pairs, cases."""
     first, latest = _first_and_latest(decisions)
@@ -269,7 +281,7 @@ def compute_figures(
         ),
         overdue=_overdue(case_list, today),
         spun_out=sum(1 for c in case_list if c.get("status") == CaseStatus.SPUN_OUT.value),
-        budget=_budget(case_list, programme),
+        budget=_budget(case_list, programme, packages),
     )
 
 
@@ -359,8 +371,11 @@ def _overdue(cases: Iterable[Record], today: date) -> Overdue:
     )
 
 
-def _budget(cases: Iterable[Record], programme: Programme) -> BudgetFigures:
+def _budget(
+    cases: Iterable[Record], programme: Programme, packages: Iterable[Record] = ()
+) -> BudgetFigures:
     summary = summarise(((str(c["id"]), c.get("budget")) for c in cases), programme)
+    money = roll_up(packages).total
     return BudgetFigures(
         total=summary.total,
         allocated=summary.amount_allocated,
@@ -370,6 +385,9 @@ def _budget(cases: Iterable[Record], programme: Programme) -> BudgetFigures:
         cases_with_budget=summary.cases,
         overspent_cases=summary.overspent_cases,
         flags=tuple(message for _, message in summary.warnings()),
+        packages=money.packages,
+        committed_pence=money.committed,
+        invoiced_pence=money.invoiced,
     )
 
 
