@@ -197,9 +197,7 @@ def test_providers_list(capsys: pytest.CaptureFixture[str], data: Path) -> None:
     assert code == 1 and "SP-001 is already Anytown Law LLP" in err
 
 
-def test_deliverables_due_are_on_the_agenda(
-    capsys: pytest.CaptureFixture[str], data: Path
-) -> None:
+def test_deliverables_due_are_on_the_agenda(capsys: pytest.CaptureFixture[str], data: Path) -> None:
     add_two_packages(capsys, data)
     code, out, _ = run(capsys, data, "agenda", "--days", "60", "--json")
     agenda = json.loads(out)
