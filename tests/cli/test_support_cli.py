@@ -142,7 +142,8 @@ def test_over_budget_is_refused_without_a_reason(
     code, out, err = run(capsys, data, *argv, "--over-budget", "Board agreed extra pensions work")
     assert code == 0, err
     assert out.startswith("PK-0003\n") and "remaining -£250.00" in out
-    code, out, _ = run(capsys, data, "history", "PK-0003")
+    code, out, _ = run(capsys, data, "history", "C-0001")
+    assert code == 0 and "Package PK-0003 on C-0001" in out and "over budget: Board" in out
     code, out, _ = run(capsys, data, "undo")
     assert code == 0 and "PK-0003" in out
     code, out, _ = run(capsys, data, "packages", "list", "--case", "C-0001", "--json")
@@ -199,12 +200,12 @@ def test_providers_list(capsys: pytest.CaptureFixture[str], data: Path) -> None:
 
 def test_deliverables_due_are_on_the_agenda(capsys: pytest.CaptureFixture[str], data: Path) -> None:
     add_two_packages(capsys, data)
-    code, out, _ = run(capsys, data, "agenda", "--days", "60", "--json")
+    _, out, _ = run(capsys, data, "agenda", "--days", "60", "--json")
     agenda = json.loads(out)
     week = [(i["code"], i["due"], i["title"]) for i in agenda["this_week"]]
     assert ("PK-0002", "2013-03-20", "Deliverable: TUPE consultation plan") in week
     later = [(i["code"], i["due"]) for i in agenda["later"]]
     assert ("PK-0001", "2013-04-30") in later
     run(capsys, data, "package", "deliver", "PK-0002")
-    code, out, _ = run(capsys, data, "agenda", "--json")
+    _, out, _ = run(capsys, data, "agenda", "--json")
     assert "PK-0002" not in out
