@@ -123,6 +123,17 @@ def test_two_packages_and_an_invoice_agree_to_the_penny_everywhere(
     assert budget["packages_invoiced_pence"] == 250_000
     assert budget["headroom_pence"] == 999_475_000
 
+    # ... and so does the quarterly return.
+    code, out, _ = run(capsys, data, "returns", "--quarter", "2013Q1", "--json")
+    returns = json.loads(out)
+    assert returns["spend"]["committed_to_date"]["pence"] == 525_000
+    assert returns["spend"]["invoiced_to_date"]["pence"] == 250_000
+    assert returns["spend"]["invoiced_to_date"]["records"] == ["PK-0001"]
+    assert returns["spend_by_provider"]["SP-001"]["committed_to_date"]["pounds"] == "5250.00"
+    assert returns["spend_by_kind"]["hr"]["committed_to_date"]["pence"] == 225_000
+    assert returns["programme"]["headroom"] == programme["headroom"]
+    assert returns["sme"]["percent"] == "100.0"
+
     code, out, _ = run(capsys, data, "packages", "list")
     assert "C-0001: allocated £10,000.00, committed £5,250.00" in out
     assert "headroom £9,994,750.00" in out
@@ -209,3 +220,34 @@ def test_deliverables_due_are_on_the_agenda(capsys: pytest.CaptureFixture[str], 
     run(capsys, data, "package", "deliver", "PK-0002")
     _, out, _ = run(capsys, data, "agenda", "--json")
     assert "PK-0002" not in out
+
+
+def test_returns_files(capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    add_two_packages(capsys, data)
+    run(capsys, data, "package", "deliver", "PK-0001")
+    run(capsys, data, "package", "signoff", "PK-0001")
+    run(capsys, data, "package", "invoice", "PK-0001", "--amount", "2,500.01")
+    xlsx = tmp_path / "q1.xlsx"
+    argv = ("returns", "--quarter", "2013Q1", "--format", "xlsx", "-o", str(xlsx))
+    code, out, err = run(capsys, data, *argv)
+    assert code == 0, err
+    assert out.startswith("Saved the 2013Q1 return") and (xlsx.stat().st_mode & 0o777) == 0o600
+    sheet = load_workbook(xlsx).active
+    values = {(row[0], row[1]): row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values[("Spend", "Invoiced to date (£)")] == pytest.approx(2500.01)
+    assert values[("Referrals", "Received")] == 1
+    code, _, err = run(capsys, data, *argv)
+    assert code != 0 and "exists" in err
+    csv_path = tmp_path / "q1.csv"
+    code, _, err = run(capsys, data, "returns", "--quarter", "2013Q1", "--format", "csv",
+                       "-o", str(csv_path))  # fmt: skip
+    assert code == 0, err
+    assert "Programme,Headroom at quarter end (£),9994750.00" in csv_path.read_text("utf-8-sig")
+    code, out, _ = run(capsys, data, "returns", "--quarter", "2013Q1")
+    assert "Headroom at quarter end" in out and "£9,994,750.00" in out
+    code, _, err = run(capsys, data, "returns", "--quarter", "Q1-2013")
+    assert code == 1 and "--quarter" in err
+    code, _, err = run(capsys, data, "returns", "--quarter", "2013Q1", "--format", "csv")
+    assert code == 1 and "-o PATH" in err

@@ -14,6 +14,7 @@ from mspdesk.cli import (
     notes,
     records,
     reporting,
+    returns,
     support,
     triage,
 )
@@ -29,4 +30,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     reporting.register,
     exporting.register,
     support.register,
+    returns.register,
 ]

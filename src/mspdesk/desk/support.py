@@ -19,6 +19,7 @@ from mspdesk.domain.case import Case, CaseStatus
 from mspdesk.domain.choices import ParentBodyKind
 from mspdesk.domain.errors import InvalidRecord, NotFound, UserError
 from mspdesk.domain.events import Op, changed_fields
+from mspdesk.domain.returns import Quarter, Returns, quarterly_returns
 from mspdesk.domain.support import (
     PACKAGE_ID,
     PROVIDER_ID,
@@ -383,6 +384,22 @@ class Support:
         return sorted(
             (Monitoring.model_validate(r) for r in self._core.store.table(MONITORING).values()),
             key=lambda m: (m.spun_out_on, m.case_id),
+        )
+
+    # ------------------------------------------------------------------ returns
+
+    def returns(self, quarter: Quarter) -> Returns:
+        """The quarterly return for `quarter` (see domain/returns.py)."""
+        store = self._core.store
+        return quarterly_returns(
+            quarter,
+            referrals=list(store.table("referrals").values()),
+            decisions=list(store.table("decisions").items()),
+            cases=list(store.table(CASES).values()),
+            monitoring=list(store.table(MONITORING).values()),
+            packages=list(store.table(PACKAGES).values()),
+            providers=list(store.table(PROVIDERS).values()),
+            programme_total=self._cases.budget.programme().total_budget * 100,
         )
 
     # ------------------------------------------------------------------ agenda
