@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mspdesk.cli import (
+    board,
     cases,
     doctor,
     exporting,
@@ -31,4 +32,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     exporting.register,
     support.register,
     returns.register,
+    board.register,
 ]

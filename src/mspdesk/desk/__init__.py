@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mspdesk import locations
+from mspdesk.desk.board import Board
 from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
@@ -41,6 +42,7 @@ class Desk:
         self.notes = Notes(self.core)
         self.cases = Cases(self.core)
         self.support = self.cases.support
+        self.board = Board(self.core, self.cases)
         # The rubric file is only read when triage first needs it.
         rubric_path = locations.content_dir() / "triage.toml"
         self.triage = Triage(self.core, self.referrals, self.cases, rubric_path)

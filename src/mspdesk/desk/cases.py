@@ -93,7 +93,9 @@ class Cases:
 
     # ------------------------------------------------------------------ opening
 
-    def open_for(self, referral: Referral) -> tuple[Case, Op]:
+    def open_for(
+        self, referral: Referral, status: CaseStatus = CaseStatus.ACTIVE
+    ) -> tuple[Case, Op]:
         """A new case for an accepted `referral` and the op that stores it (not committed).
 
         The case follows the pathway for the referral's route and model, planned from today.
@@ -128,6 +130,7 @@ class Cases:
                 "proposed_model": referral.proposed_model,
                 "pathway": pathway.key,
                 "stage": referral.stage,
+                "status": status,
                 "adviser": self._core.actor,
                 "opened_on": today,
                 "milestones": plan(pathway, today),

@@ -44,7 +44,10 @@ PROVIDERS = "providers"
 PACKAGES = "packages"
 MONITORING = "monitoring"
 CASES = "cases"
-OPEN_CASE = frozenset({CaseStatus.ACTIVE.value, CaseStatus.PAUSED.value})
+OPEN_CASE = frozenset(
+    {CaseStatus.ACTIVE.value, CaseStatus.PAUSED.value, CaseStatus.AWAITING_BOARD.value}
+)
+"""Cases that may take packages (proposed ones go to the Board with the papers)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import DeskCore
 from mspdesk.desk.referrals import TABLE as REFERRALS
 from mspdesk.desk.referrals import Referrals
-from mspdesk.domain.case import Case
+from mspdesk.domain.case import Case, CaseStatus
 from mspdesk.domain.choices import IN_SCOPE_MODELS, Decision, ReferOnTo, ReferralStatus
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.events import Op, changed_fields
@@ -152,7 +152,9 @@ class Triage:
         ops: list[Op] = []
         case: Case | None = None
         if made.decision == Decision.ACCEPT:
-            case, case_op = self._cases.open_for(referral)
+            board = self._cases.budget.programme().board_approval
+            status = CaseStatus.AWAITING_BOARD if board else CaseStatus.ACTIVE
+            case, case_op = self._cases.open_for(referral, status)
             ops.append(case_op)
         key = f"{referral.id}/{self._next_number(referral.id)}"
         ops.append(Op(table=TABLE, key=key, kind="put", data=made.model_dump(mode="json")))
@@ -332,6 +334,8 @@ def _summary(referral: Referral, made: TriageDecision, case: Case | None) -> str
         text += f" (scored {made.score_percent:g}%, {made.band})"
     if case is not None:
         text += f"; opened case {case.id}"
+        if case.status is CaseStatus.AWAITING_BOARD:
+            text += " (awaiting Board)"
     if made.refer_to is not None:
         text += f"; referred to {made.refer_to_other or made.refer_to.label}"
     if not made.in_scope:

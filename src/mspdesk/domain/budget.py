@@ -49,6 +49,8 @@ class Programme(BaseModel):
     """Whole pounds for the programme as a whole."""
     warn_at_percent: Annotated[int, Field(ge=1, le=100)] = 90
     """Warn when this share of an allocation is spent."""
+    board_approval: bool = False
+    """Accepting a referral opens its case as awaiting the programme Board's approval."""
     source: str = ""
 
 
