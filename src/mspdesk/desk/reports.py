@@ -275,10 +275,7 @@ def compute_figures(
             Counter(str(c.get("stage", Stage.IDEA.value)) for c in case_list),
             [(s.value, s.label) for s in Stage],
         ),
-        cases_by_status=_tallies(
-            Counter(str(c.get("status", CaseStatus.ACTIVE.value)) for c in case_list),
-            [(s.value, s.label) for s in CaseStatus],
-        ),
+        cases_by_status=_statuses(case_list),
         overdue=_overdue(case_list, today),
         spun_out=sum(1 for c in case_list if c.get("status") == CaseStatus.SPUN_OUT.value),
         budget=_budget(case_list, programme, packages),
@@ -389,6 +386,17 @@ def _budget(
         committed_pence=money.committed,
         invoiced_pence=money.invoiced,
     )
+
+
+BOARD_STATUSES = frozenset({CaseStatus.AWAITING_BOARD.value, CaseStatus.BOARD_DECLINED.value})
+
+
+def _statuses(cases: Iterable[Record]) -> tuple[Tally, ...]:
+    """Cases by status; the Board's statuses only when a case has one (most desks run
+    without board_approval)."""
+    counts = Counter(str(c.get("status", CaseStatus.ACTIVE.value)) for c in cases)
+    known = [(s.value, s.label) for s in CaseStatus if s not in BOARD_STATUSES or counts[s]]
+    return _tallies(counts, known)
 
 
 def _median(values: list[int]) -> float | None:
