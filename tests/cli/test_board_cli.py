@@ -103,7 +103,7 @@ def test_declined_by_the_board_never_becomes_active(
     capsys: pytest.CaptureFixture[str], data: Path
 ) -> None:
     accept(capsys, data)
-    code, out, err = run(
+    code, _out, err = run(
         capsys, data, "board", "decide", "C-0001", "--decision", "decline",
         "--minute", "Not a public service mutual",
     )  # fmt: skip
@@ -137,3 +137,67 @@ def test_bad_board_input(capsys: pytest.CaptureFixture[str], data: Path) -> None
     code, _, err = run(capsys, data, "board", "decide", "C-0001", "--decision", "approve",
                        "--minute", "ok", "--on", "2013-01-01")  # fmt: skip
     assert code == 1 and "before the case opened" in err
+
+
+def test_eligibility_gate_checks_pass_or_fail_with_why_and_can_be_overridden(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    settings = data / "programme.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        .replace("eligibility_gate = false", "eligibility_gate = true")
+        .replace("matched_funding_required = false", "matched_funding_required = true"),
+        encoding="utf-8",
+    )
+    with Desk.open(data, clock=fixed_clock, actor="tester") as desk:
+        desk.referrals.add(
+            {
+                "organisation": "Parks Co",
+                "parent_body": "Anyshire County Council",
+                "service_area": "Parks and open spaces",
+                "region": "south-west",
+                "received": date(2013, 3, 2),
+            }
+        )
+    code, out, _ = run(capsys, data, "eligibility", "R-2013-0002", "--json")
+    checks = {c["key"]: c for c in json.loads(out)["checks"]}
+    assert not checks["staff-control"]["passed"]
+    assert checks["staff-control"]["why"] == "staff control not measured"
+    assert checks["england"]["passed"] and checks["public-services"]["passed"]
+    assert not checks["sponsor"]["passed"] and not checks["matched-funding"]["passed"]
+
+    code, out, _ = run(
+        capsys, data, "eligibility", "R-2013-0002", "--staff-control", "20", "--sponsor",
+        "Director of Place", "--matched-funding", "yes",
+    )  # fmt: skip
+    assert (
+        "FAIL  Limb 3: significant staff influence or control: staff control 20% is under "
+        "the 25% threshold"
+    ) in out
+    assert out.count("FAIL") == 1 and out.startswith("pass  Public service in England")
+
+    argv = (
+        "triage", "R-2013-0002", "--decision", "accept", "--reason", "promising",
+        "--staff-control", "20", "--sponsor", "Director of Place", "--matched-funding", "yes",
+    )  # fmt: skip
+    code, out, err = run(capsys, data, *argv)
+    assert (code, out) == (1, "")
+    assert "eligibility.staff-control" in err and "--override-eligibility" in err
+    code, out, err = run(capsys, data, *argv[:-6], "--staff-control", "60", "--sponsor", "D",
+                         "--matched-funding", "yes")  # fmt: skip
+    assert code == 0, err
+    with Desk.open(data, read_only=True, clock=fixed_clock) as desk:
+        (record,) = desk.core.store.table("eligibility").values()
+        assert all(c["passed"] for c in record["checks"]) and record["override"] == ""
+        desk_case = desk.referrals.get("R-2013-0002").case_id
+    assert desk_case is not None
+    run(capsys, data, "undo")
+
+    code, out, err = run(
+        capsys, data, *argv, "--override-eligibility", "Council owns 80% via trust"
+    )
+    assert code == 0, err
+    with Desk.open(data, read_only=True, clock=fixed_clock) as desk:
+        (record,) = desk.core.store.table("eligibility").values()
+        assert record["override"] == "Council owns 80% via trust"
+        assert [c["key"] for c in record["checks"] if not c["passed"]] == ["staff-control"]

@@ -27,6 +27,44 @@ def register(sub: Any) -> None:
     decide.add_argument("--on", metavar="DATE", help="the day of the meeting (default today)")
     decide.set_defaults(handler=board_decide)
 
+    gate = subcommand(
+        sub, "eligibility", "the eligibility checks on a referral, each passed or failed with why"
+    )
+    gate.add_argument("id", metavar="ID", help="the referral, e.g. R-2013-0042")
+    gate.add_argument("--staff-control", metavar="PCT", help="staff influence or control, %%")
+    gate.add_argument("--sponsor", default="", metavar="NAME", help="the named senior sponsor")
+    gate.add_argument("--matched-funding", choices=("yes", "no"), help="matched funding in cash")
+    gate.add_argument("--json", action="store_true", help="print JSON")
+    gate.set_defaults(handler=show_eligibility)
+
+
+def show_eligibility(args: argparse.Namespace) -> int:
+    from mspdesk.cli.triage import eligibility_answers
+
+    answers = eligibility_answers(args)
+    with common.open_desk(args, read_only=True) as desk:
+        checks = desk.triage.eligibility(args.id, answers)
+        gate_on = desk.cases.budget.programme().eligibility_gate
+    passed = all(c.passed for c in checks)
+    if args.json:
+        print_json(
+            {
+                "referral_id": args.id,
+                "gate_on": gate_on,
+                "passed": passed,
+                "checks": [
+                    {"key": c.key, "title": c.title, "passed": c.passed, "why": c.why}
+                    for c in checks
+                ],
+            }
+        )
+        return 0
+    for check in checks:
+        print(f"{'pass' if check.passed else 'FAIL'}  {check.title}: {check.why}")
+    verdict = "eligible" if passed else "not eligible (accepting needs --override-eligibility)"
+    print(f"{args.id}: {verdict}" + ("" if gate_on else " [the gate is off in programme.toml]"))
+    return 0
+
 
 def board_list(args: argparse.Namespace) -> int:
     with common.open_desk(args, read_only=True) as desk:
