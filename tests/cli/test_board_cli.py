@@ -201,3 +201,34 @@ def test_eligibility_gate_checks_pass_or_fail_with_why_and_can_be_overridden(
         (record,) = desk.core.store.table("eligibility").values()
         assert record["override"] == "Council owns 80% via trust"
         assert [c["key"] for c in record["checks"] if not c["passed"]] == ["staff-control"]
+
+
+def test_board_papers_are_one_word_document_per_meeting(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    import docx
+
+    accept(capsys, data)
+    with Desk.open(data, clock=fixed_clock, actor="tester") as desk:
+        provider = desk.support.add_provider("Law LLP", ["legal"])
+        from decimal import Decimal
+
+        desk.support.add_package(
+            "C-0001", provider_id=provider.id, kind="legal", days=Decimal(5), rate=60_000,
+            deliverable="Articles \x1b[31mof association", due=date(2013, 5, 1),
+            over_budget="Proposed to the Board",
+        )  # fmt: skip
+    path = tmp_path / "board.docx"
+    code, out, err = run(capsys, data, "board", "papers", "-o", str(path), "--on", "2013-03-20")
+    assert code == 0, err
+    assert out.startswith("Saved the Board papers (1 cases)")
+    assert (path.stat().st_mode & 0o777) == 0o600
+    document = docx.Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Mutuals Support Programme Board, 20 Mar 2013" in text
+    assert "C-0001 Care Co" in text and "promising" in text
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "PK-0001" in cells and "£3,000.00" in cells
+    assert "Articles \ufffd[31mof association" in cells  # the escape cannot reach the reader
+    code, _, err = run(capsys, data, "board", "papers", "-o", str(path))
+    assert code != 0 and "exists" in err

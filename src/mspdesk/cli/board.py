@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 from mspdesk.cli import common
@@ -11,7 +12,7 @@ from mspdesk.cli.common import print_json, subcommand
 from mspdesk.desk.board import DECISIONS
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.parsing import parse_date
-from mspdesk.domain.support import pounds
+from mspdesk.domain.support import Package, pounds
 
 
 def register(sub: Any) -> None:
@@ -26,6 +27,13 @@ def register(sub: Any) -> None:
     decide.add_argument("--minute", required=True, metavar="TEXT", help="the Board's minute")
     decide.add_argument("--on", metavar="DATE", help="the day of the meeting (default today)")
     decide.set_defaults(handler=board_decide)
+    papers = subcommand(
+        verbs, "papers", "the meeting's papers as one Word document: every case awaiting it"
+    )
+    papers.add_argument("-o", "--output", required=True, metavar="PATH", help="the .docx file")
+    papers.add_argument("--on", metavar="DATE", help="the day of the meeting (default today)")
+    papers.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    papers.set_defaults(handler=board_papers)
 
     gate = subcommand(
         sub, "eligibility", "the eligibility checks on a referral, each passed or failed with why"
@@ -105,13 +113,88 @@ def board_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def board_papers(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mspdesk.transfer.board_papers import Paper, papers_docx, write_papers
+
+    meeting = _on(args.on)
+    with common.open_desk(args, read_only=True) as desk:
+        meeting = meeting or desk.core.today()
+        names = {p.id: p.name for p in desk.support.providers()}
+        found = []
+        for case in desk.board.waiting():
+            decisions = desk.triage.decisions_for(case.referral_id)
+            accepted = decisions[-1] if decisions else None
+            gate = desk.core.store.table("eligibility")
+            stored = next(
+                (r for k, r in sorted(gate.items()) if r.get("referral_id") == case.referral_id),
+                None,
+            )
+            packages = desk.support.packages(case.id)
+            scores = accepted.scores if accepted else {}
+            found.append(
+                Paper(
+                    case_id=case.id,
+                    organisation=case.organisation,
+                    facts=[
+                        ("Referral", case.referral_id),
+                        ("Parent body", case.parent_body),
+                        ("Route", case.route.label),
+                        ("Proposed model", case.proposed_model.label),
+                        ("Stage", case.stage.label),
+                        ("Adviser", case.adviser),
+                        ("Opened", case.opened_on.isoformat()),
+                        ("Proposed support", pounds(sum(p.value for p in packages))),
+                    ],
+                    recommendation=accepted.reason if accepted else "",
+                    scores=[(name, str(value)) for name, value in scores.items()]
+                    + (
+                        [("Band", f"{accepted.band} ({accepted.score_percent:g}%)")]
+                        if accepted and accepted.band
+                        else []
+                    ),
+                    checks=[
+                        (c["title"], "pass" if c["passed"] else "FAIL", c["why"])
+                        for c in (stored or {}).get("checks", [])
+                    ]
+                    + (
+                        [("Override", "", stored["override"])]
+                        if stored and stored.get("override")
+                        else []
+                    ),
+                    packages=[_package_row(p, names) for p in packages],
+                    earlier=[
+                        f"{d.on.isoformat()} {d.decision}: {d.minute}"
+                        for d in desk.board.decisions(case.id)
+                    ],
+                )
+            )
+        programme = desk.cases.budget.programme().name
+    data = papers_docx(meeting, found, programme)
+    written = write_papers(Path(args.output), data, force=args.force)
+    print(f"Saved the Board papers ({len(found)} cases) to {written}")
+    return 0
+
+
+def _package_row(p: Package, names: dict[str, str]) -> tuple[str, ...]:
+    provider = names.get(p.provider_id, p.provider_id)
+    due = p.due.isoformat()
+    return (p.id, p.kind.label, provider, str(p.days), pounds(p.rate), pounds(p.value),
+            p.deliverable, due)  # fmt: skip
+
+
+def _on(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise InvalidRecord([("--on", str(error))], "board") from None
+
+
 def board_decide(args: argparse.Namespace) -> int:
-    on = None
-    if args.on:
-        try:
-            on = parse_date(args.on)
-        except ValueError as error:
-            raise InvalidRecord([("--on", str(error))], "board") from None
+    on = _on(args.on)
     with common.open_desk(args) as desk:
         made = desk.board.decide(args.case, args.decision, args.minute, on)
         status = desk.cases.get(made.case_id).status
