@@ -9,10 +9,12 @@ from typing import Any
 
 from mspdesk.cli import common
 from mspdesk.cli.common import print_json, subcommand
-from mspdesk.desk.board import DECISIONS
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.parsing import parse_date
 from mspdesk.domain.support import Package, pounds
+
+DECISIONS = ("approve", "defer", "decline")
+"""As desk/board.py (not imported here: the desk package opens the store)."""
 
 
 def register(sub: Any) -> None:
