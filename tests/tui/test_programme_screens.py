@@ -179,7 +179,7 @@ async def test_package_form_shows_mistakes_then_commits(app: MspdeskApp) -> None
         await settle(pilot)
         assert isinstance(pilot.app.screen, CaseScreen)
         assert app.desk is not None
-        (first, second) = app.desk.support.packages("C-0001")
+        (_, second) = app.desk.support.packages("C-0001")
         assert (second.id, second.value, second.kind.value) == ("PK-0002", 225_000, "hr")
         assert app.desk.support.case_money("C-0001").money.committed == 525_000
 
