@@ -62,6 +62,8 @@ def _choice(kind: type[Choice]) -> BeforeValidator:
 
 def parse_pence(text: str) -> int:
     """Pence from money as typed: '£600', '2,500.50', '250k', '1.2m'. ValueError says why."""
+    if not text.strip():
+        raise ValueError("an amount is required (e.g. £600)")
     value = text.strip().casefold().replace(",", "").replace("£", "").replace(" ", "")
     value = value.removeprefix("gbp")
     match = _MONEY.match(value)
