@@ -192,3 +192,31 @@ def test_package_form_snapshot(snap_compare: SnapCompare, app: MspdeskApp) -> No
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_returns_screen_moves_between_quarters(app: MspdeskApp) -> None:
+    from mspdesk.tui.screens.returns import ReturnsScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await palette(pilot, "Quarterly returns")
+        screen = pilot.app.screen
+        assert isinstance(screen, ReturnsScreen)
+        assert screen.sub_title == "2013Q1" and screen.result is not None
+        assert screen.result.spend.committed_to_date.value == 300_000
+        text = str(screen.query_one("#returns-text", Static).content)
+        assert "Spin-outs" in text and "£3,000.00" in text
+        chart = str(screen.query_one("#returns-by-provider", Static).content)
+        assert "Law LLP" in chart and "£3,000.00" in chart
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert screen.sub_title == "2012Q4" and screen.result.spend.committed_to_date.value == 0
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert screen.sub_title == "2013Q2"
+
+
+def test_returns_snapshot(snap_compare: SnapCompare, app: MspdeskApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await palette(pilot, "Quarterly returns")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -9,8 +9,7 @@ from typing import Any
 from mspdesk.cli import common
 from mspdesk.cli.common import print_json, subcommand
 from mspdesk.domain.errors import InvalidRecord
-from mspdesk.domain.returns import Returns, parse_quarter, returns_json, returns_rows
-from mspdesk.domain.support import pounds
+from mspdesk.domain.returns import parse_quarter, returns_json, returns_lines, returns_rows
 
 
 def register(sub: Any) -> None:
@@ -52,49 +51,5 @@ def show_returns(args: argparse.Namespace) -> int:
         document["provider_names"] = names
         print_json(document)
         return 0
-    print("\n".join(_lines(result, names)))
+    print("\n".join(returns_lines(result, names)))
     return 0
-
-
-def _lines(result: Returns, names: dict[str, str]) -> list[str]:
-    q = result.quarter
-    lines = [f"Quarterly return {q} ({q.start:%d %b %Y} to {q.end:%d %b %Y})", ""]
-
-    def row(label: str, value: object, note: str = "") -> None:
-        lines.append(f"  {label:<44}{value!s:>16}  {note}".rstrip())
-
-    row("Referrals received", result.received.value)
-    row("  in scope", result.received_in_scope.value)
-    row("  out of scope", result.received_out_of_scope.value)
-    row("Referrals triaged", result.triaged.value)
-    lines.append("  Pipeline at quarter end (cases by stage)")
-    for stage, count in sorted(result.pipeline.items()):
-        row(f"    {stage}", count.value)
-    row("Cases approved", result.approved.value)
-    row("Spin-outs", result.spin_outs.value)
-    row("Live mutuals at quarter end", result.live_mutuals.value)
-    for years, (old, alive) in sorted(result.survival.items()):
-        row(f"  trading after {years} year{'s' if years > 1 else ''}", f"{alive.value}/{old.value}")
-    row("Staff transferred", result.staff_transferred.value)
-    row("Contract value run by mutuals", f"£{result.contract_value_run.value:,}")
-    spend = result.spend
-    row("Spend committed in quarter", pounds(spend.committed_in_quarter.value))
-    row("Spend committed to date", pounds(spend.committed_to_date.value))
-    row("Invoiced in quarter", pounds(spend.invoiced_in_quarter.value))
-    row("Invoiced to date", pounds(spend.invoiced_to_date.value))
-    for title, groups, label in (
-        ("By provider (committed / invoiced to date)", result.by_provider, names),
-        ("By kind (committed / invoiced to date)", result.by_kind, {}),
-    ):
-        lines.append(f"  {title}")
-        for key, part in sorted(groups.items()):
-            row(
-                f"    {label.get(key, key)}",
-                pounds(part.committed_to_date.value),
-                pounds(part.invoiced_to_date.value),
-            )
-    share = result.sme_share
-    row("SME share of committed", "-" if share is None else f"{share}%")
-    row("Programme total", pounds(result.programme_total))
-    row("Headroom at quarter end", pounds(result.headroom))
-    return lines

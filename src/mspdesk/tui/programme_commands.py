@@ -26,6 +26,7 @@ class ProgrammeCommands(Provider):
             return
         yield "Board", "Cases awaiting the programme Board: approve, defer, decline", self._board
         yield "Monitoring", "Live mutuals after spin-out: check-ins, re-tender", self._monitoring
+        yield "Quarterly returns", "The figures returned each quarter, with charts", self._returns
         case_id = getattr(self.screen, "case_id", None)
         if isinstance(case_id, str):
             yield (
@@ -47,6 +48,13 @@ class ProgrammeCommands(Provider):
         desk = getattr(self.app, "desk", None)
         if desk is not None:
             self.app.push_screen(MonitoringScreen(desk))
+
+    def _returns(self) -> None:
+        from mspdesk.tui.screens.returns import ReturnsScreen
+
+        desk = getattr(self.app, "desk", None)
+        if desk is not None:
+            self.app.push_screen(ReturnsScreen(desk))
 
     def _package(self) -> None:
         from mspdesk.tui.screens.package_form import PackageForm
