@@ -7,6 +7,7 @@ week and one milestone overdue, whenever it is run.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from mspdesk.desk import Desk
 from mspdesk.domain.milestone import MilestoneStatus
@@ -70,6 +71,7 @@ def seed_demo_cases(desk: Desk, ids: dict[str, str]) -> None:
     )
     desk.cases.budget.set(fenwold, days_allocated=10, days_spent=11.5, amount_allocated=12_000)
     desk.cases.update(ormsgate, {"procurement_on": today + timedelta(days=200)})
+    _packages(desk, eastmere, harrowgate, today)
     desk.notes.add(
         eastmere,
         "Met the director and the senior sponsor. Cabinet paper on the options appraisal "
@@ -89,6 +91,46 @@ def seed_demo_cases(desk: Desk, ids: dict[str, str]) -> None:
         kind="email",
         on=today - timedelta(days=10),
     )
+
+
+def _packages(desk: Desk, eastmere: str, harrowgate: str, today: date) -> None:
+    """Two framework providers and three packages: one delivered, signed off and invoiced.
+    Deliverables fall due after the agenda's first 30 days."""
+    support = desk.support
+    law = support.add_provider(
+        "Northgate Mutuals Law LLP", ["legal", "governance"], day_rate=60_000, sme=True
+    )
+    pensions = support.add_provider("Pennine Pensions Actuaries Ltd", ["pensions"])
+    articles = support.add_package(
+        eastmere,
+        provider_id=law.id,
+        kind="legal",
+        days=Decimal(5),
+        rate=60_000,
+        deliverable="Articles of association and staff share scheme",
+        due=today + timedelta(days=45),
+    )
+    support.add_package(
+        eastmere,
+        provider_id=pensions.id,
+        kind="pensions",
+        days=Decimal(3),
+        rate=75_000,
+        deliverable="LGPS admission and exit-risk paper",
+        due=today + timedelta(days=50),
+    )
+    support.add_package(
+        harrowgate,
+        provider_id=law.id,
+        kind="governance",
+        days=Decimal("2.5"),
+        rate=65_000,
+        deliverable="Board terms of reference",
+        due=today + timedelta(days=60),
+    )
+    support.deliver(articles.id, today)
+    support.sign_off(articles.id, today)
+    support.invoice(articles.id, 250_000, today)
 
 
 def _challenge(desk: Desk, case_id: str, today: date) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mspdesk.cli import (
+    board,
     cases,
     challenge,
     doctor,
@@ -19,6 +20,8 @@ from mspdesk.cli import (
     procurement,
     records,
     reporting,
+    returns,
+    support,
     triage,
 )
 
@@ -39,4 +42,7 @@ REGISTRARS: list[Callable[[Any], None]] = [
     procurement.register,
     challenge.register,
     files.register,
+    support.register,
+    returns.register,
+    board.register,
 ]

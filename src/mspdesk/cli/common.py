@@ -43,6 +43,18 @@ def subcommand(sub: Any, name: str, help_text: str, **kwargs: Any) -> argparse.A
     return parser
 
 
+def command_group(sub: Any, name: str, help_text: str) -> Any:
+    """The actions of a command that several modules add to (`mspdesk case set`, `case
+    spun-out`, …): made on first use, then shared, so each module registers its own verbs."""
+    groups: dict[str, Any] = sub.__dict__.setdefault("_mspdesk_groups", {})
+    if name not in groups:
+        parser = subcommand(sub, name, help_text)
+        groups[name] = parser.add_subparsers(
+            dest=f"{name}_command", metavar="ACTION", required=True
+        )
+    return groups[name]
+
+
 def data_path(args: argparse.Namespace) -> Path:
     """The data directory these arguments point at (a fresh demo copy for --demo)."""
     if getattr(args, "demo", False):

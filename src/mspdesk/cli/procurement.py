@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from mspdesk.cli import common
-from mspdesk.cli.common import print_json, subcommand
+from mspdesk.cli.common import command_group, print_json, subcommand
 from mspdesk.domain.choices import ParentBodyKind
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.parsing import parse_date, parse_money
@@ -51,8 +51,7 @@ def register(sub: Any) -> None:
     )
     route.set_defaults(handler=show_route)
 
-    case = subcommand(sub, "case", "change one case's procurement and staff-control facts")
-    actions = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+    actions = command_group(sub, "case", "change one case")
     setter = subcommand(
         actions,
         "set",

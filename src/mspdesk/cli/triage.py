@@ -10,6 +10,7 @@ from typing import Any
 from mspdesk import locations
 from mspdesk.cli.common import open_desk, print_json, subcommand
 from mspdesk.domain.choices import Decision, ReferOnTo
+from mspdesk.domain.eligibility import Answers
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.parsing import parse_date
 
@@ -53,6 +54,13 @@ def register(sub: Any) -> None:
         default=[],
         help="signpost: a guidance page to point them at (repeatable)",
     )
+    gate = triage.add_argument_group("eligibility (when the programme's gate is on)")
+    gate.add_argument("--staff-control", metavar="PCT", help="staff influence or control, %%")
+    gate.add_argument("--sponsor", default="", metavar="NAME", help="the named senior sponsor")
+    gate.add_argument("--matched-funding", choices=("yes", "no"), help="matched funding in cash")
+    gate.add_argument(
+        "--override-eligibility", default="", metavar="REASON", help="accept despite failed checks"
+    )
     triage.set_defaults(handler=record_decision)
 
     rubric = subcommand(sub, "rubric", "print the triage rubric: criteria, scores and bands")
@@ -79,6 +87,8 @@ def record_decision(args: argparse.Namespace) -> int:
             revisit_on=revisit,
             refer_to=args.refer_to,
             refer_to_other=args.refer_to_other,
+            eligibility=eligibility_answers(args),
+            override_eligibility=args.override_eligibility,
         )
         case_id = desk.referrals.get(args.id).case_id
     # Printed only now: decide() returns once the event is on disk.
@@ -95,6 +105,18 @@ def record_decision(args: argparse.Namespace) -> int:
         parts.append("(outside the employee-owned scope)")
     print(" ".join(parts))
     return 0
+
+
+def eligibility_answers(args: argparse.Namespace) -> Answers:
+    """The gate's answers from --staff-control, --sponsor and --matched-funding."""
+    percent = None
+    if args.staff_control:
+        text = args.staff_control.strip().removesuffix("%")
+        if not text.isdigit() or int(text) > 100:
+            raise InvalidRecord([("--staff-control", "a percentage, 0 to 100")], "eligibility")
+        percent = int(text)
+    matched = None if args.matched_funding is None else args.matched_funding == "yes"
+    return Answers(staff_control_percent=percent, sponsor=args.sponsor, matched_funding=matched)
 
 
 def _revisit_date(text: str | None) -> date | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from mspdesk import locations
 from mspdesk.desk import retention, sar
 from mspdesk.desk.attachments import Attachments
+from mspdesk.desk.board import Board
 from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
@@ -56,6 +57,8 @@ class Desk:
         self.cases = Cases(self.core)
         self.attachments = Attachments(self.core)
         self.duplicates = Duplicates(self.core)
+        self.support = self.cases.support
+        self.board = Board(self.core, self.cases)
         # The rubric file is only read when triage first needs it.
         rubric_path = locations.content_dir() / "triage.toml"
         self.triage = Triage(self.core, self.referrals, self.cases, rubric_path)

@@ -71,13 +71,16 @@ def agenda(
     *,
     days: int = 30,
     adviser: str | None = None,
+    dated: Iterable[tuple[date, str, str, str]] = (),
 ) -> Agenda:
     """The agenda for `today` over stored case dicts.
 
     Only active cases count (paused or ended cases wait). Overdue: due before today.
     This week: due today up to WEEK_DAYS days ahead. Later: due after that, up to `days`
     days ahead inclusive (when `days` is under a week, the week stops there too).
-    `adviser` keeps only that adviser's cases.
+    `adviser` keeps only that adviser's cases. `dated` adds (due, case id, code, title)
+    items that are not milestones (package deliverables, monitoring after spin-out), whatever
+    the case's status; each is placed by the same rules.
     """
     if days < 0:
         raise ValueError("days must be 0 or more")
@@ -88,6 +91,11 @@ def agenda(
     week: list[AgendaItem] = []
     later: list[AgendaItem] = []
     parsed: dict[str, tuple[date, int]] = {}
+    extra = list(dated)
+    by_id: dict[str, Mapping[str, Any]] = {}
+    if extra:
+        cases = list(cases)
+        by_id = {case["id"]: case for case in cases}
     for case in cases:
         if case.get("status", "active") != "active":
             continue
@@ -124,6 +132,27 @@ def agenda(
                     bucket,
                 )
             )
+    for due_on, case_id, code, title in extra:
+        owner = by_id.get(case_id, {})
+        if adviser is not None and owner.get("adviser") != adviser:
+            continue
+        due = due_on.isoformat()
+        if due > window_end:
+            continue
+        kind: Bucket = "overdue" if due < today_text else "week" if due <= week_end else "later"
+        target = {"overdue": overdue, "week": week, "later": later}[kind]
+        target.append(
+            AgendaItem(
+                due_on,
+                case_id,
+                code,
+                title,
+                owner.get("organisation", ""),
+                owner.get("adviser", ""),
+                (due_on - today).days,
+                kind,
+            )
+        )
     for items in (overdue, week, later):
         items.sort()  # by due, case id, code: the tuple's first fields
     return Agenda(today, days, adviser, overdue, week, later)

@@ -19,6 +19,7 @@ from mspdesk.desk.conflicts import Conflicts
 from mspdesk.desk.core import DeskCore
 from mspdesk.desk.deadlines import Deadlines
 from mspdesk.desk.milestones import Milestones
+from mspdesk.desk.support import Support
 from mspdesk.domain.case import CASE_ID, ENDED, Case, CaseChallenge, CaseStatus, case_id
 from mspdesk.domain.choices import Route, Stage
 from mspdesk.domain.errors import InvalidRecord, NotFound, UserError
@@ -75,6 +76,7 @@ class Cases:
         self.deadlines = Deadlines(core, self)
         self.conflicts = Conflicts(core, self)
         self.budget = Budgets(core, self)
+        self.support = Support(core, self)
 
     # ------------------------------------------------------------------ pathways
 
@@ -101,7 +103,9 @@ class Cases:
 
     # ------------------------------------------------------------------ opening
 
-    def open_for(self, referral: Referral) -> tuple[Case, Op]:
+    def open_for(
+        self, referral: Referral, status: CaseStatus = CaseStatus.ACTIVE
+    ) -> tuple[Case, Op]:
         """A new case for an accepted `referral` and the op that stores it (not committed).
 
         The case follows the pathway for the referral's route and model, planned from today.
@@ -136,6 +140,7 @@ class Cases:
                 "proposed_model": referral.proposed_model,
                 "pathway": pathway.key,
                 "stage": referral.stage,
+                "status": status,
                 "adviser": self._core.actor,
                 "opened_on": today,
                 "milestones": plan(pathway, today),
@@ -204,9 +209,16 @@ class Cases:
     def agenda(
         self, today: date | None = None, days: int = 30, adviser: str | None = None
     ) -> Agenda:
-        """Open milestones across active cases: overdue, due this week, due in `days` days."""
+        """Open milestones across active cases, deliverables due on support packages and
+        what monitoring waits on after spin-out: overdue, due this week, due in `days` days."""
         table = self._core.store.table(TABLE)
-        return agenda(table.values(), today or self._core.today(), days=days, adviser=adviser)
+        return agenda(
+            table.values(),
+            today or self._core.today(),
+            days=days,
+            adviser=adviser,
+            dated=self.support.dated(),
+        )
 
     # ------------------------------------------------------------------ writing
 

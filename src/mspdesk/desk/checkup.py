@@ -9,11 +9,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from mspdesk.domain.aftercare import Monitoring
 from mspdesk.domain.attachment import Attachment
 from mspdesk.domain.case import Case
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.note import Note
 from mspdesk.domain.referral import Referral
+from mspdesk.domain.support import Package, Provider
 from mspdesk.domain.validation import problems_of
 from mspdesk.store import Store
 from mspdesk.store.attachments import stored_content_matches
@@ -28,6 +30,9 @@ MODELS: dict[str, type[BaseModel]] = {
     "notes": Note,
     "cases": Case,
     "attachments": Attachment,
+    "providers": Provider,
+    "packages": Package,
+    "monitoring": Monitoring,
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from mspdesk.domain.support import decimal_pounds
+
 if TYPE_CHECKING:
     from mspdesk.desk.reports import Figures, Tally
 
@@ -80,6 +82,10 @@ def figures_json(figures: Figures) -> dict[str, Any]:
             "cases_with_budget": budget.cases_with_budget,
             "overspent_cases": list(budget.overspent_cases),
             "flags": list(budget.flags),
+            "packages": budget.packages,
+            "packages_committed_pence": budget.committed_pence,
+            "packages_invoiced_pence": budget.invoiced_pence,
+            "headroom_pence": budget.headroom_pence,
         },
     }
 
@@ -141,6 +147,10 @@ def figures_csv_rows(figures: Figures) -> list[list[str]]:
     add("Budget", "Days allocated", budget.days_allocated)
     add("Budget", "Days spent", budget.days_spent)
     add("Budget", "Overspent cases", " ".join(budget.overspent_cases))
+    add("Budget", "Support packages", budget.packages)
+    add("Budget", "Packages committed (£)", decimal_pounds(budget.committed_pence))
+    add("Budget", "Packages invoiced (£)", decimal_pounds(budget.invoiced_pence))
+    add("Budget", "Headroom after packages (£)", decimal_pounds(budget.headroom_pence))
     for flag in budget.flags:
         add("Budget warnings", "Warning", flag)
     return rows

@@ -28,6 +28,7 @@ from mspdesk.domain.budget import Programme, summarise
 from mspdesk.domain.case import CaseStatus
 from mspdesk.domain.choices import IN_SCOPE_MODELS, Decision, ProposedModel, Source, Stage
 from mspdesk.domain.scope import staff_control_scope
+from mspdesk.domain.support import roll_up
 
 if TYPE_CHECKING:
     from mspdesk.desk import Desk
@@ -131,6 +132,15 @@ class BudgetFigures:
     overspent_cases: tuple[str, ...]
     flags: tuple[str, ...]
     """One sentence per problem: allocations or spending over the total, overspent cases."""
+    packages: int = 0
+    committed_pence: int = 0
+    """What support packages commit (days x rate), in pence."""
+    invoiced_pence: int = 0
+
+    @property
+    def headroom_pence(self) -> int:
+        """The programme total less what packages commit, in pence."""
+        return self.total * 100 - self.committed_pence
 
     @property
     def unallocated(self) -> int:
@@ -187,6 +197,7 @@ def programme_figures(desk: Desk, today: date | None = None) -> Figures:
         list(store.table("cases").values()),
         desk.cases.budget.programme(),
         today or desk.core.today(),
+        list(store.table("packages").values()),
     )
 
 
@@ -196,6 +207,7 @@ def compute_figures(
     cases: Iterable[Record],
     programme: Programme,
     today: date,
+    packages: Iterable[Record] = (),
 ) -> Figures:
     """Figures from stored dicts: referrals, (key "R-…/n", decision) pairs, cases."""
     first, latest = _first_and_latest(decisions)
@@ -268,13 +280,10 @@ def compute_figures(
             Counter(str(c.get("stage", Stage.IDEA.value)) for c in case_list),
             [(s.value, s.label) for s in Stage],
         ),
-        cases_by_status=_tallies(
-            Counter(str(c.get("status", CaseStatus.ACTIVE.value)) for c in case_list),
-            [(s.value, s.label) for s in CaseStatus],
-        ),
+        cases_by_status=_statuses(case_list),
         overdue=_overdue(case_list, today),
         spun_out=sum(1 for c in case_list if c.get("status") == CaseStatus.SPUN_OUT.value),
-        budget=_budget(case_list, programme),
+        budget=_budget(case_list, programme, packages),
     )
 
 
@@ -364,8 +373,11 @@ def _overdue(cases: Iterable[Record], today: date) -> Overdue:
     )
 
 
-def _budget(cases: Iterable[Record], programme: Programme) -> BudgetFigures:
+def _budget(
+    cases: Iterable[Record], programme: Programme, packages: Iterable[Record] = ()
+) -> BudgetFigures:
     summary = summarise(((str(c["id"]), c.get("budget")) for c in cases), programme)
+    money = roll_up(packages).total
     return BudgetFigures(
         total=summary.total,
         allocated=summary.amount_allocated,
@@ -375,7 +387,21 @@ def _budget(cases: Iterable[Record], programme: Programme) -> BudgetFigures:
         cases_with_budget=summary.cases,
         overspent_cases=summary.overspent_cases,
         flags=tuple(message for _, message in summary.warnings()),
+        packages=money.packages,
+        committed_pence=money.committed,
+        invoiced_pence=money.invoiced,
     )
+
+
+BOARD_STATUSES = frozenset({CaseStatus.AWAITING_BOARD.value, CaseStatus.BOARD_DECLINED.value})
+
+
+def _statuses(cases: Iterable[Record]) -> tuple[Tally, ...]:
+    """Cases by status; the Board's statuses only when a case has one (most desks run
+    without board_approval)."""
+    counts = Counter(str(c.get("status", CaseStatus.ACTIVE.value)) for c in cases)
+    known = [(s.value, s.label) for s in CaseStatus if s not in BOARD_STATUSES or counts[s]]
+    return _tallies(counts, known)
 
 
 def _median(values: list[int]) -> float | None:

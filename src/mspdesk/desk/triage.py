@@ -13,9 +13,10 @@ from mspdesk.desk.core import DeskCore
 from mspdesk.desk.duplicates import highest_decision_number
 from mspdesk.desk.referrals import TABLE as REFERRALS
 from mspdesk.desk.referrals import Referrals
-from mspdesk.domain.case import Case
+from mspdesk.domain.case import Case, CaseStatus
 from mspdesk.domain.choices import Decision, ReferOnTo, ReferralStatus
-from mspdesk.domain.errors import UserError
+from mspdesk.domain.eligibility import Answers, Check, check_eligibility, failures
+from mspdesk.domain.errors import InvalidRecord, UserError
 from mspdesk.domain.events import Op, changed_fields
 from mspdesk.domain.referral import Referral
 from mspdesk.domain.scope import in_scope
@@ -30,6 +31,7 @@ from mspdesk.domain.triage import (
 from mspdesk.domain.validation import validated
 
 TABLE = "decisions"
+ELIGIBILITY = "eligibility"
 EVENT_KIND = "referral.triaged"
 INBOX_STATUSES = frozenset({ReferralStatus.NEW.value, ReferralStatus.AWAITING.value})
 """Statuses that put a referral in the inbox."""
@@ -126,6 +128,8 @@ class Triage:
         revisit_on: date | None = None,
         refer_to: ReferOnTo | str | None = None,
         refer_to_other: str = "",
+        eligibility: Answers | None = None,
+        override_eligibility: str = "",
     ) -> TriageDecision:
         """Validate and durably record a decision on a referral; returns it once on disk.
 
@@ -153,14 +157,49 @@ class Triage:
         )
         ops: list[Op] = []
         case: Case | None = None
-        if made.decision == Decision.ACCEPT:
-            case, case_op = self._cases.open_for(referral)
-            ops.append(case_op)
         key = f"{referral.id}/{self._next_number(referral.id)}"
+        if made.decision == Decision.ACCEPT and self._cases.budget.programme().eligibility_gate:
+            ops.append(self._gate(referral, key, eligibility, override_eligibility))
+        if made.decision == Decision.ACCEPT:
+            board = self._cases.budget.programme().board_approval
+            status = CaseStatus.AWAITING_BOARD if board else CaseStatus.ACTIVE
+            case, case_op = self._cases.open_for(referral, status)
+            ops.append(case_op)
         ops.append(Op(table=TABLE, key=key, kind="put", data=made.model_dump(mode="json")))
         ops.append(self._referral_patch(referral, made, case))
         self._core.commit(EVENT_KIND, referral.id, ops, _summary(referral, made, case))
         return made
+
+    def eligibility(self, referral_id: str, answers: Answers | None = None) -> list[Check]:
+        """The eligibility checks on a referral, each passed or failed with why."""
+        programme = self._cases.budget.programme()
+        return check_eligibility(
+            self._referrals.get(referral_id),
+            answers or Answers(),
+            min_staff_control_percent=programme.min_staff_control_percent,
+            matched_funding_required=programme.matched_funding_required,
+        )
+
+    def _gate(self, referral: Referral, key: str, answers: Answers | None, override: str) -> Op:
+        """The op recording the gate's checks; raises InvalidRecord naming each failed check
+        unless `override` gives a reason."""
+        checks = self.eligibility(referral.id, answers)
+        failed = failures(checks)
+        if failed and not override.strip():
+            raise InvalidRecord(
+                [(f"eligibility.{c.key}", f"{c.title}: {c.why}") for c in failed]
+                + [("--override-eligibility", "give a reason to accept it anyway")],
+                "acceptance",
+            )
+        record = {
+            "referral_id": referral.id,
+            "answers": (answers or Answers()).model_dump(mode="json"),
+            "checks": [
+                {"key": c.key, "title": c.title, "passed": c.passed, "why": c.why} for c in checks
+            ],
+            "override": override.strip() if failed else "",
+        }
+        return Op(table=ELIGIBILITY, key=key, kind="put", data=record)
 
     def _referral_patch(self, referral: Referral, made: TriageDecision, case: Case | None) -> Op:
         before = referral.model_dump(mode="json")
@@ -344,6 +383,8 @@ def _summary(referral: Referral, made: TriageDecision, case: Case | None) -> str
         text += f" (scored {made.score_percent:g}%, {made.band})"
     if case is not None:
         text += f"; opened case {case.id}"
+        if case.status is CaseStatus.AWAITING_BOARD:
+            text += " (awaiting Board)"
     if made.refer_to is not None:
         text += f"; referred to {made.refer_to_other or made.refer_to.label}"
     if not made.in_scope:

@@ -49,6 +49,12 @@ class Programme(BaseModel):
     """Whole pounds for the programme as a whole."""
     warn_at_percent: Annotated[int, Field(ge=1, le=100)] = 90
     """Warn when this share of an allocation is spent."""
+    board_approval: bool = False
+    """Accepting a referral opens its case as awaiting the programme Board's approval."""
+    eligibility_gate: bool = False
+    """Accepting a referral needs the eligibility checks passed (or overridden with a reason)."""
+    min_staff_control_percent: Annotated[int, Field(ge=1, le=100)] = 25
+    matched_funding_required: bool = False
     source: str = ""
 
 

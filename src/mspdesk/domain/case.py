@@ -30,9 +30,15 @@ class CaseStatus(Choice):
     SPUN_OUT = "spun-out"
     WITHDRAWN = "withdrawn"
     CLOSED = "closed"
+    AWAITING_BOARD = "awaiting-board"
+    """Accepted by the adviser; waits for the programme Board (board_approval on)."""
+    BOARD_DECLINED = "board-declined"
+    """Declined by the Board: it never became an active case."""
 
 
-ENDED = frozenset({CaseStatus.SPUN_OUT, CaseStatus.WITHDRAWN, CaseStatus.CLOSED})
+ENDED = frozenset(
+    {CaseStatus.SPUN_OUT, CaseStatus.WITHDRAWN, CaseStatus.CLOSED, CaseStatus.BOARD_DECLINED}
+)
 """Statuses that end a case; each records an outcome for the evidence base."""
 
 

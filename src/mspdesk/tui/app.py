@@ -19,6 +19,7 @@ from mspdesk.tui.export_commands import ExportCommands
 from mspdesk.tui.guidance_commands import GuidanceCommands
 from mspdesk.tui.guidance_loader import guidance_screen
 from mspdesk.tui.note_actions import NoteCommands
+from mspdesk.tui.programme_commands import ProgrammeCommands
 from mspdesk.tui.report_commands import ReportCommands
 from mspdesk.tui.screens.inbox import InboxScreen
 from mspdesk.tui.screens.retention_review import RetentionCommands
@@ -55,6 +56,7 @@ class MspdeskApp(App[int]):
         ReportCommands,
         ExportCommands,
         DuplicateCommands,
+        ProgrammeCommands,
     }
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "referrals": lambda: _lazy_screen("referrals", "ReferralsScreen"),

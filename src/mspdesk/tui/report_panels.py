@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from textual.content import Content
 
 from mspdesk.desk.reports import BudgetFigures, Figures, Tally
+from mspdesk.domain.support import pounds
 
 LABEL_WIDTH = 19
 BAR_WIDTH = 14
@@ -204,6 +205,12 @@ def budget_panel(budget: BudgetFigures) -> Content:
                      f"{budget.days_spent:g} of {budget.days_allocated:g}"),
         _fact("Unallocated", _pounds(budget.unallocated)),
     ]  # fmt: skip
+    if budget.packages:
+        lines += [
+            _fact("Packages committed", pounds(budget.committed_pence)),
+            _fact("Packages invoiced", pounds(budget.invoiced_pence)),
+            _fact("Headroom", pounds(budget.headroom_pence)),
+        ]
     lines += [Content.styled(f"! {flag}", OVER_STYLE) for flag in budget.flags]
     return Content("\n").join(lines)
 

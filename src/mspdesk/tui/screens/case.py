@@ -26,6 +26,7 @@ from mspdesk.tui.widgets import case_tabs
 from mspdesk.tui.widgets.files_pane import FilesPane
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.notes_pane import NotesPane
+from mspdesk.tui.widgets.package_summary import packages_panel
 from mspdesk.tui.widgets.record_table import RecordTable, printable
 
 if TYPE_CHECKING:
@@ -163,15 +164,18 @@ class CaseScreen(Screen[None]):
         show("people", case_tabs.people(case))
         show("conflicts", case_tabs.conflicts(case, cases.conflicts.warnings(case, today), today))
         try:
-            show(
-                "budget",
-                case_tabs.budget(
-                    case.budget,
-                    cases.budget.warnings(case),
-                    cases.budget.summary(),
-                    cases.budget.programme(),
-                ),
+            budget_view = case_tabs.budget(
+                case.budget,
+                cases.budget.warnings(case),
+                cases.budget.summary(),
+                cases.budget.programme(),
             )
+            packages = cases.support.packages(case.id)
+            if packages:
+                money = cases.support.case_money(case)
+                programme = cases.support.programme_money()
+                budget_view = Group(budget_view, packages_panel(packages, money, programme))
+            show("budget", budget_view)
         except UserError as error:  # a broken programme.toml must not hide the case
             show("budget", Text(str(error), style="red"))
         show(
