@@ -32,7 +32,6 @@ CASE = "C-0001"
 
 @pytest.fixture(autouse=True)
 def adviser(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")
     monkeypatch.setattr(note_editor, "DRAFT_INTERVAL", 0.05)
 
 

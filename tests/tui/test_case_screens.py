@@ -34,8 +34,8 @@ def data(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(data: Path, monkeypatch: pytest.MonkeyPatch) -> MspdeskApp:
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")  # "mine" on the agenda
+def app(data: Path) -> MspdeskApp:
+    # The adviser is "tester" (tests/tui/conftest.py): "mine" on the agenda.
     return MspdeskApp(data, clock=lambda: NOW)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +16,6 @@ from mspdesk.tui.screens.case import CaseScreen
 
 SIZE = (140, 40)
 SnapCompare = Callable[..., bool]
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """History times are shown in local time: pin it, so snapshots match anywhere."""
-    monkeypatch.setenv("TZ", "UTC")
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
