@@ -11,17 +11,10 @@ one process per worker) and snapshots match on any machine:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
-
-SnapCompare = Callable[..., bool]
-SIZES = {"wide": (120, 40), "narrow": (80, 24)}
-"""The two terminal sizes every main screen and dialog is recorded at."""
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +28,9 @@ def tui_surroundings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     time.tzset()
 
 
-async def still(pilot: Pilot[Any]) -> None:
-    """Hide what changes between runs: the data folder's name, blinking cursors."""
-    pilot.app.sub_title = "test data"
-    for box in pilot.app.screen.query(Input):
-        box.cursor_blink = False
-    for area in pilot.app.screen.query(TextArea):
-        area.cursor_blink = False
-    await pilot.pause()
+@pytest.fixture(params=[(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def screen_size(request: pytest.FixtureRequest) -> tuple[int, int]:
+    """The two terminal sizes the main screens and dialogs are recorded at: every key
+    reachable (shown, or behind `F1 more`), every dialog's Save on screen."""
+    size: tuple[int, int] = request.param
+    return size

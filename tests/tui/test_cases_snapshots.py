@@ -48,6 +48,18 @@ async def agenda_ready(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+def test_case_screen_at_each_size(
+    snap_compare: SnapCompare, app: MspdeskApp, screen_size: tuple[int, int]
+) -> None:
+    assert snap_compare(app, terminal_size=screen_size, run_before=on_case("C-0001"))
+
+
+def test_person_dialog_at_each_size(
+    snap_compare: SnapCompare, app: MspdeskApp, screen_size: tuple[int, int]
+) -> None:
+    assert snap_compare(app, terminal_size=screen_size, run_before=on_case("C-0001", "3", "p"))
+
+
 def test_case_milestones(snap_compare: SnapCompare, app: MspdeskApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=on_case("C-0001", "down", "down"))
 

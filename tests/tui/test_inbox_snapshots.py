@@ -41,6 +41,18 @@ def test_inbox(snap_compare: SnapCompare, app: MspdeskApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=steady())
 
 
+def test_inbox_at_each_size(
+    snap_compare: SnapCompare, app: MspdeskApp, screen_size: tuple[int, int]
+) -> None:
+    assert snap_compare(app, terminal_size=screen_size, run_before=steady())
+
+
+def test_triage_dialog_at_each_size(
+    snap_compare: SnapCompare, app: MspdeskApp, screen_size: tuple[int, int]
+) -> None:
+    assert snap_compare(app, terminal_size=screen_size, run_before=steady("t", "3", "2"))
+
+
 def test_inbox_filtered_with_detail(snap_compare: SnapCompare, app: MspdeskApp) -> None:
     keys = ("slash", "c", "o", "u", "n", "c", "i", "l", "enter", "j", "enter")
     assert snap_compare(app, terminal_size=SIZE, run_before=steady(*keys))

@@ -135,7 +135,10 @@ class CaseScreen(Screen[None]):
         self.case = case
         today = desk.core.today()
         self.title = f"{case.id} {case.organisation}"
-        self.sub_title = case.pathway
+        try:
+            self.sub_title = desk.cases.pathway(case.pathway).title
+        except UserError:
+            self.sub_title = ""  # a pathway no longer shipped: its key means nothing to anyone
         self.query_one("#case-header", Static).update(case_tabs.header(case, today))
         table = self.query_one("#case-milestones", RecordTable)
         keep, self._select = self._select, None

@@ -61,26 +61,31 @@ class FormModal(ModalScreen[Values | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="case-form", classes="case-dialog"):
             yield Label(Text(self.form_title, style="bold"), classes="case-dialog-title")
-            if self.explain:
-                yield Static(Text(self.explain), classes="case-dialog-explain")
-            for field in self.fields:
-                yield Label(Text(field.label), classes="case-form-label")
-                if field.choices:
-                    options = [(Text(label), value) for value, label in field.choices]
-                    yield Select(
-                        options,
-                        value=field.value or field.choices[0][0],
-                        allow_blank=False,
-                        id=f"field-{field.name}",
-                    )
-                else:
-                    yield Input(
-                        value=field.value, placeholder=field.placeholder, id=f"field-{field.name}"
-                    )
-            yield Static("", id="case-form-error")
+            # Save stays on screen however short the terminal: the fields scroll above it.
             with Horizontal(classes="case-dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+            with VerticalScroll(classes="case-dialog-fields", can_focus=False):
+                yield from self._compose_fields()
+
+    def _compose_fields(self) -> ComposeResult:
+        if self.explain:
+            yield Static(Text(self.explain), classes="case-dialog-explain")
+        for field in self.fields:
+            yield Label(Text(field.label), classes="case-form-label")
+            if field.choices:
+                options = [(Text(label), value) for value, label in field.choices]
+                yield Select(
+                    options,
+                    value=field.value or field.choices[0][0],
+                    allow_blank=False,
+                    id=f"field-{field.name}",
+                )
+            else:
+                yield Input(
+                    value=field.value, placeholder=field.placeholder, id=f"field-{field.name}"
+                )
+        yield Static("", id="case-form-error")
 
     def on_mount(self) -> None:
         self.query_one(f"#field-{self.fields[0].name}").focus()

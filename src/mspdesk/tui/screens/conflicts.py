@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 COLUMNS = [
     Column("case", "Case", 7),
     Column("id", "Id", 4),
-    Column("organisation", "Organisation", 22, flex=True),
+    Column("organisation", "Organisation", 26, flex=1, priority=3, min_width=16),
     Column("roles", "Roles", 24),
-    Column("conflict", "Conflict", 30, flex=True),
+    Column("conflict", "Conflict", 30, flex=2, priority=2, min_width=16),
     Column("review", "Review", 12),
 ]
 _ROLE = {role.value: role.label.split(" /")[0] for role in AuthorityRole}

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
@@ -100,31 +100,33 @@ class ExportDialog(ModalScreen[ExportDone | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
             yield Label(Text("Export", style="bold"), id="export-title")
-            yield Label("What")
-            with RadioSet(id="export-what"):
-                if self.case_id:
-                    yield RadioButton(f"This case ({self.case_id})", id="what-case", value=True)
-                yield RadioButton(
-                    "All cases (into a folder)", id="what-all", value=not self.case_id
-                )
-                yield RadioButton("Notes since a date", id="what-notes")
-                yield RadioButton("Evidence (anonymised)", id="what-evidence")
-            yield Label("Format", id="export-format-label")
-            yield Select(
-                self._format_options(), value=self.fmt, allow_blank=False, id="export-format"
-            )
-            with Horizontal(id="export-since-row"):
-                yield Label("Notes since ")
-                since = self.today - timedelta(days=NOTES_DAYS)
-                yield Input(value=since.isoformat(), id="export-since")
-            yield Label("Where", id="export-where-label")
-            yield Input(id="export-path")
-            yield Static("", id="export-explain")
-            yield ProgressBar(id="export-progress", show_eta=False)
-            yield Static("", id="export-status")
+            # The buttons are docked at the bottom and the choices scroll above them, so
+            # Export is on screen however short the terminal.
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Close", id="export-close")
+            with VerticalScroll(id="export-fields", can_focus=False):
+                yield from self._compose_fields()
+
+    def _compose_fields(self) -> ComposeResult:
+        yield Label("What")
+        with RadioSet(id="export-what"):
+            if self.case_id:
+                yield RadioButton(f"This case ({self.case_id})", id="what-case", value=True)
+            yield RadioButton("All cases (into a folder)", id="what-all", value=not self.case_id)
+            yield RadioButton("Notes since a date", id="what-notes")
+            yield RadioButton("Evidence (anonymised)", id="what-evidence")
+        yield Label("Format", id="export-format-label")
+        yield Select(self._format_options(), value=self.fmt, allow_blank=False, id="export-format")
+        with Horizontal(id="export-since-row"):
+            yield Label("Notes since ")
+            since = self.today - timedelta(days=NOTES_DAYS)
+            yield Input(value=since.isoformat(), id="export-since")
+        yield Label("Where", id="export-where-label")
+        yield Input(id="export-path")
+        yield Static("", id="export-explain")
+        yield ProgressBar(id="export-progress", show_eta=False)
+        yield Static("", id="export-status")
 
     def on_mount(self) -> None:
         self.query_one("#export-progress").display = False

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -68,6 +68,10 @@ FOCUS_FOR = {
     "refer": "#triage-refer-to",
     "scores": "#triage-scorer",
 }
+
+
+SHORT_HEIGHT = 32
+"""Below this many rows the dialog's header lines are cut to one line each."""
 
 
 class TriageModal(ModalScreen[TriageDecision | None]):
@@ -152,7 +156,13 @@ class TriageModal(ModalScreen[TriageDecision | None]):
             yield Static(id="triage-refer-error", classes="triage-error")
         yield Static(id="triage-general-error", classes="triage-error")
 
+    def on_resize(self, event: events.Resize) -> None:
+        # A short terminal: one line each for the facts and the scope note, so the rubric
+        # keeps room for a whole criterion and Save stays on screen.
+        self.set_class(event.size.height < SHORT_HEIGHT, "-short")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < SHORT_HEIGHT, "-short")
         self._show_decision_fields()
         self._update_score()
         self.query_one(RubricScorer).focus()
