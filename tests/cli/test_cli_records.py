@@ -382,3 +382,19 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert raised.value.code == 0
     assert capsys.readouterr().out.strip() == f"mspdesk {__version__}"
+
+
+def test_redo_applies_again_what_undo_reversed(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, out, _ = run(
+        capsys, data_dir, "referral", "add", "--org", "Redo Co", "--parent-body", "P"
+    )
+    assert code == 0
+    run(capsys, data_dir, "undo")
+    code, out, _ = run(capsys, data_dir, "redo")
+    assert code == 0 and out.startswith("Redid: ")
+    code, out, _ = run(capsys, data_dir, "referrals", "list")
+    assert "Redo Co" in out
+    code, _, err = run(capsys, data_dir, "redo")
+    assert code == 1 and "nothing to redo" in err

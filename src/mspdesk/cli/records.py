@@ -1,4 +1,4 @@
-"""`mspdesk referral add`, `referrals list`, `note add`, `history`, `undo`."""
+"""`mspdesk referral add`, `referrals list`, `note add`, `history`, `undo`, `redo`."""
 
 from __future__ import annotations
 
@@ -74,6 +74,9 @@ def register(sub: Any) -> None:
 
     undo = subcommand(sub, "undo", "reverse the last change")
     undo.set_defaults(handler=undo_last)
+
+    redo = subcommand(sub, "redo", "apply again what the last undo reversed")
+    redo.set_defaults(handler=redo_last)
 
 
 def _referral_fields(args: argparse.Namespace) -> dict[str, Any]:
@@ -164,6 +167,13 @@ def show_history(args: argparse.Namespace) -> int:
 def undo_last(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
         event = desk.undo()
+    print(event.summary)
+    return 0
+
+
+def redo_last(args: argparse.Namespace) -> int:
+    with open_desk(args) as desk:
+        event = desk.redo()
     print(event.summary)
     return 0
 

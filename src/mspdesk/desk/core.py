@@ -42,6 +42,8 @@ class DeskCore:
         self.clock = clock
         self.actor = actor
         self.device = socket.gethostname() or "device"
+        self.changes = 0
+        """Changes recorded since the desk was opened (the demo asks before they are lost)."""
 
     def now(self) -> datetime:
         """The current time in UTC, to the millisecond."""
@@ -69,4 +71,5 @@ class DeskCore:
         if undoes:
             event["undoes"] = undoes
         stored = self.store.commit(event)
+        self.changes += 1
         return Event.model_validate(stored)

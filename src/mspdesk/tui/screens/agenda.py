@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.content import Content
 from textual.widgets import Header, Static
 
 from mspdesk.tui.case_rows import AGENDA_COLUMNS, agenda_rows
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 
@@ -19,12 +20,11 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from mspdesk.desk.agenda import Agenda
-    from mspdesk.tui.app import MspdeskApp
 
 WINDOW_DAYS = 30
 
 
-class AgendaScreen(Screen[None]):
+class AgendaScreen(DeskScreen):
     """What is due across all cases; the overdue count shows in the header."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -38,13 +38,6 @@ class AgendaScreen(Screen[None]):
         self.agenda: Agenda | None = None
         self._advisers: list[str] = []
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="agenda-pane"):
@@ -55,11 +48,9 @@ class AgendaScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Agenda"
         self.query_one(RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
 
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load_rows()
+    def reload(self) -> None:
+        self.load_rows()
 
     @work(thread=True, exclusive=True, group="agenda-rows")
     def load_rows(self) -> None:
@@ -67,10 +58,11 @@ class AgendaScreen(Screen[None]):
         desk = self.desk_app.desk
         if desk is None:
             return
+        token = self.load_token()
         agenda = desk.cases.agenda(days=WINDOW_DAYS, adviser=self.adviser)
         rows = agenda_rows(agenda)
         advisers = desk.cases.advisers()
-        self.app.call_from_thread(self._show, agenda, rows, advisers)
+        self.deliver(token, self._show, agenda, rows, advisers)
 
     def _show(self, agenda: Agenda, rows: list[Row], advisers: list[str]) -> None:
         self.agenda, self._advisers = agenda, advisers
@@ -79,10 +71,13 @@ class AgendaScreen(Screen[None]):
         table.set_rows(rows)
         counts = agenda.counts()
         who = f"{agenda.adviser}'s cases" if agenda.adviser else "all advisers"
+        # Content, not a str: an adviser's name is shown as typed, never parsed as markup.
         self.query_one("#agenda-summary", Static).update(
-            f"{counts['overdue']} overdue · {counts['this_week']} due this week · "
-            f"{counts['later']} more in the next {agenda.days} days · {who} · "
-            f"today {agenda.today:%d %b %Y}"
+            Content(
+                f"{counts['overdue']} overdue · {counts['this_week']} due this week · "
+                f"{counts['later']} more in the next {agenda.days} days · {who} · "
+                f"today {agenda.today:%d %b %Y}"
+            )
         )
         self.sub_title = f"{counts['overdue']} overdue"
 

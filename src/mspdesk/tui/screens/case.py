@@ -15,13 +15,14 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.milestone import Milestone, MilestoneStatus
+from mspdesk.tui.access import report
 from mspdesk.tui.case_rows import MILESTONE_COLUMNS, milestone_rows, short_date
 from mspdesk.tui.screens import case_actions, case_record_actions
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets import case_tabs
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.notes_pane import NotesPane
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
     from mspdesk.desk import Desk
     from mspdesk.domain.case import Case
-    from mspdesk.tui.app import MspdeskApp
 
 MILESTONE_ACTIONS = frozenset(
     {"done", "skip", "reopen", "reschedule", "replan_start", "add", "move", "guidance"}
@@ -47,7 +47,7 @@ TAB_ACTIONS = {
 TABS = ("milestones", "notes", "people", "conflicts", "budget", "deadlines", "history")
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(DeskScreen):
     """The case `case_id`, with the milestone `milestone` selected if given."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -85,13 +85,6 @@ class CaseScreen(Screen[None]):
         self.case: Case | None = None
         self._select = milestone
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="case-header")
@@ -114,11 +107,9 @@ class CaseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#case-milestones", RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
 
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load()
+    def reload(self) -> None:
+        self.load()
 
     # ------------------------------------------------------------------ showing
 
@@ -130,7 +121,7 @@ class CaseScreen(Screen[None]):
         try:
             case = desk.cases.get(self.case_id)
         except UserError as error:
-            self.notify(str(error), severity="error", markup=False)
+            report(self.app, error, title="Cannot show the case")
             return
         self.case = case
         today = desk.core.today()
@@ -242,7 +233,7 @@ class CaseScreen(Screen[None]):
         return True
 
     def _can_open_guidance(self) -> bool:
-        return callable(getattr(self.app, "open_guidance", None))
+        return True
 
     def current_milestone(self) -> Milestone | None:
         """The milestone under the cursor, if any."""
@@ -280,10 +271,9 @@ class CaseScreen(Screen[None]):
 
     def action_guidance(self) -> None:
         milestone = self.current_milestone()
-        opener = getattr(self.app, "open_guidance", None)
-        if milestone is None or not milestone.guidance or not callable(opener):
+        if milestone is None or not milestone.guidance:
             return
-        opener(milestone.guidance[0])
+        self.desk_app.open_guidance(milestone.guidance[0])
 
     def action_status(self) -> None:
         case_actions.change_status(self)

@@ -7,21 +7,22 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.content import Content
 from textual.widgets import Header, Input, Static
 
 from mspdesk.tui.case_rows import CASE_COLUMNS, case_row
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import RecordTable, Row
+from mspdesk.tui.words import count, count_of
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from mspdesk.desk.cases import CaseRow
-    from mspdesk.tui.app import MspdeskApp
 
 
-class CasesScreen(Screen[None]):
+class CasesScreen(DeskScreen):
     """Every case, newest first, with its next due date and how many milestones are late."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -38,13 +39,6 @@ class CasesScreen(Screen[None]):
         self._haystacks: list[str] = []
         self.adviser: str | None = None
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="cases-pane"):
@@ -57,11 +51,9 @@ class CasesScreen(Screen[None]):
         self.title = "Cases"
         self.query_one("#cases-filter", Input).display = False
         self.query_one(RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
 
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load_rows()
+    def reload(self) -> None:
+        self.load_rows()
 
     @work(thread=True, exclusive=True, group="case-rows")
     def load_rows(self) -> None:
@@ -69,9 +61,10 @@ class CasesScreen(Screen[None]):
         desk = self.desk_app.desk
         if desk is None:
             return
+        token = self.load_token()
         cases = desk.cases.summaries()
         rows = [case_row(case) for case in cases]
-        self.app.call_from_thread(self._show_rows, cases, rows)
+        self.deliver(token, self._show_rows, cases, rows)
 
     def _show_rows(self, cases: list[CaseRow], rows: list[Row]) -> None:
         self._cases, self._rows = cases, rows
@@ -101,12 +94,12 @@ class CasesScreen(Screen[None]):
         table.set_rows(shown)
         late = sum(1 for case in self._cases if case.overdue and case.status == "active")
         who = f" · adviser {self.adviser}" if self.adviser else ""
-        total = len(self._rows)
-        count = f"{len(shown):,} of {total:,} cases" if len(shown) != total else f"{total:,} cases"
+        counted = count_of(len(shown), len(self._rows), "case")
+        # Content, not a str: an adviser's name is shown as typed, never parsed as markup.
         self.query_one("#cases-status", Static).update(
-            f"{count}{who} · {late} with overdue milestones · Enter opens"
+            Content(f"{counted}{who} · {late} with overdue milestones · Enter opens")
         )
-        self.sub_title = f"{late} cases with overdue milestones" if late else ""
+        self.sub_title = f"{count(late, 'case')} with overdue milestones" if late else ""
 
     @on(Input.Submitted, "#cases-filter")
     def _filter_done(self) -> None:

@@ -6,19 +6,20 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.content import Content
 from textual.widgets import Header, Static
 
 from mspdesk.domain.conflicts import AuthorityRole
 from mspdesk.tui.case_rows import short_date
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import Column, RecordTable, Row
+from mspdesk.tui.words import count
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from mspdesk.desk.conflicts import RegisterRow
-    from mspdesk.tui.app import MspdeskApp
 
 COLUMNS = [
     Column("case", "Case", 7),
@@ -47,7 +48,7 @@ def register_row(row: RegisterRow) -> Row:
     )
 
 
-class ConflictRegisterScreen(Screen[None]):
+class ConflictRegisterScreen(DeskScreen):
     """Every live conflict across cases; `r` also shows resolved ones; Enter opens the case."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -59,13 +60,6 @@ class ConflictRegisterScreen(Screen[None]):
         super().__init__()
         self.include_resolved = False
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="register-status")
@@ -75,11 +69,9 @@ class ConflictRegisterScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Conflicts of interest"
         self.query_one(RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
 
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load()
+    def reload(self) -> None:
+        self.load()
 
     def load(self) -> None:
         desk = self.desk_app.desk
@@ -89,7 +81,10 @@ class ConflictRegisterScreen(Screen[None]):
         self.query_one(RecordTable).set_rows([register_row(row) for row in rows])
         due = sum(1 for row in rows if row.review in ("overdue", "soon"))
         self.query_one("#register-status", Static).update(
-            f"{len(rows)} conflicts · {due} reviews due or overdue · Enter opens the case"
+            Content(
+                f"{count(len(rows), 'conflict')} · {count(due, 'review')} due or overdue"
+                " · Enter opens the case"
+            )
         )
 
     @on(RecordTable.Selected, "#register")

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
+from mspdesk.tui.access import report
 from mspdesk.tui.inbox_rows import (
     INBOX_COLUMNS,
     SORT_ORDERS,
@@ -19,6 +19,7 @@ from mspdesk.tui.inbox_rows import (
     inbox_entries,
     sort_entries,
 )
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import RecordTable
 from mspdesk.tui.widgets.referral_detail import ReferralDetail
@@ -27,10 +28,9 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from mspdesk.domain.triage import TriageDecision
-    from mspdesk.tui.app import MspdeskApp
 
 
-class InboxScreen(Screen[None]):
+class InboxScreen(DeskScreen):
     """New and awaiting referrals; `t` triages the one under the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,13 +55,6 @@ class InboxScreen(Screen[None]):
         self._reverse = False
         self._select_next: str | None = None
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="inbox-main"):
@@ -78,11 +71,9 @@ class InboxScreen(Screen[None]):
         self.query_one("#inbox-filter").display = False
         self.query_one("#inbox-detail").display = False
         self.query_one(RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
 
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load_rows()
+    def reload(self) -> None:
+        self.load_rows()
 
     @work(thread=True, exclusive=True, group="inbox-rows")
     def load_rows(self) -> None:
@@ -92,6 +83,7 @@ class InboxScreen(Screen[None]):
         desk = self.desk_app.desk
         if desk is None:
             return
+        token = self.load_token()
         try:
             items = desk.triage.inbox_rows()
         except UserError as error:
@@ -102,7 +94,7 @@ class InboxScreen(Screen[None]):
         entries = sort_entries(
             inbox_entries(items), SORT_ORDERS[self._sort_index], reverse=self._reverse
         )
-        self.app.call_from_thread(self._show_entries, entries)
+        self.deliver(token, self._show_entries, entries)
 
     def _show_entries(self, entries: list[InboxEntry]) -> None:
         table = self.query_one(RecordTable)
@@ -225,7 +217,7 @@ class InboxScreen(Screen[None]):
 
     def action_triage(self) -> None:
         from mspdesk.domain.errors import UserError
-        from mspdesk.tui.screens.triage_modal import TriageModal
+        from mspdesk.tui.screens.triage_modal import TriageModal, triage_draft_key
 
         desk = self.desk_app.desk
         key = self.query_one(RecordTable).current_key
@@ -241,9 +233,10 @@ class InboxScreen(Screen[None]):
             rubric = desk.triage.rubric()
             referral = desk.referrals.get(key)
         except UserError as error:
-            self.notify(str(error), title="Cannot triage", severity="error", markup=False)
+            report(self.app, error, title="Cannot triage")
             return
-        self.app.push_screen(TriageModal(referral, rubric, desk), self._triaged)
+        draft = desk.notes.load_draft(triage_draft_key(key))
+        self.app.push_screen(TriageModal(referral, rubric, desk, draft=draft), self._triaged)
 
     def _triaged(self, decision: TriageDecision | None) -> None:
         if decision is None:

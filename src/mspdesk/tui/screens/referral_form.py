@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from mspdesk.domain.errors import InvalidRecord, UserError
 from mspdesk.domain.referral import EDITABLE_FIELDS, Referral
+from mspdesk.tui.access import open_desk
 from mspdesk.tui.referral_fields import (
     BY_NAME,
     ENQUIRY,
@@ -64,7 +65,7 @@ class ReferralForm(ModalScreen[Referral | None]):
     @property
     def desk(self) -> Desk:
         """The desk given, else the app's open desk."""
-        desk: Desk | None = self._desk or getattr(self.app, "desk", None)
+        desk: Desk | None = self._desk or open_desk(self.app)
         if desk is None:
             raise UserError("the data is still opening; try again in a moment")
         return desk

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from mspdesk.tui.rows import REFERRAL_COLUMNS, referral_row
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 from mspdesk.tui.widgets.referral_detail import ReferralDetail
@@ -20,10 +20,8 @@ if TYPE_CHECKING:
 
     from textual.app import ComposeResult
 
-    from mspdesk.tui.app import MspdeskApp
 
-
-class ReferralsScreen(Screen[None]):
+class ReferralsScreen(DeskScreen):
     """Every referral, newest first; `/` filters as you type."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,13 +38,6 @@ class ReferralsScreen(Screen[None]):
         self._rows: list[Row] = []
         self._select_next: str | None = None
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
@@ -61,11 +52,9 @@ class ReferralsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
 
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load_rows()
+    def reload(self) -> None:
+        self.load_rows()
 
     @work(thread=True, exclusive=True, group="referral-rows")
     def load_rows(self) -> None:
@@ -73,9 +62,10 @@ class ReferralsScreen(Screen[None]):
         desk = self.desk_app.desk
         if desk is None:
             return
+        token = self.load_token()
         records = desk.referrals.rows()
         rows = [referral_row(record) for record in records]
-        self.app.call_from_thread(self._show_rows, records, rows)
+        self.deliver(token, self._show_rows, records, rows)
 
     def _show_rows(self, records: list[dict[str, Any]], rows: list[Row]) -> None:
         self._records, self._rows = records, rows

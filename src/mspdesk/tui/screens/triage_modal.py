@@ -7,7 +7,8 @@ Problems are shown next to their field and nothing typed is lost.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -70,6 +71,19 @@ FOCUS_FOR = {
 }
 
 
+def triage_draft_key(referral_id: str) -> str:
+    """Where an unsaved triage of `referral_id` is kept (beside the note drafts)."""
+    return f"triage-{referral_id}"
+
+
+def draft_scores(draft: Mapping[str, Any]) -> dict[str, int]:
+    """The scores in a triage draft (anything else in it ignored)."""
+    scores = draft.get("scores")
+    if not isinstance(scores, dict):
+        return {}
+    return {str(k): v for k, v in scores.items() if isinstance(v, int) and 0 <= v <= 3}
+
+
 SHORT_HEIGHT = 32
 """Below this many rows the dialog's header lines are cut to one line each."""
 
@@ -88,11 +102,20 @@ class TriageModal(ModalScreen[TriageDecision | None]):
         Binding("r", "decide('refer')", "Refer on", tooltip="Refer on elsewhere"),
     ]
 
-    def __init__(self, referral: Referral, rubric: Rubric, desk: Desk) -> None:
+    def __init__(
+        self,
+        referral: Referral,
+        rubric: Rubric,
+        desk: Desk,
+        *,
+        draft: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.referral = referral
         self.rubric = rubric
         self.desk = desk
+        self.draft = dict(draft or {})
+        """A triage left unsaved (a crash, a kill): its scores and reason are offered back."""
         self.decision: Decision | None = None
         self._prefilled_revisit = ""
         self._offered_pages: list[str] = []
@@ -120,7 +143,9 @@ class TriageModal(ModalScreen[TriageDecision | None]):
             with Horizontal(id="triage-body"):
                 # Not focusable themselves: Tab goes from the scorer straight to the decision.
                 with VerticalScroll(id="triage-scoring", can_focus=False):
-                    yield RubricScorer(self.rubric, id="triage-scorer")
+                    yield RubricScorer(
+                        self.rubric, scores=draft_scores(self.draft), id="triage-scorer"
+                    )
                     yield Static(id="triage-scores-error", classes="triage-error")
                 with VerticalScroll(id="triage-form", can_focus=False):
                     yield from self._compose_form()
@@ -163,6 +188,19 @@ class TriageModal(ModalScreen[TriageDecision | None]):
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.height < SHORT_HEIGHT, "-short")
+        if self.draft:
+            reason = self.draft.get("reason")
+            if isinstance(reason, str):
+                self.query_one("#triage-reason", Input).value = reason
+            count = len(draft_scores(self.draft))
+            self.notify(
+                f"{count} score{'s' if count != 1 else ''} from a triage left unsaved "
+                f"(at {str(self.draft.get('saved_at', ''))[:16].replace('T', ' ')}) are back. "
+                "Esc discards them.",
+                title="Draft triage",
+                timeout=8,
+                markup=False,
+            )
         self._show_decision_fields()
         self._update_score()
         self.query_one(RubricScorer).focus()
@@ -246,6 +284,21 @@ class TriageModal(ModalScreen[TriageDecision | None]):
     @on(RubricScorer.Changed)
     def _scores_changed(self) -> None:
         self._update_score()
+        self._keep_draft()
+
+    @on(Input.Changed, "#triage-reason")
+    def _reason_changed(self) -> None:
+        self._keep_draft()
+
+    def _keep_draft(self) -> None:
+        """Every score is on disk as soon as it is given: a crash loses none of them."""
+        scores = self.query_one(RubricScorer).scores
+        reason = self.query_one("#triage-reason", Input).value
+        if not scores and not reason.strip():
+            self.desk.notes.discard_draft(triage_draft_key(self.referral.id))
+            return
+        payload = {"kind": "triage", "subject": self.referral.id, "scores": scores}
+        self.desk.notes.save_draft(triage_draft_key(self.referral.id), payload | {"reason": reason})
 
     @on(RubricScorer.Finished)
     def _scoring_done(self) -> None:
@@ -313,6 +366,7 @@ class TriageModal(ModalScreen[TriageDecision | None]):
         except UserError as error:
             self._show_problems([("", str(error))])
             return
+        self.desk.notes.discard_draft(triage_draft_key(self.referral.id))
         self.dismiss(made)
 
     def _chosen_pages(self) -> list[str]:
@@ -364,12 +418,14 @@ class TriageModal(ModalScreen[TriageDecision | None]):
     def action_cancel(self) -> None:
         typed = self.query_one("#triage-reason", Input).value.strip()
         if not (self.query_one(RubricScorer).scores or typed):
+            self.desk.notes.discard_draft(triage_draft_key(self.referral.id))
             self.dismiss(None)
             return
         from mspdesk.tui.screens.confirm import Confirm
 
         def chosen(discard: bool | None) -> None:
             if discard:
+                self.desk.notes.discard_draft(triage_draft_key(self.referral.id))
                 self.dismiss(None)
 
         self.app.push_screen(
