@@ -164,6 +164,7 @@ async def test_figures_follow_changes_and_coming_back_to_the_screen(app: Mspdesk
         await pilot.press("f3")
         await settle(pilot)
         desk.cases.budget.set("C-0003", amount_spent=16_000)  # changed while away
+        app.refresh_data()  # the inbox on show reloads; the reports, away, go stale
         await pilot.press("f8")
         await settle(pilot)
         assert app.screen is screen

@@ -7,6 +7,7 @@ from typing import Any
 
 from mspdesk.cli import (
     cases,
+    config_cmd,
     doctor,
     exporting,
     guidance,
@@ -27,4 +28,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     notes.register,
     reporting.register,
     exporting.register,
+    config_cmd.register,
 ]

@@ -24,8 +24,11 @@ def system_clock() -> datetime:
 
 
 def current_adviser() -> str:
-    """The acting adviser's handle: $MSPDESK_ADVISER, else the login name."""
-    name = os.environ.get(ADVISER_ENV)
+    """The acting adviser's handle: $MSPDESK_ADVISER, else `adviser` in the config file
+    (`mspdesk config set adviser NAME`), else the login name."""
+    from mspdesk.config import quiet_get
+
+    name = os.environ.get(ADVISER_ENV) or quiet_get("adviser")
     if not name:
         try:
             name = getpass.getuser()

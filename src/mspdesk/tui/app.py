@@ -103,6 +103,11 @@ class MspdeskApp(App[int]):
         """Mode -> the mode it was visited from (guidance opened from a case), for Back."""
 
     def on_mount(self) -> None:
+        from mspdesk.config import quiet_get
+
+        theme = quiet_get("theme")  # `mspdesk config set theme NAME`
+        if theme and theme in self.available_themes:
+            self.theme = theme
         self.sub_title = "demo data (not saved)" if self.demo else str(self.data_dir)
         # Open the data only once the first frame is on screen: loading competes for the GIL.
         self.call_after_refresh(self.open_desk, self.open_read_only)

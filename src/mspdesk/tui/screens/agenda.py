@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
@@ -19,6 +19,7 @@ from mspdesk.tui.widgets.record_table import RecordTable, Row
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
+    from mspdesk.desk import Desk
     from mspdesk.desk.agenda import Agenda
 
 WINDOW_DAYS = 30
@@ -52,19 +53,18 @@ class AgendaScreen(DeskScreen):
     def reload(self) -> None:
         self.load_rows()
 
-    @work(thread=True, exclusive=True, group="agenda-rows")
     def load_rows(self) -> None:
         """Work out the agenda off the UI thread, then show it."""
-        desk = self.desk_app.desk
-        if desk is None:
-            return
-        token = self.load_token()
-        agenda = desk.cases.agenda(days=WINDOW_DAYS, adviser=self.adviser)
-        rows = agenda_rows(agenda)
-        advisers = desk.cases.advisers()
-        self.deliver(token, self._show, agenda, rows, advisers)
+        adviser = self.adviser
 
-    def _show(self, agenda: Agenda, rows: list[Row], advisers: list[str]) -> None:
+        def fetch(desk: Desk) -> tuple[Agenda, list[Row], list[str]]:
+            agenda = desk.cases.agenda(days=WINDOW_DAYS, adviser=adviser)
+            return agenda, agenda_rows(agenda), desk.cases.advisers()
+
+        self.load_in_background(fetch, self._show)
+
+    def _show(self, loaded: tuple[Agenda, list[Row], list[str]]) -> None:
+        agenda, rows, advisers = loaded
         self.agenda, self._advisers = agenda, advisers
         table = self.query_one(RecordTable)
         table.empty_text = f"Nothing due in the next {agenda.days} days."
@@ -99,8 +99,24 @@ class AgendaScreen(DeskScreen):
         self.load_rows()
 
     def action_mine(self) -> None:
+        """Only the cases held by the adviser at this desk (`mspdesk config set adviser`),
+        however their name was typed when the case was handed to them; again: everyone's."""
+        from mspdesk.domain.adviser import handle_from
+
         desk = self.desk_app.desk
         if desk is None:
             return
-        self.adviser = None if self.adviser == desk.actor else desk.actor
+        mine = next(
+            (name for name in self._advisers if handle_from(name) == desk.actor), desk.actor
+        )
+        if self.adviser == mine:
+            self.adviser = None
+        else:
+            self.adviser = mine
+            if mine not in self._advisers:
+                self.notify(
+                    f"No case is held by {desk.actor}. Set your name with "
+                    "`mspdesk config set adviser NAME`.",
+                    markup=False,
+                )
         self.load_rows()

@@ -11,15 +11,19 @@ reload is dropped, never drawn over the newer one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.screen import Screen
 
-from mspdesk.tui.access import desk_app
+from mspdesk.domain.errors import UserError
+from mspdesk.tui.access import desk_app, report
 
 if TYPE_CHECKING:
     from mspdesk.desk import Desk
     from mspdesk.tui.app import MspdeskApp
+
+
+T = TypeVar("T")
 
 
 class DeskScreen(Screen[None]):
@@ -66,6 +70,35 @@ class DeskScreen(Screen[None]):
             self.reload()
 
     # ------------------------------------------------------------- workers
+
+    def load_in_background(
+        self,
+        fetch: Callable[[Desk], T],
+        show: Callable[[T], None],
+        *,
+        failed: Callable[[UserError], None] | None = None,
+    ) -> None:
+        """Run `fetch(desk)` in a thread, then `show(result)` on the UI thread, unless a
+        newer load began meanwhile. A desk error goes to `failed` (default: a notification)."""
+        desk = self.desk
+        if desk is None:
+            return
+        token = self.load_token()
+
+        def work() -> None:
+            try:
+                result = fetch(desk)
+            except UserError as error:
+                self.deliver(
+                    token, failed or (lambda e: report(self.app, e, title="Cannot show")), error
+                )
+                return
+            self.deliver(token, show, result)
+
+        self.run_worker(work, thread=True, exclusive=True, group="desk-screen-load")
+
+    def _cannot_show(self, error: UserError) -> None:
+        report(self.app, error, title="Cannot show")
 
     def load_token(self) -> int:
         """A token for one load; only the newest load's result is shown."""

@@ -62,6 +62,7 @@ class CaseScreen(DeskScreen):
         Binding("J", "move(1)", "Down", tooltip="Move the milestone down the list", group=MOVE),
         Binding("g", "guidance", "Guidance", tooltip="Open the milestone's guidance page"),
         Binding("c", "status", "Status", tooltip="Change the case's status"),
+        Binding("A", "assign", "Reassign", show=False, tooltip="Hand the case to another adviser"),
         Binding("e", "eoi", "EOI step", tooltip="Record the next Right to Challenge step"),
         Binding("p", "add_person", "Add person", tooltip="Add a person or partner"),
         Binding("i", "declare_conflict", "Declare", tooltip="Declare a conflict of interest"),
@@ -289,6 +290,9 @@ class CaseScreen(DeskScreen):
 
     def action_set_budget(self) -> None:
         case_record_actions.set_budget(self)
+
+    def action_assign(self) -> None:
+        case_record_actions.assign(self)
 
     def action_export(self) -> None:
         from mspdesk.tui.screens.export_dialog import open_export

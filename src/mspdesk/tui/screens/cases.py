@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
@@ -19,6 +19,7 @@ from mspdesk.tui.words import count, count_of
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
+    from mspdesk.desk import Desk
     from mspdesk.desk.cases import CaseRow
 
 
@@ -55,19 +56,17 @@ class CasesScreen(DeskScreen):
     def reload(self) -> None:
         self.load_rows()
 
-    @work(thread=True, exclusive=True, group="case-rows")
     def load_rows(self) -> None:
         """Build the rows off the UI thread, then show them."""
-        desk = self.desk_app.desk
-        if desk is None:
-            return
-        token = self.load_token()
-        cases = desk.cases.summaries()
-        rows = [case_row(case) for case in cases]
-        self.deliver(token, self._show_rows, cases, rows)
 
-    def _show_rows(self, cases: list[CaseRow], rows: list[Row]) -> None:
-        self._cases, self._rows = cases, rows
+        def fetch(desk: Desk) -> tuple[list[CaseRow], list[Row]]:
+            cases = desk.cases.summaries()
+            return cases, [case_row(case) for case in cases]
+
+        self.load_in_background(fetch, self._show_rows)
+
+    def _show_rows(self, loaded: tuple[list[CaseRow], list[Row]]) -> None:
+        self._cases, self._rows = cases, _ = loaded
         self._haystacks = [
             f"{c.case_id} {c.organisation} {c.parent_body} {c.adviser} {c.status}".casefold()
             for c in cases

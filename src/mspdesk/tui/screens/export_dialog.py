@@ -76,6 +76,14 @@ class ExportDone:
     summary: str
 
 
+def export_folder() -> Path:
+    """Where exports are suggested: `export_folder` in the settings, else the home folder."""
+    from mspdesk.config import quiet_get
+
+    folder = quiet_get("export_folder")
+    return Path(folder).expanduser() if folder else Path.home()
+
+
 class ExportDialog(ModalScreen[ExportDone | None]):
     """Choose what to export, the format and where; Ctrl+S or Enter exports, Esc closes."""
 
@@ -89,7 +97,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         super().__init__()
         self.desk = desk
         self.case_id = case_id
-        self.home = home or Path.home()
+        self.home = home or export_folder()
         self.today = desk.core.today()
         self.what = "case" if case_id else "all"
         self.fmt = "md" if case_id else "csv"

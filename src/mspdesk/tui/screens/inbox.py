@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Header, Input, Static
@@ -27,6 +27,7 @@ from mspdesk.tui.widgets.referral_detail import ReferralDetail
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
+    from mspdesk.desk import Desk
     from mspdesk.domain.triage import TriageDecision
 
 
@@ -75,26 +76,16 @@ class InboxScreen(DeskScreen):
     def reload(self) -> None:
         self.load_rows()
 
-    @work(thread=True, exclusive=True, group="inbox-rows")
     def load_rows(self) -> None:
         """Build the inbox off the UI thread, then show it."""
-        from mspdesk.domain.errors import UserError
+        order, reverse = SORT_ORDERS[self._sort_index], self._reverse
 
-        desk = self.desk_app.desk
-        if desk is None:
-            return
-        token = self.load_token()
-        try:
-            items = desk.triage.inbox_rows()
-        except UserError as error:
-            self.app.call_from_thread(
-                self.notify, str(error), title="Triage rubric", severity="error", markup=False
-            )
-            return
-        entries = sort_entries(
-            inbox_entries(items), SORT_ORDERS[self._sort_index], reverse=self._reverse
+        def fetch(desk: Desk) -> list[InboxEntry]:
+            return sort_entries(inbox_entries(desk.triage.inbox_rows()), order, reverse=reverse)
+
+        self.load_in_background(
+            fetch, self._show_entries, failed=lambda e: report(self.app, e, title="Triage rubric")
         )
-        self.deliver(token, self._show_entries, entries)
 
     def _show_entries(self, entries: list[InboxEntry]) -> None:
         table = self.query_one(RecordTable)

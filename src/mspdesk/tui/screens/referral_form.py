@@ -9,14 +9,12 @@ before throwing typed text away.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from mspdesk.domain.errors import InvalidRecord, UserError
 from mspdesk.domain.referral import EDITABLE_FIELDS, Referral
@@ -32,6 +30,7 @@ from mspdesk.tui.referral_fields import (
     place_of,
     read_form,
 )
+from mspdesk.tui.screens.form import FormScreen, form_buttons
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import printable
 
@@ -45,16 +44,10 @@ INTAKE_CSS = Path(__file__).parent.parent / "intake.tcss"
 GENERAL = "rform-general-error"
 
 
-class ReferralForm(ModalScreen[Referral | None]):
+class ReferralForm(FormScreen[Referral | None]):
     """A new referral, or `existing` to change; dismisses with the saved referral or None."""
 
     CSS_PATH = INTAKE_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Check and save the referral"),
-        Binding("escape", "leave", "Cancel", tooltip="Close (asks if anything was typed)"),
-        # Reaches here only off a text box: a stray q must not quit with the form half done.
-        Binding("q", "leave", "Cancel", show=False),
-    ]
 
     def __init__(self, existing: Referral | None = None, *, desk: Desk | None = None) -> None:
         super().__init__()
@@ -99,9 +92,7 @@ class ReferralForm(ModalScreen[Referral | None]):
                 )
                 yield Static(id=ENQUIRY.error_id, classes="rform-error")
             yield Static(id=GENERAL, classes="rform-error")
-            with Horizontal(id="rform-buttons"):
-                yield Button("Save (Ctrl+S)", variant="primary", id="rform-save")
-                yield Button("Cancel (Esc)", id="rform-cancel")
+            yield form_buttons("rform-", container_id="rform-buttons")
         yield KeyBar()
 
     def _title(self) -> Text:
@@ -147,7 +138,9 @@ class ReferralForm(ModalScreen[Referral | None]):
     def on_mount(self) -> None:
         for box in self.query(".rform-error").results(Static):
             box.display = False
-        self.query_one("#rform-organisation" if self.existing else "#rform-received").focus()
+        # The organisation, new or old: the first thing to type (the reference is optional
+        # and the received date is filled in; typing must never land in it).
+        self.query_one("#rform-organisation").focus()
 
     # ------------------------------------------------------------------ reading
 
@@ -260,31 +253,6 @@ class ReferralForm(ModalScreen[Referral | None]):
 
     # ------------------------------------------------------------------ leaving
 
-    @on(Button.Pressed, "#rform-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#rform-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_leave()
-
-    def action_leave(self) -> None:
-        if not self.changed():
-            self.dismiss(None)
-            return
-        from mspdesk.tui.screens.confirm import Confirm
-
-        def chosen(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        what = "this referral" if self.existing is None else "these changes"
-        self.app.push_screen(
-            Confirm(
-                f"Discard {what}?",
-                "What you typed has not been saved.",
-                yes="Discard",
-                no="Keep editing",
-            ),
-            chosen,
-        )
+    @property
+    def discard_title(self) -> str:  # type: ignore[override]
+        return f"Discard {'this referral' if self.existing is None else 'these changes'}?"

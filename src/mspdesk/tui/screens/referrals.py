@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Input, Static
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from typing import Any
 
     from textual.app import ComposeResult
+
+    from mspdesk.desk import Desk
 
 
 class ReferralsScreen(DeskScreen):
@@ -56,19 +58,17 @@ class ReferralsScreen(DeskScreen):
     def reload(self) -> None:
         self.load_rows()
 
-    @work(thread=True, exclusive=True, group="referral-rows")
     def load_rows(self) -> None:
         """Build the rows off the UI thread, then show them."""
-        desk = self.desk_app.desk
-        if desk is None:
-            return
-        token = self.load_token()
-        records = desk.referrals.rows()
-        rows = [referral_row(record) for record in records]
-        self.deliver(token, self._show_rows, records, rows)
 
-    def _show_rows(self, records: list[dict[str, Any]], rows: list[Row]) -> None:
-        self._records, self._rows = records, rows
+        def fetch(desk: Desk) -> tuple[list[dict[str, Any]], list[Row]]:
+            records = desk.referrals.rows()
+            return records, [referral_row(record) for record in records]
+
+        self.load_in_background(fetch, self._show_rows)
+
+    def _show_rows(self, loaded: tuple[list[dict[str, Any]], list[Row]]) -> None:
+        self._records, self._rows = loaded
         if not self.query(ReferralDetail):
             self.query_one("#main", Horizontal).mount(ReferralDetail(id="detail"))
         table = self.query_one(RecordTable)

@@ -81,30 +81,16 @@ class ReportsScreen(DeskScreen):
         row.set_class(TWO_COLUMNS_FROM <= width < THREE_COLUMNS_FROM, "-two-columns")
         row.set_class(width < TWO_COLUMNS_FROM, "-one-column")
 
-    def on_screen_resume(self) -> None:
-        # Coming back to the screen: the records may have changed elsewhere meanwhile.
-        if self.figures is not None:
-            self.load_figures()
-
     def reload(self) -> None:
         self.load_figures()
 
-    @work(thread=True, exclusive=True, group="report-figures")
     def load_figures(self) -> None:
         """Work the figures out off the UI thread, then show them."""
         from mspdesk.desk.reports import programme_figures
-        from mspdesk.domain.errors import UserError
 
-        desk = self.desk_app.desk
-        if desk is None:
-            return
-        token = self.load_token()
-        try:
-            figures = programme_figures(desk)
-        except UserError as error:
-            self.app.call_from_thread(self._failed, str(error))
-            return
-        self.deliver(token, self._show, figures)
+        self.load_in_background(
+            programme_figures, self._show, failed=lambda error: self._failed(str(error))
+        )
 
     def _show(self, figures: Figures) -> None:
         self.figures = figures

@@ -14,9 +14,7 @@ from rich.text import Text
 from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import (
-    Button,
     Input,
     Label,
     RadioButton,
@@ -31,6 +29,7 @@ from mspdesk.domain.choices import Decision, ReferOnTo
 from mspdesk.domain.errors import InvalidRecord, UserError
 from mspdesk.domain.parsing import parse_date
 from mspdesk.domain.triage import Score, TriageDecision, score, suggested_band
+from mspdesk.tui.screens.form import FormScreen, form_buttons
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import printable
 from mspdesk.tui.widgets.rubric_scorer import RubricScorer
@@ -88,14 +87,13 @@ SHORT_HEIGHT = 32
 """Below this many rows the dialog's header lines are cut to one line each."""
 
 
-class TriageModal(ModalScreen[TriageDecision | None]):
+class TriageModal(FormScreen[TriageDecision | None]):
     """Triage one referral; dismisses with the saved decision, or None when cancelled."""
 
+    discard_title = "Discard this triage?"
+    discard_message = "The scores and reason you entered have not been saved."
+    discard_no = "Keep triaging"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Record the decision"),
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
-        # Not the app's quit: a stray q must not drop a half-done triage.
-        Binding("q", "cancel", "Cancel", show=False),
         Binding("a", "decide('accept')", "Accept", tooltip="Accept into the programme"),
         Binding("s", "decide('signpost')", "Signpost", tooltip="Signpost and revisit"),
         Binding("d", "decide('decline')", "Decline"),
@@ -149,9 +147,7 @@ class TriageModal(ModalScreen[TriageDecision | None]):
                     yield Static(id="triage-scores-error", classes="triage-error")
                 with VerticalScroll(id="triage-form", can_focus=False):
                     yield from self._compose_form()
-            with Horizontal(id="triage-buttons"):
-                yield Button("Save (Ctrl+S)", variant="primary", id="triage-save")
-                yield Button("Cancel (Esc)", id="triage-cancel")
+            yield form_buttons("triage-", container_id="triage-buttons")
         yield KeyBar()
 
     def _compose_form(self) -> ComposeResult:
@@ -407,33 +403,12 @@ class TriageModal(ModalScreen[TriageDecision | None]):
 
     # ------------------------------------------------------------------ leaving
 
-    @on(Button.Pressed, "#triage-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
+    def changed(self) -> bool:
+        typed = self.query_one("#triage-reason", Input).value.strip()
+        return bool(self.query_one(RubricScorer).scores or typed)
 
-    @on(Button.Pressed, "#triage-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
+    def discarded(self) -> None:
+        self.desk.notes.discard_draft(triage_draft_key(self.referral.id))
 
     def action_cancel(self) -> None:
-        typed = self.query_one("#triage-reason", Input).value.strip()
-        if not (self.query_one(RubricScorer).scores or typed):
-            self.desk.notes.discard_draft(triage_draft_key(self.referral.id))
-            self.dismiss(None)
-            return
-        from mspdesk.tui.screens.confirm import Confirm
-
-        def chosen(discard: bool | None) -> None:
-            if discard:
-                self.desk.notes.discard_draft(triage_draft_key(self.referral.id))
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm(
-                "Discard this triage?",
-                "The scores and reason you entered have not been saved.",
-                yes="Discard",
-                no="Keep triaging",
-            ),
-            chosen,
-        )
+        self.action_leave()
