@@ -295,7 +295,7 @@ def test_history_shows_changes(capsys: pytest.CaptureFixture[str], data_dir: Pat
     lines = out.splitlines()
     assert "cli-tester: Added referral" in lines[0]
     assert "someone: Changed stage" in lines[2]
-    assert "    stage: idea -> exploring" in lines
+    assert "    stage: Idea -> Exploring" in lines  # labels, never the stored codes
 
 
 def test_history_of_an_unknown_record(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:

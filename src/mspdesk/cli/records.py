@@ -10,6 +10,7 @@ from typing import Any
 from mspdesk.cli import notes
 from mspdesk.cli.common import open_desk, print_json, subcommand
 from mspdesk.domain.errors import InvalidRecord
+from mspdesk.domain.labels import field_label, value_label
 from mspdesk.domain.parsing import parse_count, parse_date, parse_money
 
 # option -> (referral field, parser). Contact fields are nested under "contact".
@@ -160,7 +161,9 @@ def show_history(args: argparse.Namespace) -> int:
         flag = " (undone)" if entry.undone else ""
         print(f"{entry.at:%Y-%m-%d %H:%M} {entry.actor}: {_plain(entry.summary)}{flag}")
         for change in entry.changes:
-            print(f"    {change.field}: {_plain(change.old)} -> {_plain(change.new)}")
+            old = value_label(change.field, change.old)
+            new = value_label(change.field, change.new)
+            print(f"    {field_label(change.field)}: {_plain(old)} -> {_plain(new)}")
     return 0
 
 
