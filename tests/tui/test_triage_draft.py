@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from inbox_data import NOW, fill, settle
 
 from mspdesk.desk import Desk
@@ -117,3 +118,34 @@ async def test_undo_then_redo_of_a_triage_restores_the_decision_and_scores(
         assert back.scores["scope"] == 3
         case_id = app.desk.referrals.get(FIRST).case_id
         assert case_id is not None and app.desk.cases.exists(case_id)
+
+
+async def test_a_referral_form_left_unsaved_is_offered_back_at_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Input
+
+    from mspdesk.tui.screens import referral_form
+    from mspdesk.tui.screens.referral_form import ReferralForm
+
+    monkeypatch.setattr(referral_form, "DRAFT_INTERVAL", 0.01)
+    data = tmp_path / "data"
+    fill(data)
+    app = MspdeskApp(data, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"Lakeside", "space", *"Care")
+        await pilot.pause(0.1)  # the draft is kept soon after typing stops
+        await pilot.pause()
+    # Closed with the form open (as a crash would): the next start offers it back.
+    app = MspdeskApp(data, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        notice = app.screen
+        assert isinstance(notice, DraftsWaiting)
+        assert ("referral-new", "A new referral, not yet saved") in notice.drafts
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ReferralForm)
+        assert form.query_one("#rform-organisation", Input).value == "Lakeside Care"

@@ -169,6 +169,13 @@ class MspdeskApp(App[int]):
             write_note(self, note.subject, note=note)
         elif kind == "triage":
             self.run_worker(self._reopen_triage(rest), group="reopen-draft", exclusive=True)
+        elif kind == "referral":
+            from mspdesk.tui.intake_actions import edit_referral, new_referral
+
+            if rest == "new":
+                new_referral(self)
+            else:
+                edit_referral(self, rest)
 
     async def _reopen_triage(self, referral_id: str) -> None:
         from mspdesk.tui.widgets.record_table import RecordTable

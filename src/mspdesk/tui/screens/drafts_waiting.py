@@ -30,6 +30,10 @@ def describe(desk: Desk, key: str) -> str | None:
             return f"Changes to note {rest} on {note.subject} ({_name(desk, note.subject)})"
         if kind == "triage":
             return f"A triage of {rest} ({_name(desk, rest)}), with its scores"
+        if kind == "referral":
+            if rest == "new":
+                return "A new referral, not yet saved"
+            return f"Changes to referral {rest} ({_name(desk, rest)})"
     except Exception:  # a draft of a record since removed: nothing to reopen
         return None
     return None

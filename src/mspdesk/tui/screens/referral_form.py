@@ -36,12 +36,22 @@ from mspdesk.tui.widgets.record_table import printable
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
+    from textual.timer import Timer
     from textual.widget import Widget
 
     from mspdesk.desk import Desk
 
 INTAKE_CSS = Path(__file__).parent.parent / "intake.tcss"
 GENERAL = "rform-general-error"
+
+
+DRAFT_INTERVAL = 0.8
+"""Seconds after the last change before what is typed is kept as a draft."""
+
+
+def referral_draft_key(referral_id: str | None) -> str:
+    """The draft of a new referral, or of changes to `referral_id`."""
+    return f"referral-{referral_id}" if referral_id else "referral-new"
 
 
 class ReferralForm(FormScreen[Referral | None]):
@@ -54,6 +64,7 @@ class ReferralForm(FormScreen[Referral | None]):
         self.existing = existing
         self._desk = desk
         self._initial: dict[str, str] = {}
+        self._draft_timer: Timer | None = None
 
     @property
     def desk(self) -> Desk:
@@ -141,6 +152,45 @@ class ReferralForm(FormScreen[Referral | None]):
         # The organisation, new or old: the first thing to type (the reference is optional
         # and the received date is filled in; typing must never land in it).
         self.query_one("#rform-organisation").focus()
+        self._offer_draft()
+
+    # ------------------------------------------------------------------ drafts
+
+    @property
+    def draft_key(self) -> str:
+        """Where what is typed is kept until it is saved (beside the note drafts)."""
+        return referral_draft_key(self.existing.id if self.existing else None)
+
+    def _offer_draft(self) -> None:
+        """What was typed before a crash (or a kill) comes back, saying so."""
+        draft = self.desk.notes.load_draft(self.draft_key)
+        fields = draft.get("fields") if draft else None
+        if not isinstance(fields, dict):
+            return
+        for field in FIELDS:
+            value = fields.get(field.name)
+            if not isinstance(value, str):
+                continue
+            widget = self.query_one(f"#{field.widget_id}")
+            if isinstance(widget, Input):
+                widget.value = value
+            elif isinstance(widget, TextArea):
+                widget.text = value
+            elif isinstance(widget, Select) and value:
+                widget.value = value
+        self.notify(
+            "What you typed before the desk closed is back. Esc discards it.",
+            title="Draft referral",
+            timeout=8,
+        )
+
+    def _keep_draft(self) -> None:
+        if self.is_attached and self.changed():
+            payload = {"kind": "referral", "fields": self.typed()}
+            self.desk.notes.save_draft(self.draft_key, payload)
+
+    def discarded(self) -> None:
+        self.desk.notes.discard_draft(self.draft_key)
 
     # ------------------------------------------------------------------ reading
 
@@ -181,6 +231,7 @@ class ReferralForm(FormScreen[Referral | None]):
         except UserError as error:
             self._show_problems([("", str(error))])
             return
+        self.desk.notes.discard_draft(self.draft_key)
         self.dismiss(saved)
 
     def _check(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
@@ -242,7 +293,11 @@ class ReferralForm(FormScreen[Referral | None]):
     @on(Select.Changed)
     @on(TextArea.Changed)
     def _edited(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
-        """A field the adviser has changed no longer shows its old problem."""
+        """A field the adviser has changed no longer shows its old problem; what is typed
+        is kept as a draft soon after typing stops."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_INTERVAL, self._keep_draft)
         widget = event.control
         if widget is None or not widget.has_class("rform-bad"):
             return
