@@ -36,7 +36,7 @@ AGENDA_COLUMNS = [
     Column("due", "Due", 11, priority=2),
     Column("case", "Case", 7, priority=3),
     Column("code", "Code", 5, priority=0),
-    Column("title", "Milestone", 34, flex=1, priority=3, min_width=18),
+    Column("title", "Milestone", 34, flex=2, priority=3, min_width=18),
     Column("organisation", "Organisation", 30, flex=1, priority=3, min_width=16),
     Column("adviser", "Adviser", 10, priority=1, min_width=7),
 ]

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Header, Static
+from textual.widgets import Header
 
 from mspdesk.tui.case_rows import AGENDA_COLUMNS, agenda_rows
 from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.widgets.record_list import RecordList
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 
 if TYPE_CHECKING:
@@ -29,6 +29,8 @@ class AgendaScreen(DeskScreen):
     """What is due across all cases; the overdue count shows in the header."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", tooltip="Filter the agenda as you type"),
+        Binding("escape", "clear_filter", "Back to list", show=False),
         Binding("a", "next_adviser", "Adviser", tooltip="Show one adviser's agenda, then all"),
         Binding("m", "mine", "Mine", tooltip="Only my cases (again: everyone's)"),
     ]
@@ -41,9 +43,17 @@ class AgendaScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="agenda-pane"):
-            yield Static("", id="agenda-summary")
-            yield RecordTable(AGENDA_COLUMNS, id="agenda", empty_text="Loading…")
+        yield RecordList(
+            AGENDA_COLUMNS,
+            describe=self._describe,
+            placeholder="Filter: words from a case, milestone, organisation, adviser…",
+            empty="Nothing due.",
+            no_match="Nothing due matches the filter.",
+            id="agenda-pane",
+            table_id="agenda",
+            filter_id="agenda-filter",
+            status_id="agenda-summary",
+        )
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -66,20 +76,30 @@ class AgendaScreen(DeskScreen):
     def _show(self, loaded: tuple[Agenda, list[Row], list[str]]) -> None:
         agenda, rows, advisers = loaded
         self.agenda, self._advisers = agenda, advisers
-        table = self.query_one(RecordTable)
-        table.empty_text = f"Nothing due in the next {agenda.days} days."
-        table.set_rows(rows)
+        records = self.query_one(RecordList)
+        records.empty = f"Nothing due in the next {agenda.days} days."
+        records.show(rows, [" ".join(row.cells) for row in rows])
+        self.sub_title = f"{agenda.counts()['overdue']} overdue"
+
+    def _describe(self, shown: int, total: int) -> Content:
+        agenda = self.agenda
+        if agenda is None:
+            return Content("")
         counts = agenda.counts()
         who = f"{agenda.adviser}'s cases" if agenda.adviser else "all advisers"
+        filtered = f" · {shown} of {total} shown" if shown != total else ""
         # Content, not a str: an adviser's name is shown as typed, never parsed as markup.
-        self.query_one("#agenda-summary", Static).update(
-            Content(
-                f"{counts['overdue']} overdue · {counts['this_week']} due this week · "
-                f"{counts['later']} more in the next {agenda.days} days · {who} · "
-                f"today {agenda.today:%d %b %Y}"
-            )
+        return Content(
+            f"{counts['overdue']} overdue · {counts['this_week']} due this week · "
+            f"{counts['later']} more in the next {agenda.days} days · {who} · "
+            f"today {agenda.today:%d %b %Y}{filtered}"
         )
-        self.sub_title = f"{counts['overdue']} overdue"
+
+    def action_filter(self) -> None:
+        self.query_one(RecordList).open_filter()
+
+    def action_clear_filter(self) -> None:
+        self.query_one(RecordList).leave_filter()
 
     @on(RecordTable.Selected, "#agenda")
     def _open(self, event: RecordTable.Selected) -> None:

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header
 
 from mspdesk.tui.case_rows import CASE_COLUMNS, case_row
 from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.widgets.record_list import RecordList
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 from mspdesk.tui.words import count, count_of
 
@@ -37,20 +37,25 @@ class CasesScreen(DeskScreen):
         super().__init__()
         self._cases: list[CaseRow] = []
         self._rows: list[Row] = []
-        self._haystacks: list[str] = []
         self.adviser: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="cases-pane"):
-            yield Input(placeholder="Filter: words from a name, case, adviser…", id="cases-filter")
-            yield RecordTable(CASE_COLUMNS, id="cases", empty_text="Loading…")
-            yield Static("", id="cases-status")
+        yield RecordList(
+            CASE_COLUMNS,
+            describe=self._describe,
+            placeholder="Filter: words from a name, case, adviser…",
+            empty="No cases yet: accept a referral in the Inbox (F3) to open one.",
+            no_match="No case matches the filter.",
+            id="cases-pane",
+            table_id="cases",
+            filter_id="cases-filter",
+            status_id="cases-status",
+        )
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Cases"
-        self.query_one("#cases-filter", Input).display = False
         self.query_one(RecordTable).focus()
 
     def reload(self) -> None:
@@ -66,43 +71,31 @@ class CasesScreen(DeskScreen):
         self.load_in_background(fetch, self._show_rows)
 
     def _show_rows(self, loaded: tuple[list[CaseRow], list[Row]]) -> None:
-        self._cases, self._rows = cases, _ = loaded
-        self._haystacks = [
-            f"{c.case_id} {c.organisation} {c.parent_body} {c.adviser} {c.status}".casefold()
-            for c in cases
-        ]
-        table = self.query_one(RecordTable)
-        table.empty_text = "No cases yet: accept a referral in the Inbox (F3) to open one."
-        self._apply_filter()
-
-    @on(Input.Changed, "#cases-filter")
-    def _filter_changed(self) -> None:
+        self._cases, self._rows = loaded
         self._apply_filter()
 
     def _apply_filter(self) -> None:
-        words = self.query_one("#cases-filter", Input).value.casefold().split()
-        shown = [
-            row
-            for case, row, hay in zip(self._cases, self._rows, self._haystacks, strict=True)
-            if (self.adviser is None or case.adviser == self.adviser)
-            and all(word in hay for word in words)
+        """The cases of the adviser chosen with `a` (all when none), filtered as typed."""
+        chosen = [
+            (case, row)
+            for case, row in zip(self._cases, self._rows, strict=True)
+            if self.adviser is None or case.adviser == self.adviser
         ]
-        table = self.query_one(RecordTable)
-        if len(shown) != len(self._rows):
-            table.empty_text = "No case matches the filter."
-        table.set_rows(shown)
+        haystacks = [
+            f"{c.case_id} {c.organisation} {c.parent_body} {c.adviser} {c.status} {r.cells[-1]}"
+            for c, r in chosen
+        ]
+        self.query_one(RecordList).show([row for _, row in chosen], haystacks)
         late = sum(1 for case in self._cases if case.overdue and case.status == "active")
-        who = f" · adviser {self.adviser}" if self.adviser else ""
-        counted = count_of(len(shown), len(self._rows), "case")
-        # Content, not a str: an adviser's name is shown as typed, never parsed as markup.
-        self.query_one("#cases-status", Static).update(
-            Content(f"{counted}{who} · {late} with overdue milestones · Enter opens")
-        )
         self.sub_title = f"{count(late, 'case')} with overdue milestones" if late else ""
 
-    @on(Input.Submitted, "#cases-filter")
-    def _filter_done(self) -> None:
-        self.query_one(RecordTable).focus()
+    def _describe(self, shown: int, total: int) -> Content:
+        late = sum(1 for case in self._cases if case.overdue and case.status == "active")
+        who = f" · adviser {self.adviser}" if self.adviser else ""
+        # Content, not a str: an adviser's name is shown as typed, never parsed as markup.
+        return Content(
+            f"{count_of(shown, total, 'case')}{who} · {late} with overdue milestones · Enter opens"
+        )
 
     @on(RecordTable.Selected, "#cases")
     def _open(self, event: RecordTable.Selected) -> None:
@@ -115,17 +108,10 @@ class CasesScreen(DeskScreen):
         self.app.push_screen(CaseScreen(case_id, milestone))
 
     def action_filter(self) -> None:
-        box = self.query_one("#cases-filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(RecordList).open_filter()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#cases-filter", Input)
-        if box.has_focus and box.value:
-            box.value = ""
-        if not box.value:
-            box.display = False
-        self.query_one(RecordTable).focus()
+        self.query_one(RecordList).leave_filter()
 
     def action_next_adviser(self) -> None:
         advisers = sorted({case.adviser for case in self._cases})

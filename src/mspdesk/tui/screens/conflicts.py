@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Header, Static
+from textual.widgets import Header
 
 from mspdesk.domain.conflicts import AuthorityRole
 from mspdesk.tui.case_rows import short_date
 from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.widgets.record_list import RecordList
 from mspdesk.tui.widgets.record_table import Column, RecordTable, Row
-from mspdesk.tui.words import count
+from mspdesk.tui.words import count, count_of
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -52,6 +53,7 @@ class ConflictRegisterScreen(DeskScreen):
     """Every live conflict across cases; `r` also shows resolved ones; Enter opens the case."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", tooltip="Filter the register as you type"),
         Binding("escape", "back", "Back", tooltip="Back to the cases"),
         Binding("r", "toggle_resolved", "Resolved", tooltip="Show or hide resolved conflicts"),
     ]
@@ -59,11 +61,21 @@ class ConflictRegisterScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.include_resolved = False
+        self._due = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="register-status")
-        yield RecordTable(COLUMNS, id="register", empty_text="No conflicts declared.")
+        yield RecordList(
+            COLUMNS,
+            describe=self._describe,
+            placeholder="Filter: words from a case, organisation, role or conflict…",
+            empty="No conflicts declared.",
+            no_match="No conflict matches the filter.",
+            id="register-list",
+            table_id="register",
+            filter_id="register-filter",
+            status_id="register-status",
+        )
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -77,15 +89,19 @@ class ConflictRegisterScreen(DeskScreen):
         desk = self.desk_app.desk
         if desk is None:
             return
-        rows = desk.cases.conflicts.register(include_resolved=self.include_resolved)
-        self.query_one(RecordTable).set_rows([register_row(row) for row in rows])
-        due = sum(1 for row in rows if row.review in ("overdue", "soon"))
-        self.query_one("#register-status", Static).update(
-            Content(
-                f"{count(len(rows), 'conflict')} · {count(due, 'review')} due or overdue"
-                " · Enter opens the case"
-            )
+        found = desk.cases.conflicts.register(include_resolved=self.include_resolved)
+        self._due = sum(1 for row in found if row.review in ("overdue", "soon"))
+        rows = [register_row(row) for row in found]
+        self.query_one(RecordList).show(rows, [" ".join(row.cells) for row in rows])
+
+    def _describe(self, shown: int, total: int) -> Content:
+        return Content(
+            f"{count_of(shown, total, 'conflict')} · {count(self._due, 'review')} due or overdue"
+            " · Enter opens the case"
         )
+
+    def action_filter(self) -> None:
+        self.query_one(RecordList).open_filter()
 
     @on(RecordTable.Selected, "#register")
     def _open(self, event: RecordTable.Selected) -> None:
@@ -96,7 +112,9 @@ class ConflictRegisterScreen(DeskScreen):
         case.call_after_refresh(case.action_tab, "conflicts")
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Esc: leave the filter first; then back to the cases."""
+        if not self.query_one(RecordList).leave_filter():
+            self.app.pop_screen()
 
     def action_toggle_resolved(self) -> None:
         self.include_resolved = not self.include_resolved

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header
 
 from mspdesk.tui.access import report
 from mspdesk.tui.inbox_rows import (
     INBOX_COLUMNS,
     SORT_ORDERS,
     InboxEntry,
-    filter_entries,
     inbox_entries,
     sort_entries,
 )
 from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.widgets.record_list import RecordList
 from mspdesk.tui.widgets.record_table import RecordTable
 from mspdesk.tui.widgets.referral_detail import ReferralDetail
 
@@ -50,8 +49,6 @@ class InboxScreen(DeskScreen):
         super().__init__()
         self._entries: list[InboxEntry] = []
         self._overdue = 0
-        self._shown: Sequence[InboxEntry] = []
-        self._filter_text = ""
         self._sort_index = 0
         self._reverse = False
         self._select_next: str | None = None
@@ -59,17 +56,21 @@ class InboxScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="inbox-main"):
-            yield Input(
+            yield RecordList(
+                INBOX_COLUMNS,
+                describe=self._describe,
                 placeholder="Filter: words from a reference, name, parent body, route, band…",
-                id="inbox-filter",
+                empty="Nothing waiting for triage. New referrals arrive here.",
+                no_match="No referral matches the filter.",
+                id="inbox-list",
+                table_id="inbox-table",
+                filter_id="inbox-filter",
+                status_id="inbox-status",
             )
-            yield RecordTable(INBOX_COLUMNS, id="inbox-table", empty_text="Loading…")
-            yield Static("", id="inbox-status")
             yield ReferralDetail(id="inbox-detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#inbox-filter").display = False
         self.query_one("#inbox-detail").display = False
         self.query_one(RecordTable).focus()
 
@@ -88,66 +89,29 @@ class InboxScreen(DeskScreen):
         )
 
     def _show_entries(self, entries: list[InboxEntry]) -> None:
-        table = self.query_one(RecordTable)
-        old_key, old_index = table.current_key, table.cursor
-        if self._select_next is not None:  # a referral just added
-            old_key, self._select_next = self._select_next, None
+        keep, self._select_next = self._select_next, None  # a referral just added
         self._entries = entries
         self._overdue = sum(1 for entry in entries if entry.item.overdue)
-        self._apply_filter(self._filter_text, fresh=True)
-        # A row that just left (triaged) hands the cursor to the row that took its place.
-        if old_key is not None and not table.move_to(old_key) and table.rows:
-            table.cursor = min(old_index, len(table.rows) - 1)
+        rows, haystacks = [e.row for e in entries], [e.haystack for e in entries]
+        self.query_one(RecordList).show(rows, haystacks, keep=keep)
 
-    # ------------------------------------------------------------------ filter
-
-    @on(Input.Changed, "#inbox-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
-
-    def _apply_filter(self, text: str, *, fresh: bool = False) -> None:
-        previous = self._filter_text
-        narrowing = not fresh and previous.strip() and text.startswith(previous)
-        self._shown = filter_entries(self._entries, text, within=self._shown if narrowing else None)
-        self._filter_text = text
-        table = self.query_one(RecordTable)
-        table.empty_text = (
-            "No referral matches the filter."
-            if text.strip()
-            else "Nothing waiting for triage. New referrals arrive here."
-        )
-        table.set_rows([entry.row for entry in self._shown])
-        self._update_status()
-
-    def _update_status(self) -> None:
-        total, overdue, shown = len(self._entries), self._overdue, len(self._shown)
+    def _describe(self, shown: int, total: int) -> str:
         counts = f"{shown:,} of {total:,}" if shown != total else f"{total:,}"
         order = SORT_ORDERS[self._sort_index].name + (" (reversed)" if self._reverse else "")
-        status = f"{counts} waiting for triage · {overdue:,} overdue · sorted by {order}"
-        self.query_one("#inbox-status", Static).update(status)
+        return f"{counts} waiting for triage · {self._overdue:,} overdue · sorted by {order}"
 
     def action_filter(self) -> None:
-        box = self.query_one("#inbox-filter", Input)
-        box.display = True
-        box.focus()
-
-    @on(Input.Submitted, "#inbox-filter")
-    def _filter_done(self) -> None:
-        self.query_one(RecordTable).focus()
+        self.query_one(RecordList).open_filter()
 
     def action_back(self) -> None:
         """Escape: clear the filter if typing in it, else close the detail pane."""
-        box = self.query_one("#inbox-filter", Input)
-        if box.has_focus:
-            if box.value:
-                box.value = ""
-            box.display = False
-        elif self.query_one("#inbox-detail").display:
-            self.query_one("#inbox-detail").display = False
-        elif box.value:
-            box.value = ""
-            box.display = False
-        self.query_one(RecordTable).focus()
+        records = self.query_one(RecordList)
+        detail = self.query_one("#inbox-detail")
+        if not records.filter_box.has_focus and detail.display:
+            detail.display = False
+            records.table.focus()
+            return
+        records.leave_filter()
 
     # ------------------------------------------------------------------ sort
 
@@ -162,8 +126,7 @@ class InboxScreen(DeskScreen):
 
     def _resort(self) -> None:
         order = SORT_ORDERS[self._sort_index]
-        self._entries = sort_entries(self._entries, order, reverse=self._reverse)
-        self._apply_filter(self._filter_text, fresh=True)
+        self._show_entries(sort_entries(self._entries, order, reverse=self._reverse))
         self.notify(f"Sorted by {order.name}", timeout=1.5)
 
     # ------------------------------------------------------------------ detail

@@ -6,14 +6,16 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, Input, Static
+from textual.containers import Horizontal
+from textual.widgets import Header
 
 from mspdesk.tui.rows import REFERRAL_COLUMNS, referral_row
 from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.widgets.record_list import RecordList
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 from mspdesk.tui.widgets.referral_detail import ReferralDetail
+from mspdesk.tui.words import count_of
 
 if TYPE_CHECKING:
     from typing import Any
@@ -43,12 +45,18 @@ class ReferralsScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
-            with Vertical(id="list-pane"):
-                yield Input(
-                    placeholder="Filter: type words from a name, reference, area…", id="filter"
-                )
-                yield RecordTable(REFERRAL_COLUMNS, id="referrals", empty_text="Loading…")
-                yield Static("", id="list-status")
+            yield RecordList(
+                REFERRAL_COLUMNS,
+                describe=lambda shown, total: count_of(shown, total, "referral"),
+                placeholder="Filter: type words from a name, reference, area…",
+                empty="No referrals yet. Press a to add one (or import a file from the inbox).",
+                no_match="No referral matches the filter.",
+                filter_always_shown=True,
+                id="list-pane",
+                table_id="referrals",
+                filter_id="filter",
+                status_id="list-status",
+            )
             # The detail pane is mounted with the data: one widget less before the first frame.
         yield KeyBar()
 
@@ -71,41 +79,11 @@ class ReferralsScreen(DeskScreen):
         self._records, self._rows = loaded
         if not self.query(ReferralDetail):
             self.query_one("#main", Horizontal).mount(ReferralDetail(id="detail"))
-        table = self.query_one(RecordTable)
-        table.empty_text = "No referrals yet. Press a to add one (or import a file from the inbox)."
-        self._apply_filter(self.query_one("#filter", Input).value)
+        haystacks = [referral_haystack(record, row) for record, row in zip(*loaded, strict=True)]
+        self.query_one(RecordList).show(self._rows, haystacks)
         if self._select_next is not None:  # a referral just added or changed
             self.jump_to(self._select_next)
             self._select_next = None
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
-
-    def _apply_filter(self, text: str) -> None:
-        desk = self.desk_app.desk
-        table = self.query_one(RecordTable)
-        if desk is None:
-            return
-        if text.strip():
-            keep = {id(r) for r in desk.referrals.search(text, self._records)}
-            rows = [
-                row
-                for record, row in zip(self._records, self._rows, strict=True)
-                if id(record) in keep
-            ]
-            table.empty_text = "No referral matches the filter."
-        else:
-            rows = self._rows
-        table.set_rows(rows)
-        shown = len(rows)
-        total = len(self._rows)
-        status = f"{shown:,} of {total:,} referrals" if shown != total else f"{total:,} referrals"
-        self.query_one("#list-status", Static).update(status)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.query_one(RecordTable).focus()
 
     @on(RecordTable.Highlighted, "#referrals")
     def _highlighted(self, event: RecordTable.Highlighted) -> None:
@@ -123,13 +101,10 @@ class ReferralsScreen(DeskScreen):
         detail.show(desk.referrals.get(key), desk.history(key))
 
     def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.query_one(RecordList).open_filter()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_focus and box.value:
-            box.value = ""
-        self.query_one(RecordTable).focus()
+        self.query_one(RecordList).leave_filter()
 
     def action_add_note(self) -> None:
         from mspdesk.tui.note_actions import write_note
@@ -162,10 +137,13 @@ class ReferralsScreen(DeskScreen):
 
     def jump_to(self, key: str) -> None:
         """Show and select the referral `key` (clearing the filter if it hides it)."""
-        table = self.query_one(RecordTable)
-        if not table.move_to(key):
-            box = self.query_one("#filter", Input)
-            box.value = ""
-            self._apply_filter("")
-            table.move_to(key)
-        table.focus()
+        records = self.query_one(RecordList)
+        records.select(key)
+        records.table.focus()
+
+
+def referral_haystack(record: dict[str, Any], row: Row) -> str:
+    """What a referral is found by: reference, names, service area, region and the labels
+    shown in its row."""
+    fields = ("id", "organisation", "parent_body", "service_area", "region")
+    return " ".join([*(str(record.get(name) or "") for name in fields), *row.cells])
