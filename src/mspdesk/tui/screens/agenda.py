@@ -8,24 +8,20 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Header
 
 from mspdesk.tui.case_rows import AGENDA_COLUMNS, agenda_rows
-from mspdesk.tui.screens.base import DeskScreen
-from mspdesk.tui.widgets.key_bar import KeyBar
-from mspdesk.tui.widgets.record_list import RecordList
+from mspdesk.tui.screens.list_screen import ListScreen
+from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 
 if TYPE_CHECKING:
-    from textual.app import ComposeResult
-
     from mspdesk.desk import Desk
     from mspdesk.desk.agenda import Agenda
 
 WINDOW_DAYS = 30
 
 
-class AgendaScreen(DeskScreen):
+class AgendaScreen(ListScreen):
     """What is due across all cases; the overdue count shows in the header."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -35,30 +31,23 @@ class AgendaScreen(DeskScreen):
         Binding("m", "mine", "Mine", tooltip="Only my cases (again: everyone's)"),
     ]
 
+    SCREEN_TITLE = "Agenda"
+    LIST = ListSpec(
+        AGENDA_COLUMNS,
+        placeholder="Filter: words from a case, milestone, organisation, adviser…",
+        empty="Nothing due.",
+        no_match="Nothing due matches the filter.",
+        list_id="agenda-pane",
+        table_id="agenda",
+        filter_id="agenda-filter",
+        status_id="agenda-summary",
+    )
+
     def __init__(self) -> None:
         super().__init__()
         self.adviser: str | None = None
         self.agenda: Agenda | None = None
         self._advisers: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield RecordList(
-            AGENDA_COLUMNS,
-            describe=self._describe,
-            placeholder="Filter: words from a case, milestone, organisation, adviser…",
-            empty="Nothing due.",
-            no_match="Nothing due matches the filter.",
-            id="agenda-pane",
-            table_id="agenda",
-            filter_id="agenda-filter",
-            status_id="agenda-summary",
-        )
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.title = "Agenda"
-        self.query_one(RecordTable).focus()
 
     def reload(self) -> None:
         self.load_rows()
@@ -76,12 +65,12 @@ class AgendaScreen(DeskScreen):
     def _show(self, loaded: tuple[Agenda, list[Row], list[str]]) -> None:
         agenda, rows, advisers = loaded
         self.agenda, self._advisers = agenda, advisers
-        records = self.query_one(RecordList)
+        records = self.records
         records.empty = f"Nothing due in the next {agenda.days} days."
         records.show(rows, [" ".join(row.cells) for row in rows])
         self.sub_title = f"{agenda.counts()['overdue']} overdue"
 
-    def _describe(self, shown: int, total: int) -> Content:
+    def describe(self, shown: int, total: int) -> Content:
         agenda = self.agenda
         if agenda is None:
             return Content("")
@@ -94,12 +83,6 @@ class AgendaScreen(DeskScreen):
             f"{counts['later']} more in the next {agenda.days} days · {who} · "
             f"today {agenda.today:%d %b %Y}{filtered}"
         )
-
-    def action_filter(self) -> None:
-        self.query_one(RecordList).open_filter()
-
-    def action_clear_filter(self) -> None:
-        self.query_one(RecordList).leave_filter()
 
     @on(RecordTable.Selected, "#agenda")
     def _open(self, event: RecordTable.Selected) -> None:

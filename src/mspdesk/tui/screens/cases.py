@@ -7,23 +7,19 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Header
 
 from mspdesk.tui.case_rows import CASE_COLUMNS, case_row
-from mspdesk.tui.screens.base import DeskScreen
-from mspdesk.tui.widgets.key_bar import KeyBar
-from mspdesk.tui.widgets.record_list import RecordList
+from mspdesk.tui.screens.list_screen import ListScreen
+from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 from mspdesk.tui.words import count, count_of
 
 if TYPE_CHECKING:
-    from textual.app import ComposeResult
-
     from mspdesk.desk import Desk
     from mspdesk.desk.cases import CaseRow
 
 
-class CasesScreen(DeskScreen):
+class CasesScreen(ListScreen):
     """Every case, newest first, with its next due date and how many milestones are late."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -33,30 +29,23 @@ class CasesScreen(DeskScreen):
         Binding("escape", "clear_filter", "Back to list", show=False),
     ]
 
+    SCREEN_TITLE = "Cases"
+    LIST = ListSpec(
+        CASE_COLUMNS,
+        placeholder="Filter: words from a name, case, adviser…",
+        empty="No cases yet: accept a referral in the Inbox (F3) to open one.",
+        no_match="No case matches the filter.",
+        list_id="cases-pane",
+        table_id="cases",
+        filter_id="cases-filter",
+        status_id="cases-status",
+    )
+
     def __init__(self) -> None:
         super().__init__()
         self._cases: list[CaseRow] = []
         self._rows: list[Row] = []
         self.adviser: str | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield RecordList(
-            CASE_COLUMNS,
-            describe=self._describe,
-            placeholder="Filter: words from a name, case, adviser…",
-            empty="No cases yet: accept a referral in the Inbox (F3) to open one.",
-            no_match="No case matches the filter.",
-            id="cases-pane",
-            table_id="cases",
-            filter_id="cases-filter",
-            status_id="cases-status",
-        )
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.title = "Cases"
-        self.query_one(RecordTable).focus()
 
     def reload(self) -> None:
         self.load_rows()
@@ -85,11 +74,11 @@ class CasesScreen(DeskScreen):
             f"{c.case_id} {c.organisation} {c.parent_body} {c.adviser} {c.status} {r.cells[-1]}"
             for c, r in chosen
         ]
-        self.query_one(RecordList).show([row for _, row in chosen], haystacks)
+        self.records.show([row for _, row in chosen], haystacks)
         late = sum(1 for case in self._cases if case.overdue and case.status == "active")
         self.sub_title = f"{count(late, 'case')} with overdue milestones" if late else ""
 
-    def _describe(self, shown: int, total: int) -> Content:
+    def describe(self, shown: int, total: int) -> Content:
         late = sum(1 for case in self._cases if case.overdue and case.status == "active")
         who = f" · adviser {self.adviser}" if self.adviser else ""
         # Content, not a str: an adviser's name is shown as typed, never parsed as markup.
@@ -106,12 +95,6 @@ class CasesScreen(DeskScreen):
         from mspdesk.tui.screens.case import CaseScreen
 
         self.app.push_screen(CaseScreen(case_id, milestone))
-
-    def action_filter(self) -> None:
-        self.query_one(RecordList).open_filter()
-
-    def action_clear_filter(self) -> None:
-        self.query_one(RecordList).leave_filter()
 
     def action_next_adviser(self) -> None:
         advisers = sorted({case.adviser for case in self._cases})

@@ -7,19 +7,15 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Header
 
 from mspdesk.domain.conflicts import AuthorityRole
 from mspdesk.tui.case_rows import short_date
-from mspdesk.tui.screens.base import DeskScreen
-from mspdesk.tui.widgets.key_bar import KeyBar
-from mspdesk.tui.widgets.record_list import RecordList
+from mspdesk.tui.screens.list_screen import ListScreen
+from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import Column, RecordTable, Row
 from mspdesk.tui.words import count, count_of
 
 if TYPE_CHECKING:
-    from textual.app import ComposeResult
-
     from mspdesk.desk.conflicts import RegisterRow
 
 COLUMNS = [
@@ -49,7 +45,7 @@ def register_row(row: RegisterRow) -> Row:
     )
 
 
-class ConflictRegisterScreen(DeskScreen):
+class ConflictRegisterScreen(ListScreen):
     """Every live conflict across cases; `r` also shows resolved ones; Enter opens the case."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -58,29 +54,22 @@ class ConflictRegisterScreen(DeskScreen):
         Binding("r", "toggle_resolved", "Resolved", tooltip="Show or hide resolved conflicts"),
     ]
 
+    SCREEN_TITLE = "Conflicts of interest"
+    LIST = ListSpec(
+        COLUMNS,
+        placeholder="Filter: words from a case, organisation, role or conflict…",
+        empty="No conflicts declared.",
+        no_match="No conflict matches the filter.",
+        list_id="register-list",
+        table_id="register",
+        filter_id="register-filter",
+        status_id="register-status",
+    )
+
     def __init__(self) -> None:
         super().__init__()
         self.include_resolved = False
         self._due = 0
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield RecordList(
-            COLUMNS,
-            describe=self._describe,
-            placeholder="Filter: words from a case, organisation, role or conflict…",
-            empty="No conflicts declared.",
-            no_match="No conflict matches the filter.",
-            id="register-list",
-            table_id="register",
-            filter_id="register-filter",
-            status_id="register-status",
-        )
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.title = "Conflicts of interest"
-        self.query_one(RecordTable).focus()
 
     def reload(self) -> None:
         self.load()
@@ -92,16 +81,13 @@ class ConflictRegisterScreen(DeskScreen):
         found = desk.cases.conflicts.register(include_resolved=self.include_resolved)
         self._due = sum(1 for row in found if row.review in ("overdue", "soon"))
         rows = [register_row(row) for row in found]
-        self.query_one(RecordList).show(rows, [" ".join(row.cells) for row in rows])
+        self.records.show(rows, [" ".join(row.cells) for row in rows])
 
-    def _describe(self, shown: int, total: int) -> Content:
+    def describe(self, shown: int, total: int) -> Content:
         return Content(
             f"{count_of(shown, total, 'conflict')} · {count(self._due, 'review')} due or overdue"
             " · Enter opens the case"
         )
-
-    def action_filter(self) -> None:
-        self.query_one(RecordList).open_filter()
 
     @on(RecordTable.Selected, "#register")
     def _open(self, event: RecordTable.Selected) -> None:
@@ -113,7 +99,7 @@ class ConflictRegisterScreen(DeskScreen):
 
     def action_back(self) -> None:
         """Esc: leave the filter first; then back to the cases."""
-        if not self.query_one(RecordList).leave_filter():
+        if not self.records.leave_filter():
             self.app.pop_screen()
 
     def action_toggle_resolved(self) -> None:

@@ -17,9 +17,9 @@ from mspdesk.tui.inbox_rows import (
     inbox_entries,
     sort_entries,
 )
-from mspdesk.tui.screens.base import DeskScreen
+from mspdesk.tui.screens.list_screen import ListScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
-from mspdesk.tui.widgets.record_list import RecordList
+from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable
 from mspdesk.tui.widgets.referral_detail import ReferralDetail
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from mspdesk.domain.triage import TriageDecision
 
 
-class InboxScreen(DeskScreen):
+class InboxScreen(ListScreen):
     """New and awaiting referrals; `t` triages the one under the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -53,26 +53,26 @@ class InboxScreen(DeskScreen):
         self._reverse = False
         self._select_next: str | None = None
 
+    LIST = ListSpec(
+        INBOX_COLUMNS,
+        placeholder="Filter: words from a reference, name, parent body, route, band…",
+        empty="Nothing waiting for triage. New referrals arrive here.",
+        no_match="No referral matches the filter.",
+        list_id="inbox-list",
+        table_id="inbox-table",
+        filter_id="inbox-filter",
+        status_id="inbox-status",
+    )
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="inbox-main"):
-            yield RecordList(
-                INBOX_COLUMNS,
-                describe=self._describe,
-                placeholder="Filter: words from a reference, name, parent body, route, band…",
-                empty="Nothing waiting for triage. New referrals arrive here.",
-                no_match="No referral matches the filter.",
-                id="inbox-list",
-                table_id="inbox-table",
-                filter_id="inbox-filter",
-                status_id="inbox-status",
-            )
+            yield self.LIST.build(self.describe)
             yield ReferralDetail(id="inbox-detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#inbox-detail").display = False
-        self.query_one(RecordTable).focus()
 
     def reload(self) -> None:
         self.load_rows()
@@ -93,19 +93,16 @@ class InboxScreen(DeskScreen):
         self._entries = entries
         self._overdue = sum(1 for entry in entries if entry.item.overdue)
         rows, haystacks = [e.row for e in entries], [e.haystack for e in entries]
-        self.query_one(RecordList).show(rows, haystacks, keep=keep)
+        self.records.show(rows, haystacks, keep=keep)
 
-    def _describe(self, shown: int, total: int) -> str:
+    def describe(self, shown: int, total: int) -> str:
         counts = f"{shown:,} of {total:,}" if shown != total else f"{total:,}"
         order = SORT_ORDERS[self._sort_index].name + (" (reversed)" if self._reverse else "")
         return f"{counts} waiting for triage · {self._overdue:,} overdue · sorted by {order}"
 
-    def action_filter(self) -> None:
-        self.query_one(RecordList).open_filter()
-
     def action_back(self) -> None:
         """Escape: clear the filter if typing in it, else close the detail pane."""
-        records = self.query_one(RecordList)
+        records = self.records
         detail = self.query_one("#inbox-detail")
         if not records.filter_box.has_focus and detail.display:
             detail.display = False

@@ -10,9 +10,9 @@ from textual.containers import Horizontal
 from textual.widgets import Header
 
 from mspdesk.tui.rows import REFERRAL_COLUMNS, referral_row
-from mspdesk.tui.screens.base import DeskScreen
+from mspdesk.tui.screens.list_screen import ListScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
-from mspdesk.tui.widgets.record_list import RecordList
+from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 from mspdesk.tui.widgets.referral_detail import ReferralDetail
 from mspdesk.tui.words import count_of
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from mspdesk.desk import Desk
 
 
-class ReferralsScreen(DeskScreen):
+class ReferralsScreen(ListScreen):
     """Every referral, newest first; `/` filters as you type."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -42,26 +42,27 @@ class ReferralsScreen(DeskScreen):
         self._rows: list[Row] = []
         self._select_next: str | None = None
 
+    LIST = ListSpec(
+        REFERRAL_COLUMNS,
+        placeholder="Filter: type words from a name, reference, area…",
+        empty="No referrals yet. Press a to add one (or import a file from the inbox).",
+        no_match="No referral matches the filter.",
+        filter_always_shown=True,
+        list_id="list-pane",
+        table_id="referrals",
+        filter_id="filter",
+        status_id="list-status",
+    )
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
-            yield RecordList(
-                REFERRAL_COLUMNS,
-                describe=lambda shown, total: count_of(shown, total, "referral"),
-                placeholder="Filter: type words from a name, reference, area…",
-                empty="No referrals yet. Press a to add one (or import a file from the inbox).",
-                no_match="No referral matches the filter.",
-                filter_always_shown=True,
-                id="list-pane",
-                table_id="referrals",
-                filter_id="filter",
-                status_id="list-status",
-            )
+            yield self.LIST.build(self.describe)
             # The detail pane is mounted with the data: one widget less before the first frame.
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.query_one(RecordTable).focus()
+    def describe(self, shown: int, total: int) -> str:
+        return count_of(shown, total, "referral")
 
     def reload(self) -> None:
         self.load_rows()
@@ -80,7 +81,7 @@ class ReferralsScreen(DeskScreen):
         if not self.query(ReferralDetail):
             self.query_one("#main", Horizontal).mount(ReferralDetail(id="detail"))
         haystacks = [referral_haystack(record, row) for record, row in zip(*loaded, strict=True)]
-        self.query_one(RecordList).show(self._rows, haystacks)
+        self.records.show(self._rows, haystacks)
         if self._select_next is not None:  # a referral just added or changed
             self.jump_to(self._select_next)
             self._select_next = None
@@ -99,12 +100,6 @@ class ReferralsScreen(DeskScreen):
             detail.show(None, [])
             return
         detail.show(desk.referrals.get(key), desk.history(key))
-
-    def action_filter(self) -> None:
-        self.query_one(RecordList).open_filter()
-
-    def action_clear_filter(self) -> None:
-        self.query_one(RecordList).leave_filter()
 
     def action_add_note(self) -> None:
         from mspdesk.tui.note_actions import write_note
@@ -137,7 +132,7 @@ class ReferralsScreen(DeskScreen):
 
     def jump_to(self, key: str) -> None:
         """Show and select the referral `key` (clearing the filter if it hides it)."""
-        records = self.query_one(RecordList)
+        records = self.records
         records.select(key)
         records.table.focus()
 

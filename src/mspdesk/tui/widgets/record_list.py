@@ -10,6 +10,7 @@ the selected row across reloads, and writes the status line through the screen's
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -172,3 +173,32 @@ class RecordList(Vertical):
             self.filter_box.value = ""
             self._apply("", fresh=True)
         return table.move_to(key)
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What a list screen's record list shows and the ids of its parts."""
+
+    columns: Sequence[Column]
+    placeholder: str
+    empty: str
+    no_match: str
+    list_id: str
+    table_id: str
+    filter_id: str
+    status_id: str
+    filter_always_shown: bool = False
+
+    def build(self, describe: Describe) -> RecordList:
+        return RecordList(
+            self.columns,
+            describe=describe,
+            placeholder=self.placeholder,
+            empty=self.empty,
+            no_match=self.no_match,
+            filter_always_shown=self.filter_always_shown,
+            id=self.list_id,
+            table_id=self.table_id,
+            filter_id=self.filter_id,
+            status_id=self.status_id,
+        )
