@@ -96,7 +96,7 @@ class CaseScreen(DeskScreen):
             with TabPane("2 Notes", id="tab-notes"):
                 yield NotesPane(id="case-notes")
             for name, title in (
-                ("people", "3 People & partners"),
+                ("people", "3 People"),  # and partners: short, so 7 tabs fit 80 columns
                 ("conflicts", "4 Conflicts"),
                 ("budget", "5 Budget"),
                 ("deadlines", "6 Deadlines"),
@@ -202,9 +202,13 @@ class CaseScreen(DeskScreen):
             lines.append(Text.assemble(("Skipped: ", "yellow"), printable(milestone.skip_reason)))
         if milestone.status is MilestoneStatus.DONE:
             lines.append(Text(f"Done {short_date(milestone.done_on).strip()}", style="green"))
-        if milestone.guidance:
+        desk = self.desk
+        if milestone.guidance and desk is not None:
+            # Page titles, not their file names.
+            titles = desk.triage.page_titles(milestone.guidance)
+            shown = "; ".join(titles[slug] for slug in milestone.guidance)
             hint = "  (g opens the first)" if self._can_open_guidance() else ""
-            lines.append(Text(f"Guidance: {', '.join(milestone.guidance)}{hint}", style="dim"))
+            lines.append(Text(f"Guidance: {shown}{hint}", style="dim"))
         detail.update(Group(*lines))
 
     @on(RecordTable.Selected, "#case-milestones")
