@@ -17,7 +17,6 @@ from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Input,
@@ -30,6 +29,7 @@ from textual.widgets import (
 )
 
 from mspdesk.domain.errors import UserError
+from mspdesk.tui.screens.form import FormScreen
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -84,13 +84,13 @@ def export_folder() -> Path:
     return Path(folder).expanduser() if folder else Path.home()
 
 
-class ExportDialog(ModalScreen[ExportDone | None]):
+class ExportDialog(FormScreen[ExportDone | None]):
     """Choose what to export, the format and where; Ctrl+S or Enter exports, Esc closes."""
 
     CSS_PATH = EXPORT_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Close", tooltip="Close without exporting"),
-        Binding("ctrl+s", "export", "Export", priority=True, tooltip="Write the file"),
+        Binding("escape", "leave", "Close", tooltip="Close without exporting"),
+        Binding("ctrl+s", "save", "Export", priority=True, tooltip="Write the file"),
     ]
 
     def __init__(self, desk: Desk, case_id: str | None = None, *, home: Path | None = None) -> None:
@@ -111,8 +111,8 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             # The buttons are docked at the bottom and the choices scroll above them, so
             # Export is on screen however short the terminal.
             with Horizontal(id="export-buttons"):
-                yield Button("Export", variant="primary", id="export-go")
-                yield Button("Close", id="export-close")
+                yield Button("Export", variant="primary", id="export-go", classes="form-save")
+                yield Button("Close", id="export-close", classes="form-cancel")
             with VerticalScroll(id="export-fields", can_focus=False):
                 yield from self._compose_fields()
 
@@ -215,8 +215,13 @@ class ExportDialog(ModalScreen[ExportDone | None]):
 
     # ------------------------------------------------------------------ exporting
 
+    def action_save(self) -> None:
+        self.action_export()
+
+    def action_leave(self) -> None:
+        self.action_cancel()
+
     @on(Input.Submitted)
-    @on(Button.Pressed, "#export-go")
     def action_export(self) -> None:
         if self._exporting:
             return
@@ -358,7 +363,6 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         # Text, not markup: paths and messages hold whatever was typed.
         status.update(Text(message))
 
-    @on(Button.Pressed, "#export-close")
     def action_cancel(self) -> None:
         if self._exporting:
             self._status("Still exporting: wait for it to finish.")
