@@ -109,12 +109,9 @@ class CaseScreen(DeskScreen):
     def on_mount(self) -> None:
         self.query_one("#case-milestones", RecordTable).focus()
 
-    def reload(self) -> None:
-        self.load()
-
     # ------------------------------------------------------------------ showing
 
-    def load(self) -> None:
+    def reload(self) -> None:
         """Read the case again and redraw every tab."""
         desk = self.desk_app.desk
         if desk is None:

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from mspdesk.domain.errors import InvalidRecord, UserError
+from mspdesk.domain.errors import UserError
 from mspdesk.domain.milestone import Change
 from mspdesk.tui.case_rows import short_date
 from mspdesk.tui.screens.form import FormScreen, form_buttons
@@ -120,15 +120,16 @@ class FormModal(FormScreen[Values | None]):
 
     def action_save(self) -> None:
         values = self.values()
-        try:
+
+        def save() -> Values:
             self.submit(values)
-        except InvalidRecord as error:
-            self._show_problems(error.problems)
-            return
-        except UserError as error:
-            self._show_problems([(self._field_named_in(str(error)), str(error))])
-            return
-        self.dismiss(values)
+            return values
+
+        if self.attempt(save) is not None:
+            self.dismiss(values)
+
+    def problems_of(self, error: UserError) -> list[tuple[str, str]]:
+        return [(self._field_named_in(str(error)), str(error))]
 
     def _field_named_in(self, message: str) -> str:
         """The form field a one-line desk message is about, or "" if it names none."""
@@ -138,7 +139,7 @@ class FormModal(FormScreen[Values | None]):
                 return field.name
         return ""
 
-    def _show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
+    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
         """Every problem under its field at once; the first field with one gets the focus."""
         names = [field.name for field in self.fields]
         beside: dict[str, list[str]] = {}

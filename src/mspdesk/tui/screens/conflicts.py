@@ -72,9 +72,7 @@ class ConflictRegisterScreen(ListScreen):
         self._due = 0
 
     def reload(self) -> None:
-        self.load()
-
-    def load(self) -> None:
+        """The register again (resolved ones too after `r`)."""
         desk = self.desk_app.desk
         if desk is None:
             return
@@ -104,4 +102,4 @@ class ConflictRegisterScreen(ListScreen):
 
     def action_toggle_resolved(self) -> None:
         self.include_resolved = not self.include_resolved
-        self.load()
+        self.reload()

@@ -8,6 +8,7 @@ is more than a yes/no question, how to leave (`action_leave`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from textual import on
@@ -17,7 +18,10 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, TextArea
 
+from mspdesk.domain.errors import InvalidRecord, UserError
+
 ResultT = TypeVar("ResultT")
+T = TypeVar("T")
 
 
 def form_buttons(
@@ -58,6 +62,23 @@ class FormScreen(ModalScreen[ResultT]):
 
     def action_save(self) -> None:
         """Check and save; dismiss with the result once it is on disk."""
+
+    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
+        """Show every problem at once, each beside its field ("" for the form as a whole)."""
+
+    def problems_of(self, error: UserError) -> list[tuple[str, str]]:
+        """Where a one-line desk error belongs: the form as a whole, unless a form knows."""
+        return [("", str(error))]
+
+    def attempt(self, save: Callable[[], T]) -> T | None:
+        """Run `save`; a desk mistake is shown beside its field and None returned."""
+        try:
+            return save()
+        except InvalidRecord as error:
+            self.show_problems(error.problems)
+        except UserError as error:
+            self.show_problems(self.problems_of(error))
+        return None
 
     def discarded(self) -> None:
         """Called when the adviser leaves and nothing is to be kept (forget drafts here)."""

@@ -8,6 +8,7 @@ before throwing typed text away.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -221,15 +222,10 @@ class ReferralForm(FormScreen[Referral | None]):
         # Everything the desk would refuse, found now so all problems show at once.
         problems += [p for p in self._check(fields) if p[0] not in unread]
         if problems:
-            self._show_problems(problems)
+            self.show_problems(problems)
             return
-        try:
-            saved = self._save(fields)
-        except InvalidRecord as error:
-            self._show_problems(error.problems)
-            return
-        except UserError as error:
-            self._show_problems([("", str(error))])
+        saved = self.attempt(lambda: self._save(fields))
+        if saved is None:
             return
         self.desk.notes.discard_draft(self.draft_key)
         self.dismiss(saved)
@@ -267,7 +263,7 @@ class ReferralForm(FormScreen[Referral | None]):
         for widget in self.query(".rform-bad"):
             widget.remove_class("rform-bad")
 
-    def _show_problems(self, problems: list[tuple[str, str]]) -> None:
+    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
         """Each problem under its field; the cursor goes to the first field with one."""
         found: dict[str, list[str]] = {}
         for name, message in problems:

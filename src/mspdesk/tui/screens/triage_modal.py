@@ -7,7 +7,7 @@ Problems are shown next to their field and nothing typed is lost.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -26,7 +26,6 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from mspdesk.domain.choices import Decision, ReferOnTo
-from mspdesk.domain.errors import InvalidRecord, UserError
 from mspdesk.domain.parsing import parse_date
 from mspdesk.domain.triage import Score, TriageDecision, score, suggested_band
 from mspdesk.tui.screens.form import FormScreen, form_buttons
@@ -343,12 +342,13 @@ class TriageModal(FormScreen[TriageDecision | None]):
             except ValueError as error:
                 problems.append(("revisit_on", str(error)))
         if problems or self.decision is None:
-            self._show_problems(problems)
+            self.show_problems(problems)
             return
-        try:
-            made = self.desk.triage.decide(
+        decision = self.decision
+        made = self.attempt(
+            lambda: self.desk.triage.decide(
                 self.referral.id,
-                self.decision,
+                decision,
                 self.query_one("#triage-reason", Input).value,
                 scores=self.query_one(RubricScorer).scores or None,
                 signpost_pages=self._chosen_pages(),
@@ -356,11 +356,8 @@ class TriageModal(FormScreen[TriageDecision | None]):
                 refer_to=self._refer_to(),
                 refer_to_other=self._refer_to_other(),
             )
-        except InvalidRecord as error:
-            self._show_problems(error.problems)
-            return
-        except UserError as error:
-            self._show_problems([("", str(error))])
+        )
+        if made is None:
             return
         self.desk.notes.discard_draft(triage_draft_key(self.referral.id))
         self.dismiss(made)
@@ -386,7 +383,7 @@ class TriageModal(FormScreen[TriageDecision | None]):
         for box in self.query(".triage-error").results(Static):
             box.update("")
 
-    def _show_problems(self, problems: list[tuple[str, str]]) -> None:
+    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
         """Each problem under its field; focus goes to the first field with one."""
         found: dict[str, list[str]] = {}
         for field, message in problems:
