@@ -76,3 +76,18 @@ def test_case_assign_hands_a_case_to_another_adviser(
     code, _, err = run(capsys, "--data-dir", str(data_dir), "case", "assign", "C-9999", "alex")
     assert code == 1 and "C-9999" in err
     assert os.environ.get("MSPDESK_CONFIG")  # the settings file is the test's own
+
+
+def test_history_says_lists_and_records_in_words(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    with Desk.open(data_dir, actor="tester") as desk:
+        referral = desk.referrals.add({"organisation": "Words Co", "parent_body": "P"})
+        desk.triage.decide(referral.id, "accept", "Promising")
+        case_id = desk.referrals.get(referral.id).case_id
+        assert case_id is not None
+        desk.cases.add_person(case_id, {"role": "mutual-ambassador", "name": "Jo Hart"})
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "history", case_id)
+    assert code == 0
+    assert "{" not in out and "[" not in out  # never a raw structure
+    assert "record created" in out and "people:" in out and "entries" in out

@@ -161,9 +161,18 @@ def show_history(args: argparse.Namespace) -> int:
         flag = " (undone)" if entry.undone else ""
         print(f"{entry.at:%Y-%m-%d %H:%M} {entry.actor}: {_plain(entry.summary)}{flag}")
         for change in entry.changes:
+            if change.field == "record":  # the record as a whole
+                print(f"    record {_plain(change.new) or 'removed'}")
+                continue
+            name = field_label(change.field)
+            if isinstance(change.old, dict | list) or isinstance(change.new, dict | list):
+                # A whole list or record (milestones, people, the referral added): say how
+                # many entries, never print the raw structure.
+                print(f"    {name}: {_entries(change.old)} -> {_entries(change.new)}")
+                continue
             old = value_label(change.field, change.old)
             new = value_label(change.field, change.new)
-            print(f"    {field_label(change.field)}: {_plain(old)} -> {_plain(new)}")
+            print(f"    {name}: {_plain(old)} -> {_plain(new)}")
     return 0
 
 
@@ -179,6 +188,15 @@ def redo_last(args: argparse.Namespace) -> int:
         event = desk.redo()
     print(event.summary)
     return 0
+
+
+def _entries(value: Any) -> str:
+    """A list or record in words: "3 entries", "a record", "none"."""
+    if isinstance(value, list):
+        return "none" if not value else f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+    if isinstance(value, dict):
+        return "a record"
+    return "none" if value in (None, "") else _plain(value)
 
 
 def _plain(value: Any) -> str:
