@@ -115,3 +115,28 @@ def test_the_organisation_takes_the_spare_width_and_narrow_columns_go_first() ->
     assert sum(width + 1 for width in narrow.values() if width) <= 78
     spare = fit_columns([Column("a", "A", 5), Column("b", "B", 5, flex=1)], 40)
     assert spare == [5, 33]
+
+
+@pytest.mark.parametrize("key", ["f2", "f3", "f4", "f5", "f6", "f8"])
+async def test_every_main_screen_at_80_columns_shows_each_key_or_f1_more(
+    tmp_path: Path, key: str
+) -> None:
+    from mspdesk.tui.screens.help import HelpScreen
+
+    fill_cases(tmp_path / "data")
+    app = MspdeskApp(tmp_path / "data", clock=lambda: CASE_NOW)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        line = str(bar.render())
+        entries = bar.entries()
+        missing = [e for e in entries if f"{e.shown} {e.description}" not in line]
+        assert len(line.rstrip()) <= SMALL[0]
+        if missing:
+            assert line.rstrip().endswith(f"F1 {MORE}"), line
+        # F1 lists what the bar leaves out.
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
