@@ -14,6 +14,12 @@ FIXED_NOW = datetime(2013, 3, 14, 10, 30, 0, tzinfo=UTC)
 """The moment the `desk` fixture's clock always returns."""
 
 
+@pytest.fixture(autouse=True)
+def own_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings (`mspdesk config`) in the test's own folder, never the real one."""
+    monkeypatch.setenv("MSPDESK_CONFIG", str(tmp_path / "config" / "config.toml"))
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A data directory path that does not exist yet (the store creates it)."""

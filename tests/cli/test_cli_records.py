@@ -296,7 +296,7 @@ def test_history_shows_changes(capsys: pytest.CaptureFixture[str], data_dir: Pat
     lines = out.splitlines()
     assert "cli-tester: Added referral" in lines[0]
     assert "someone: Changed stage" in lines[2]
-    assert "    stage: idea -> exploring" in lines
+    assert "    stage: Idea -> Exploring" in lines  # labels, never the stored codes
 
 
 def test_history_of_an_unknown_record(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
@@ -403,3 +403,19 @@ def test_referral_add_with_staff_control(
         "--staff-votes", "160",
     )  # fmt: skip
     assert code == 1 and "between 0% and 100%" in err
+
+
+def test_redo_applies_again_what_undo_reversed(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, out, _ = run(
+        capsys, data_dir, "referral", "add", "--org", "Redo Co", "--parent-body", "P"
+    )
+    assert code == 0
+    run(capsys, data_dir, "undo")
+    code, out, _ = run(capsys, data_dir, "redo")
+    assert code == 0 and out.startswith("Redid: ")
+    code, out, _ = run(capsys, data_dir, "referrals", "list")
+    assert "Redo Co" in out
+    code, _, err = run(capsys, data_dir, "redo")
+    assert code == 1 and "nothing to redo" in err

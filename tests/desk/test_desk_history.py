@@ -216,3 +216,55 @@ def test_new_changes_after_an_undo_are_undone_first(timed_desk: Desk) -> None:
 
 def test_can_undo_on_an_empty_desk(desk: Desk) -> None:
     assert desk.can_undo() is None
+
+
+# ------------------------------------------------------------------ redo
+
+
+def test_redo_applies_again_what_undo_reversed_including_a_triage_with_scores(
+    desk: Desk,
+) -> None:
+    referral = desk.referrals.add({"organisation": "Redo Co", "parent_body": "Anyshire CC"})
+    scores = {"scope": 3, "leadership": 2, "parent-support": 2, "viability": 2,
+              "timescale": 2, "evidence": 2, "social-value": 2}  # fmt: skip
+    made = desk.triage.decide(referral.id, "accept", "Promising", scores=scores)
+    case_id = desk.referrals.get(referral.id).case_id
+    assert case_id is not None and desk.can_redo() is None
+    desk.undo()
+    assert desk.triage.decisions_for(referral.id) == []
+    assert desk.can_redo() is not None
+    redone = desk.redo()
+    assert redone.summary.startswith("Redid: ")
+    [back] = desk.triage.decisions_for(referral.id)
+    assert back.scores == made.scores and back.decision == made.decision
+    assert desk.referrals.get(referral.id).case_id == case_id
+    assert desk.cases.exists(case_id)
+    assert desk.can_redo() is None
+    # The redo is a change like any other: Ctrl+Z takes it back, Ctrl+Y applies it again.
+    desk.undo()
+    assert desk.triage.decisions_for(referral.id) == []
+    desk.redo()
+    assert len(desk.triage.decisions_for(referral.id)) == 1
+
+
+def test_redo_goes_back_through_several_undos_in_order(desk: Desk) -> None:
+    first = desk.referrals.add({"organisation": "One", "parent_body": "P"})
+    second = desk.referrals.add({"organisation": "Two", "parent_body": "P"})
+    desk.undo()
+    desk.undo()
+    assert not desk.referrals.exists(first.id) and not desk.referrals.exists(second.id)
+    desk.redo()
+    assert desk.referrals.exists(first.id) and not desk.referrals.exists(second.id)
+    desk.redo()
+    assert desk.referrals.exists(second.id)
+    with pytest.raises(UserError, match="nothing to redo"):
+        desk.redo()
+
+
+def test_a_new_change_after_undo_leaves_nothing_to_redo(desk: Desk) -> None:
+    desk.referrals.add({"organisation": "One", "parent_body": "P"})
+    desk.undo()
+    desk.referrals.add({"organisation": "Other", "parent_body": "P"})
+    assert desk.can_redo() is None
+    with pytest.raises(UserError):
+        desk.redo()

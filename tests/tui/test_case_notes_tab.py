@@ -32,7 +32,6 @@ CASE = "C-0001"
 
 @pytest.fixture(autouse=True)
 def adviser(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")
     monkeypatch.setattr(note_editor, "DRAFT_INTERVAL", 0.05)
 
 
@@ -159,6 +158,17 @@ def test_note_view_shows_user_text_as_text() -> None:
     text = rendered(note_view(note))
     assert "[@click=app.quit]CLICK ME[/]" in text and "[b]tester" in text and "[i]tag" in text
     assert "\x1b" not in text and "line two" in text
+
+
+def test_a_note_is_shown_as_markdown() -> None:
+    from mspdesk.domain.note import Note
+
+    body = "## Board meeting\n\n- **budget** agreed\n- see [the plan](https://example.org/p)"
+    note = Note(id="N-00002", subject=CASE, body=body, on=date(2013, 3, 1), adviser="tester")
+    text = rendered(note_view(note))
+    assert "Board meeting" in text and "##" not in text  # a heading, not its marks
+    assert "• budget agreed" in text and "**" not in text
+    assert "the plan (https://example.org/p)" in text  # the address shown, not a live link
 
 
 async def test_delete_can_be_called_off(app: MspdeskApp) -> None:

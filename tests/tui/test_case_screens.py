@@ -34,8 +34,8 @@ def data(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(data: Path, monkeypatch: pytest.MonkeyPatch) -> MspdeskApp:
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")  # "mine" on the agenda
+def app(data: Path) -> MspdeskApp:
+    # The adviser is "tester" (tests/tui/conftest.py): "mine" on the agenda.
     return MspdeskApp(data, clock=lambda: NOW)
 
 
@@ -253,8 +253,8 @@ async def test_close_needs_an_outcome(app: MspdeskApp, data: Path) -> None:
         assert isinstance(form, FormModal)
         form.query_one("#field-status", Select).value = "withdrawn"
         await pilot.press("ctrl+s")
-        assert app.screen is form and "outcome" in text_of(
-            form.query_one("#case-form-error", Static)
+        assert app.screen is form and "say how the case ended" in text_of(
+            form.query_one("#field-outcome-error", Static)
         )
         form.query_one("#field-outcome", Input).value = "Trust decided to keep the service"
         await pilot.press("ctrl+s")
@@ -361,7 +361,11 @@ async def test_people_conflicts_and_budget_from_their_tabs(app: MspdeskApp, data
         form.query_one("#field-name", Input).value = "Jo Hart"
         form.query_one("#field-email", Input).value = "not-an-email"
         await pilot.press("ctrl+s")
-        assert app.screen is form and "email" in text_of(form.query_one("#case-form-error", Static))
+        # The mistake beside its field, which gets the focus.
+        assert app.screen is form and "email" in text_of(
+            form.query_one("#field-email-error", Static)
+        )
+        assert app.focused is form.query_one("#field-email")
         form.query_one("#field-email", Input).value = "jo@example.org"
         await pilot.press("ctrl+s")
         await settle(pilot)

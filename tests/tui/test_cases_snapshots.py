@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +16,6 @@ from mspdesk.tui.screens.case import CaseScreen
 
 SIZE = (140, 40)
 SnapCompare = Callable[..., bool]
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """History times are shown in local time: pin it, so snapshots match anywhere."""
-    monkeypatch.setenv("TZ", "UTC")
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
@@ -58,6 +46,18 @@ async def agenda_ready(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     await pilot.press("f5")
     await settle(pilot)
+
+
+def test_case_screen_at_each_size(
+    snap_compare: SnapCompare, app: MspdeskApp, screen_size: tuple[int, int]
+) -> None:
+    assert snap_compare(app, terminal_size=screen_size, run_before=on_case("C-0001"))
+
+
+def test_person_dialog_at_each_size(
+    snap_compare: SnapCompare, app: MspdeskApp, screen_size: tuple[int, int]
+) -> None:
+    assert snap_compare(app, terminal_size=screen_size, run_before=on_case("C-0001", "3", "p"))
 
 
 def test_case_milestones(snap_compare: SnapCompare, app: MspdeskApp) -> None:

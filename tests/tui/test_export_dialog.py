@@ -33,7 +33,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def app(tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> MspdeskApp:
     data = tmp_path / "data"
     fill(data)
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")
     return MspdeskApp(data, clock=lambda: NOW)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +15,6 @@ from mspdesk.tui.app import MspdeskApp
 
 SIZE = (140, 40)
 SnapCompare = Callable[..., bool]
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """History times are shown in local time: pin it, so snapshots match anywhere."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
@@ -50,6 +39,18 @@ def steady(*keys: str) -> Callable[[Pilot[Any]], Any]:
 
 def test_inbox(snap_compare: SnapCompare, app: MspdeskApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=steady())
+
+
+def test_inbox_at_each_size(
+    snap_compare: SnapCompare, app: MspdeskApp, screen_size: tuple[int, int]
+) -> None:
+    assert snap_compare(app, terminal_size=screen_size, run_before=steady())
+
+
+def test_triage_dialog_at_each_size(
+    snap_compare: SnapCompare, app: MspdeskApp, screen_size: tuple[int, int]
+) -> None:
+    assert snap_compare(app, terminal_size=screen_size, run_before=steady("t", "3", "2"))
 
 
 def test_inbox_filtered_with_detail(snap_compare: SnapCompare, app: MspdeskApp) -> None:

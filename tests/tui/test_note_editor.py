@@ -30,7 +30,6 @@ OTHER = "R-2013-0002"
 
 @pytest.fixture(autouse=True)
 def adviser(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")
     # Drafts are saved soon after typing stops: quick in tests, 0.8 s in use.
     monkeypatch.setattr(note_editor, "DRAFT_INTERVAL", 0.05)
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,14 +23,8 @@ SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture(autouse=True)
-def fixed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")
+def fixed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(note_editor, "DRAFT_INTERVAL", 3600)  # no "Draft saved" line
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture

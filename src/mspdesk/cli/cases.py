@@ -1,4 +1,5 @@
-"""`mspdesk cases list`, `mspdesk agenda` and `mspdesk milestone done CASE MILESTONE`."""
+"""`mspdesk cases list`, `mspdesk agenda`, `mspdesk case assign CASE ADVISER` and
+`mspdesk milestone done CASE MILESTONE`."""
 
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ def register(sub: Any) -> None:
     agenda.add_argument("--json", action="store_true", help="print JSON")
     agenda.set_defaults(handler=show_agenda)
 
+    case = subcommand(sub, "case", "change one case")
+    case_verbs = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+    assign = subcommand(case_verbs, "assign", "hand the case to another adviser")
+    assign.add_argument("case", metavar="CASE", help="the case, e.g. C-0001")
+    assign.add_argument("adviser", metavar="ADVISER", help="the adviser who takes it on")
+    assign.set_defaults(handler=assign_case)
+
     milestone = subcommand(sub, "milestone", "change a milestone on a case")
     actions = milestone.add_subparsers(dest="milestone_command", metavar="ACTION", required=True)
     done = subcommand(
@@ -46,6 +54,13 @@ def register(sub: Any) -> None:
     done.add_argument("milestone", metavar="MILESTONE", help="the milestone code, e.g. M03")
     done.add_argument("--on", metavar="DATE", help="the day it was done (default today)")
     done.set_defaults(handler=milestone_done)
+
+
+def assign_case(args: argparse.Namespace) -> int:
+    with common.open_desk(args) as desk:
+        case = desk.cases.set_adviser(args.case, args.adviser)
+    print(f"{case.id} ({case.organisation}) is now held by {case.adviser}")
+    return 0
 
 
 def list_cases(args: argparse.Namespace) -> int:

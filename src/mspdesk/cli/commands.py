@@ -9,6 +9,7 @@ from mspdesk.cli import (
     board,
     cases,
     challenge,
+    config_cmd,
     doctor,
     duplicates,
     exporting,
@@ -45,4 +46,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     support.register,
     returns.register,
     board.register,
+    config_cmd.register,
 ]

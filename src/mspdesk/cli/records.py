@@ -1,4 +1,4 @@
-"""`mspdesk referral add`, `referrals list`, `note add`, `history`, `undo`."""
+"""`mspdesk referral add`, `referrals list`, `note add`, `history`, `undo`, `redo`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from mspdesk.cli import notes
 from mspdesk.cli.common import open_desk, print_json, subcommand
 from mspdesk.cli.gate import visible
 from mspdesk.domain.errors import InvalidRecord
+from mspdesk.domain.labels import field_label, value_label
 from mspdesk.domain.parsing import parse_count, parse_date, parse_money, parse_percent
 
 # option -> (referral field, parser). Contact fields are nested under "contact".
@@ -85,6 +86,9 @@ def register(sub: Any) -> None:
 
     undo = subcommand(sub, "undo", "reverse the last change")
     undo.set_defaults(handler=undo_last)
+
+    redo = subcommand(sub, "redo", "apply again what the last undo reversed")
+    redo.set_defaults(handler=redo_last)
 
 
 def _referral_fields(args: argparse.Namespace) -> dict[str, Any]:
@@ -178,7 +182,18 @@ def show_history(args: argparse.Namespace) -> int:
         flag = " (undone)" if entry.undone else ""
         print(f"{entry.at:%Y-%m-%d %H:%M} {entry.actor}: {_plain(entry.summary)}{flag}")
         for change in entry.changes:
-            print(f"    {change.field}: {_plain(change.old)} -> {_plain(change.new)}")
+            if change.field == "record":  # the record as a whole
+                print(f"    record {_plain(change.new) or 'removed'}")
+                continue
+            name = field_label(change.field)
+            if isinstance(change.old, dict | list) or isinstance(change.new, dict | list):
+                # A whole list or record (milestones, people, the referral added): say how
+                # many entries, never print the raw structure.
+                print(f"    {name}: {_entries(change.old)} -> {_entries(change.new)}")
+                continue
+            old = value_label(change.field, change.old)
+            new = value_label(change.field, change.new)
+            print(f"    {name}: {_plain(old)} -> {_plain(new)}")
     return 0
 
 
@@ -187,6 +202,22 @@ def undo_last(args: argparse.Namespace) -> int:
         event = desk.undo()
     print(event.summary)
     return 0
+
+
+def redo_last(args: argparse.Namespace) -> int:
+    with open_desk(args) as desk:
+        event = desk.redo()
+    print(event.summary)
+    return 0
+
+
+def _entries(value: Any) -> str:
+    """A list or record in words: "3 entries", "a record", "none"."""
+    if isinstance(value, list):
+        return "none" if not value else f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+    if isinstance(value, dict):
+        return "a record"
+    return "none" if value in (None, "") else _plain(value)
 
 
 def _plain(value: Any) -> str:

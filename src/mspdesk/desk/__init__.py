@@ -19,7 +19,7 @@ from mspdesk.desk.case_records import CaseRecords, gather, restore
 from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
 from mspdesk.desk.duplicates import Duplicates, PossibleDuplicate
-from mspdesk.desk.history import HistoryEntry, history, last_undoable, undo
+from mspdesk.desk.history import HistoryEntry, history, last_redoable, last_undoable, redo, undo
 from mspdesk.desk.milestone_revisions import Revision, milestone_revisions
 from mspdesk.desk.note_search import NoteIndex
 from mspdesk.desk.notes import Notes
@@ -103,6 +103,11 @@ class Desk:
     def actor(self) -> str:
         return self.core.actor
 
+    @property
+    def changes_this_session(self) -> int:
+        """How many changes were recorded since this desk was opened."""
+        return self.core.changes
+
     def history(self, key: str) -> list[HistoryEntry]:
         """Every change to one record, oldest first."""
         return history(self.core, key)
@@ -110,6 +115,17 @@ class Desk:
     def undo(self) -> Event:
         """Reverse the last change not yet undone; returns the undo event."""
         return undo(self.core)
+
+    def redo(self) -> Event:
+        """Apply again what the last undo reversed (while nothing new changed since)."""
+        return redo(self.core)
+
+    def can_redo(self) -> str | None:
+        """The summary of what `redo` would apply again, or None."""
+        target = last_redoable(self.core)
+        if target is None:
+            return None
+        return str(target.get("summary") or "").removeprefix("Undid: ") or target["kind"]
 
     def can_undo(self) -> str | None:
         """The summary of what `undo` would reverse, or None."""

@@ -24,8 +24,11 @@ def system_clock() -> datetime:
 
 
 def current_adviser() -> str:
-    """The acting adviser's handle: $MSPDESK_ADVISER, else the login name."""
-    name = os.environ.get(ADVISER_ENV)
+    """The acting adviser's handle: $MSPDESK_ADVISER, else `adviser` in the config file
+    (`mspdesk config set adviser NAME`), else the login name."""
+    from mspdesk.config import quiet_get
+
+    name = os.environ.get(ADVISER_ENV) or quiet_get("adviser")
     if not name:
         try:
             name = getpass.getuser()
@@ -42,6 +45,8 @@ class DeskCore:
         self.clock = clock
         self.actor = actor
         self.device = socket.gethostname() or "device"
+        self.changes = 0
+        """Changes recorded since the desk was opened (the demo asks before they are lost)."""
 
     def now(self) -> datetime:
         """The current time in UTC, to the millisecond."""
@@ -77,4 +82,5 @@ class DeskCore:
         if undoes:
             event["undoes"] = undoes
         stored: dict[str, Any] = self.store.commit(event)
+        self.changes += 1
         return stored

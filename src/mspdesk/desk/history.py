@@ -89,6 +89,44 @@ def _touches(event: dict[str, Any], keys: set[str]) -> bool:
     return event["subject"] in keys or any(op["key"] in keys for op in event["ops"])
 
 
+REDO = "redo"
+"""The kind of the event that redoes an undo: an ordinary change (so it can be undone)."""
+
+
+def last_redoable(core: DeskCore) -> dict[str, Any] | None:
+    """The newest undo not yet redone, while nothing new was changed since; else None.
+
+    Reading back from the newest event: each redo accounts for one undo before it; the first
+    undo left over is the one to redo. An ordinary change ends the search: after a new
+    change there is nothing to redo.
+    """
+    redos = 0
+    for event in core.store.recent_events():
+        if event["kind"] == REDO:
+            redos += 1
+        elif event.get("undoes"):
+            if redos == 0:
+                return event
+            redos -= 1
+        else:
+            return None
+    return None
+
+
+def redo(core: DeskCore) -> Event:
+    """Apply again what the newest undo reversed, as a new event; returns that event."""
+    target = last_redoable(core)
+    if target is None:
+        raise UserError("nothing to redo")
+    ops = []
+    for raw in reversed(target["ops"]):
+        op = Op.model_validate(raw)
+        ops.append(inverse(op, core.store.get(op.table, op.key)))
+    summary = str(target.get("summary") or "")
+    summary = f"Redid: {summary.removeprefix('Undid: ')}" if summary else "Redid the last undo"
+    return core.commit(REDO, target["subject"], ops, summary)
+
+
 def undo(core: DeskCore) -> Event:
     """Reverse the newest change not yet undone, as a new event; returns that event."""
     target = last_undoable(core)

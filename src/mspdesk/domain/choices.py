@@ -17,7 +17,22 @@ class Choice(StrEnum):
 
     @property
     def label(self) -> str:
+        """The long label, for forms, detail panes and documents."""
         return _LABELS.get(self, self.value.replace("-", " ").capitalize())
+
+    @property
+    def short(self) -> str:
+        """The short label, for table columns and status lines (the long one if no shorter)."""
+        return _SHORT.get(self, self.label)
+
+    @classmethod
+    def label_of(cls, value: object, *, short: bool = False) -> str:
+        """The label of a stored value; text that is not a member is shown as it is."""
+        try:
+            member = cls(str(value))
+        except ValueError:
+            return "" if value is None else str(value)
+        return member.short if short else member.label
 
     @classmethod
     def parse(cls: type[E], text: str) -> E:
@@ -239,3 +254,23 @@ _ALIASES.update(
         ReferOnTo.CO_OPERATIVES_UK: ("coopsuk", "coopuk", "cooperativesuk", "cooperatives"),
     }
 )
+
+_SHORT: _ByMember[str] = _ByMember(
+    {
+        ProposedModel.EMPLOYEE_OWNED: "Employee-owned",
+        ProposedModel.MULTI_STAKEHOLDER: "Multi-stakeholder",
+        ProposedModel.COMMUNITY_COOP: "Community co-op",
+        ProposedModel.SOCIAL_ENTERPRISE: "Social enterprise",
+        Route.COMMISSIONER_LED: "Commissioner-led",
+        Route.RIGHT_TO_CHALLENGE: "Right to Challenge",
+        Route.RIGHT_TO_PROVIDE: "Right to Provide",
+        Source.MIS: "Information Service",
+        Source.LGA: "LGA",
+        Source.DCLG: "DCLG",
+        Decision.ACCEPT: "Accept",
+        Decision.SIGNPOST: "Signpost",
+        ReferOnTo.DCLG: "DCLG",
+        ReferOnTo.OTHER: "Other",
+    }
+)
+"""Short labels: one name per thing on every screen, shorter where columns are narrow."""

@@ -10,7 +10,8 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
 
 from mspdesk.tui.case_commands import CaseCommands
 from mspdesk.tui.commands import DeskCommands
@@ -70,6 +71,7 @@ class MspdeskApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help", tooltip="Keys and how the desk works"),
         Binding("ctrl+z", "undo", "Undo", tooltip="Reverse the last change"),
+        Binding("ctrl+y", "redo", "Redo", show=False, tooltip="Apply again what Undo reversed"),
         Binding("f2", "switch_mode('referrals')", "Referrals", show=False),
         Binding("f3", "switch_mode('inbox')", "Inbox", tooltip="Referrals waiting for triage"),
         Binding("f4", "switch_mode('cases')", "Cases", tooltip="Every case and its next step"),
@@ -78,7 +80,8 @@ class MspdeskApp(App[int]):
         Binding("f7", "search_notes", "Notes", show=False, tooltip="Search every case's notes"),
         Binding("f8", "switch_mode('reports')", "Reports", tooltip="Programme figures and charts"),
         Binding("f9", "duplicates", "Duplicates", show=False, tooltip="Possible duplicates"),
-        Binding("q", "quit", "Quit", tooltip="Save and leave"),
+        Binding("q", "quit", "Quit", tooltip="Back to where you came from, or leave the desk"),
+        Binding("escape", "go_back", "Back", show=False, tooltip="Back to the screen before"),
     ]
 
     desk_ready: reactive[bool] = reactive(False)
@@ -101,8 +104,17 @@ class MspdeskApp(App[int]):
         self.demo = demo
         self.open_read_only = read_only
         self.desk: Desk | None = None
+        self.records_changed: Signal[None] = Signal(self, "records-changed")
+        """Published after every change: the screen on show reloads, the others go stale."""
+        self._came_from: dict[str, str] = {}
+        """Mode -> the mode it was visited from (guidance opened from a case), for Back."""
 
     def on_mount(self) -> None:
+        from mspdesk.config import quiet_get
+
+        theme = quiet_get("theme")  # `mspdesk config set theme NAME`
+        if theme and theme in self.available_themes:
+            self.theme = theme
         self.sub_title = "demo data (not saved)" if self.demo else str(self.data_dir)
         # Open the data only once the first frame is on screen: loading competes for the GIL.
         self.call_after_refresh(self.open_desk, self.open_read_only)
@@ -132,6 +144,57 @@ class MspdeskApp(App[int]):
         for warning in desk.warnings:
             self.notify(warning, title="Recovered", severity="warning", timeout=12, markup=False)
         self.desk_ready = True
+        if not desk.read_only:
+            self.call_after_refresh(self.offer_drafts)
+
+    # -------------------------------------------------------------- drafts
+
+    def offer_drafts(self) -> None:
+        """At start-up: list the drafts waiting; the one chosen reopens where it was."""
+        from mspdesk.tui.screens.drafts_waiting import DraftsWaiting, describe
+
+        desk = self.desk
+        if desk is None:
+            return
+        waiting = [(key, describe(desk, key)) for key in sorted(desk.notes.drafts())]
+        drafts = [(key, words) for key, words in waiting if words is not None]
+        if drafts:
+            self.push_screen(DraftsWaiting(drafts), self.reopen_draft)
+
+    def reopen_draft(self, key: str | None) -> None:
+        """Open the editor or dialog the draft `key` was typed in; it offers the draft back."""
+        from mspdesk.tui.note_actions import write_note
+
+        desk = self.desk
+        if key is None or desk is None:
+            return
+        kind, _, rest = key.partition("-")
+        if kind == "new":
+            write_note(self, rest)
+        elif kind == "edit":
+            note = desk.notes.get(rest)
+            write_note(self, note.subject, note=note)
+        elif kind == "triage":
+            self.run_worker(self._reopen_triage(rest), group="reopen-draft", exclusive=True)
+        elif kind == "referral":
+            from mspdesk.tui.intake_actions import edit_referral, new_referral
+
+            if rest == "new":
+                new_referral(self)
+            else:
+                edit_referral(self, rest)
+
+    async def _reopen_triage(self, referral_id: str) -> None:
+        from mspdesk.tui.widgets.record_table import RecordTable
+
+        await self.switch_mode("inbox")
+        screen = self.screen
+        if isinstance(screen, InboxScreen):
+            table = screen.query_one(RecordTable)
+            if table.move_to(referral_id):
+                screen.action_triage()
+                return
+        self.notify(f"{referral_id} is no longer waiting for triage.", markup=False)
 
     def _offer_read_only(self, message: str) -> None:
         from mspdesk.tui.screens.confirm import Confirm
@@ -177,15 +240,86 @@ class MspdeskApp(App[int]):
 
         open_duplicates(self)
 
+    # --------------------------------------------------------- coming back
+
+    def visit_mode(self, mode: str) -> None:
+        """Switch to `mode` remembering where from, so Esc or q comes back here."""
+        if self.current_mode != mode:
+            self._came_from[mode] = self.current_mode
+        self.switch_mode(mode)
+
+    async def action_switch_mode(self, mode: str) -> None:
+        # F2-F8 go somewhere on purpose: a later Back does not return to a visit's origin.
+        self._came_from.pop(mode, None)
+        self.switch_mode(mode)
+
+    def visited_from(self) -> str | None:
+        """The mode the current one was visited from, if it was a visit."""
+        return self._came_from.get(self.current_mode)
+
+    def can_go_back(self) -> bool:
+        """Whether Back leaves the current screen for the one it was opened from."""
+        if isinstance(self.screen, ModalScreen):
+            return False
+        return len(self.screen_stack) > 1 or self.visited_from() is not None
+
+    def action_go_back(self) -> None:
+        """Leave a pushed screen, or a mode visited from another (guidance from a case)."""
+        if isinstance(self.screen, ModalScreen):
+            return
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+            return
+        previous = self._came_from.pop(self.current_mode, None)
+        if previous is not None:
+            self.switch_mode(previous)
+
+    async def action_quit(self) -> None:
+        """q: back to the screen this one was opened from; on a main screen, leave.
+
+        On the demo, changes are thrown away on leaving: ask first.
+        """
+        if self.can_go_back():
+            self.action_go_back()
+            return
+        desk = self.desk
+        if self.demo and desk is not None and desk.changes_this_session:
+            from mspdesk.tui.screens.confirm import Confirm
+
+            count = desk.changes_this_session
+            changes = f"{count} change{'s' if count != 1 else ''}"
+            message = f"This is the demo: the {changes} made in this session will be lost."
+
+            def chosen(leave: bool | None) -> None:
+                if leave:
+                    self.exit()
+
+            self.push_screen(
+                Confirm("Leave the demo?", message, yes="Leave and lose them", no="Stay"), chosen
+            )
+            return
+        self.exit()
+
+    def action_redo(self) -> None:
+        desk = self.desk
+        if desk is None or desk.read_only:
+            self.notify("Nothing can be changed in a read-only desk.", severity="warning")
+            return
+        if desk.can_redo() is None:
+            self.notify("Nothing to redo: redo applies again what Ctrl+Z reversed.")
+            return
+        event = desk.redo()
+        self.notify(event.summary, title="Redone", markup=False)
+        self.refresh_data()
+
     def action_search_notes(self) -> None:
         from mspdesk.tui.note_actions import search_notes
 
         search_notes(self)
 
     def refresh_data(self) -> None:
-        """Tell every screen that records changed."""
-        self.desk_ready = False
-        self.desk_ready = True
+        """Tell the screens that records changed (see screens/base.py)."""
+        self.records_changed.publish(None)
 
     def open_guidance(self, slug: str, anchor: str | None = None) -> None:
         """Switch to Guidance and open page `slug`, scrolled to heading `anchor` if given."""
@@ -197,6 +331,7 @@ class MspdeskApp(App[int]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys and how the desk works", self.action_help)
         yield SystemCommand("Undo", "Reverse the last change", self.action_undo)
+        yield SystemCommand("Redo", "Apply again what Undo reversed", self.action_redo)
 
     def on_unmount(self) -> None:
         if self.desk is not None:

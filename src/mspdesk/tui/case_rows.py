@@ -13,42 +13,35 @@ from mspdesk.domain.milestone import Milestone, MilestoneStatus, days_late
 from mspdesk.tui.widgets.record_table import Column, Row
 
 CASE_COLUMNS = [
-    Column("id", "Case", 7),
-    Column("status", "Status", 9),
-    Column("adviser", "Adviser", 10),
-    Column("next", "Next due", 10),
-    Column("late", "Late", 4, align_right=True),
-    Column("organisation", "Organisation", 26, flex=True),
-    Column("parent_body", "Parent body", 20, flex=True),
-    Column("route", "Route", 18),
+    Column("id", "Case", 7, priority=3),
+    Column("status", "Status", 9, priority=2),
+    Column("adviser", "Adviser", 10, priority=1, min_width=7),
+    Column("next", "Next due", 10, priority=2),
+    Column("late", "Late", 4, align_right=True, priority=2),
+    Column("organisation", "Organisation", 30, flex=2, priority=4, min_width=18),
+    Column("parent_body", "Parent body", 20, flex=1, priority=1, min_width=14),
+    Column("route", "Route", 18, priority=0, min_width=16),
 ]
 
 MILESTONE_COLUMNS = [
-    Column("code", "Code", 5),
-    Column("title", "Milestone", 40, flex=True),
-    Column("due", "Due", 11),
-    Column("status", "Status", 16),
-    Column("late", "Late", 9, align_right=True),
+    Column("code", "Code", 5, priority=2),
+    Column("title", "Milestone", 40, flex=1, priority=3, min_width=20),
+    Column("due", "Due", 11, priority=2),
+    Column("status", "Status", 16, priority=1, min_width=9),
+    Column("late", "Late", 9, align_right=True, priority=1, min_width=7),
 ]
 
 AGENDA_COLUMNS = [
-    Column("when", "When", 12),
-    Column("due", "Due", 11),
-    Column("case", "Case", 7),
-    Column("code", "Code", 5),
-    Column("title", "Milestone", 34, flex=True),
-    Column("organisation", "Organisation", 22, flex=True),
-    Column("adviser", "Adviser", 10),
+    Column("when", "When", 12, priority=2, min_width=9),
+    Column("due", "Due", 11, priority=2),
+    Column("case", "Case", 7, priority=3),
+    Column("code", "Code", 5, priority=0),
+    Column("title", "Milestone", 34, flex=2, priority=3, min_width=18),
+    Column("organisation", "Organisation", 30, flex=1, priority=3, min_width=16),
+    Column("adviser", "Adviser", 10, priority=1, min_width=7),
 ]
 
 _STATUS = {status.value: status.label for status in CaseStatus}
-# Short labels: the table has no room for "Commissioner-led spin-out".
-ROUTE_SHORT = {
-    Route.COMMISSIONER_LED.value: "Council-led",
-    Route.RIGHT_TO_CHALLENGE.value: "Right to Challenge",
-    Route.RIGHT_TO_PROVIDE.value: "Right to Provide",
-    Route.OTHER.value: "Other",
-}
 
 
 def short_date(day: date | None) -> str:
@@ -68,7 +61,7 @@ def case_row(row: CaseRow) -> Row:
             str(row.overdue) if row.overdue else "",
             row.organisation,
             row.parent_body,
-            ROUTE_SHORT.get(row.route, row.route),
+            Route.label_of(row.route, short=True),
         ),
         flag="overdue" if row.overdue else ("muted" if row.status != "active" else ""),
     )

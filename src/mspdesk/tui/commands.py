@@ -65,9 +65,12 @@ class DeskCommands(Provider):
 
     def _select(self, key: str) -> None:
         """Select a referral just saved, in whichever list is showing when it reloads."""
-        select = getattr(self.app.screen, "select_when_loaded", None)
-        if callable(select):
-            select(key)
+        from mspdesk.tui.screens.inbox import InboxScreen
+        from mspdesk.tui.screens.referrals import ReferralsScreen
+
+        screen = self.app.screen
+        if isinstance(screen, ReferralsScreen | InboxScreen):
+            screen.select_when_loaded(key)
 
     def _open(self, key: str) -> None:
         from mspdesk.tui.screens.referrals import ReferralsScreen

@@ -18,30 +18,18 @@ if TYPE_CHECKING:
     from mspdesk.desk.triage import InboxItem
 
 INBOX_COLUMNS = [
-    Column("id", "Reference", 11),
-    Column("age", "Age", 4, align_right=True),
-    Column("due", "Due", 10),
-    Column("band", "Band", 12),
-    # Names before route and model: on a narrow terminal the right-hand columns are cut.
-    Column("organisation", "Organisation", 28, flex=True),
-    Column("parent_body", "Parent body", 22, flex=True),
-    Column("route", "Route", 18),
-    Column("model", "Model", 17),
+    Column("id", "Reference", 11, priority=3),
+    Column("age", "Age", 4, align_right=True, priority=2),
+    Column("due", "Due", 10, priority=2),
+    Column("band", "Band", 12, priority=1, min_width=9),
+    # The organisation is what advisers scan: it keeps 30 cells and takes the spare width;
+    # route and model shorten first, then leave on a narrow terminal.
+    Column("organisation", "Organisation", 30, flex=2, priority=4, min_width=18),
+    Column("parent_body", "Parent body", 22, flex=1, priority=1, min_width=14),
+    Column("route", "Route", 18, priority=0, min_width=16),
+    Column("model", "Model", 17, priority=0, min_width=14),
 ]
 
-ROUTE_SHORT = {
-    Route.COMMISSIONER_LED.value: "Commissioner-led",
-    Route.RIGHT_TO_CHALLENGE.value: "Right to Challenge",
-    Route.RIGHT_TO_PROVIDE.value: "Right to Provide",
-    Route.OTHER.value: "Other",
-}
-MODEL_SHORT = {
-    ProposedModel.EMPLOYEE_OWNED.value: "Employee-owned",
-    ProposedModel.MULTI_STAKEHOLDER.value: "Multi-stakeholder",
-    ProposedModel.COMMUNITY_COOP.value: "Community co-op",
-    ProposedModel.SOCIAL_ENTERPRISE.value: "Social ent. / CIC",
-    ProposedModel.UNDECIDED.value: "Undecided",
-}
 OUT_OF_SCOPE = "out of scope"
 
 
@@ -63,8 +51,8 @@ def band_cell(item: InboxItem) -> str:
 
 def inbox_entry(item: InboxItem) -> InboxEntry:
     """The table row for one inbox item; overdue rows are flagged to show in red."""
-    route = ROUTE_SHORT.get(item.route, item.route)
-    model = MODEL_SHORT.get(item.proposed_model, item.proposed_model)
+    route = Route.label_of(item.route, short=True)
+    model = ProposedModel.label_of(item.proposed_model, short=True)
     band = band_cell(item)
     row = Row(
         key=item.referral_id,

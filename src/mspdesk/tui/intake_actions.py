@@ -10,10 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mspdesk.tui.access import records_changed, report, writable_desk
+
 if TYPE_CHECKING:
     from textual.app import App
 
-    from mspdesk.desk import Desk
     from mspdesk.domain.referral import Referral
     from mspdesk.transfer import ImportResult
 
@@ -26,22 +27,8 @@ IMPORT_COMMAND = "Import referrals…"
 IMPORT_HELP = "Bring referrals in from a CSV, Excel or JSON file: preview first, then import"
 
 
-def _writable_desk(app: App[Any]) -> Desk | None:
-    """The open desk, or None (with a message) if referrals cannot be changed now."""
-    desk: Desk | None = getattr(app, "desk", None)
-    if desk is None:
-        app.notify("The data is still opening; try again in a moment.", severity="warning")
-        return None
-    if desk.read_only:
-        app.notify("Nothing can be changed in a read-only desk.", severity="warning")
-        return None
-    return desk
-
-
-def _refresh(app: App[Any]) -> None:
-    refresh = getattr(app, "refresh_data", None)
-    if callable(refresh):
-        refresh()
+_writable_desk = writable_desk
+_refresh = records_changed
 
 
 def new_referral(app: App[Any], select: Selected | None = None) -> None:
@@ -88,7 +75,7 @@ def edit_referral(app: App[Any], referral_id: str, select: Selected | None = Non
     try:
         existing = desk.referrals.get(referral_id)
     except UserError as error:
-        app.notify(str(error), title="Cannot change it", severity="error", markup=False)
+        report(app, error, title="Cannot change it")
         return
 
     def saved(referral: Referral | None) -> None:

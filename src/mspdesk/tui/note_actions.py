@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from mspdesk.tui.access import open_desk, records_changed, report, writable_desk
+
 if TYPE_CHECKING:
     from textual.app import App
 
-    from mspdesk.desk import Desk
     from mspdesk.desk.note_search import NoteHit
     from mspdesk.domain.note import Note
 
@@ -28,22 +29,8 @@ ROWS_WAIT_SECONDS = 0.05
 Done = Callable[["Note | None"], None]
 
 
-def _writable_desk(app: App[Any]) -> Desk | None:
-    """The open desk, or None (with a message) if notes cannot be changed now."""
-    desk: Desk | None = getattr(app, "desk", None)
-    if desk is None:
-        app.notify("The data is still opening; try again in a moment.", severity="warning")
-        return None
-    if desk.read_only:
-        app.notify("Nothing can be changed in a read-only desk.", severity="warning")
-        return None
-    return desk
-
-
-def _refresh(app: App[Any]) -> None:
-    refresh = getattr(app, "refresh_data", None)
-    if callable(refresh):
-        refresh()
+_writable_desk = writable_desk
+_refresh = records_changed
 
 
 def write_note(
@@ -87,7 +74,7 @@ def delete_note(app: App[Any], note: Note, done: Callable[[bool], None] | None =
             try:
                 desk.notes.delete(note.id)
             except UserError as error:
-                app.notify(str(error), severity="error", markup=False)
+                report(app, error)
                 yes = False
             else:
                 app.notify(
@@ -105,7 +92,7 @@ def show_versions(app: App[Any], note: Note) -> None:
     """Show every version of `note`, oldest first."""
     from mspdesk.tui.screens.note_versions import NoteVersions
 
-    desk: Desk | None = getattr(app, "desk", None)
+    desk = open_desk(app)
     if desk is not None:
         app.push_screen(NoteVersions(note.id, desk.notes.versions(note.id)))
 
@@ -114,7 +101,7 @@ def search_notes(app: App[Any], query: str = "") -> None:
     """Open note search; choosing a hit opens its referral or case."""
     from mspdesk.tui.screens.notes_search import NotesSearch
 
-    desk: Desk | None = getattr(app, "desk", None)
+    desk = open_desk(app)
     if desk is None:
         app.notify("The data is still opening; try again in a moment.", severity="warning")
         return
@@ -132,15 +119,11 @@ def open_subject(app: App[Any], subject: str) -> None:
     from mspdesk.tui.screens.referrals import ReferralsScreen
     from mspdesk.tui.widgets.record_table import RecordTable
 
-    desk: Desk | None = getattr(app, "desk", None)
+    desk = open_desk(app)
     if desk is None:
         return
     if desk.cases.exists(subject):
-        open_case = getattr(app, "open_case", None)
-        if callable(open_case):
-            open_case(subject)
-        else:
-            app.run_worker(_show_case(app, subject), group="open-subject", exclusive=True)
+        app.run_worker(_show_case(app, subject), group="open-subject", exclusive=True)
         return
     referral = subject
 

@@ -8,24 +8,14 @@ from mspdesk.domain.choices import ProposedModel, ReferralStatus, Route
 from mspdesk.tui.widgets.record_table import Column, Row
 
 REFERRAL_COLUMNS = [
-    Column("id", "Reference", 11),
-    Column("received", "Received", 10),
-    Column("status", "Status", 11),
-    Column("organisation", "Organisation", 28, flex=True),
-    Column("parent_body", "Parent body", 22, flex=True),
-    Column("route", "Route", 18),
-    Column("model", "Model", 16),
+    Column("id", "Reference", 11, priority=3),
+    Column("received", "Received", 10, priority=1),
+    Column("status", "Status", 11, priority=2, min_width=9),
+    Column("organisation", "Organisation", 30, flex=2, priority=4, min_width=18),
+    Column("parent_body", "Parent body", 22, flex=1, priority=1, min_width=14),
+    Column("route", "Route", 18, priority=0, min_width=16),
+    Column("model", "Model", 17, priority=0, min_width=14),
 ]
-
-# Short labels: the table has no room for "Commissioner-led spin-out".
-_ROUTE = {
-    Route.COMMISSIONER_LED.value: "Council-led",
-    Route.RIGHT_TO_CHALLENGE.value: "Right to Challenge",
-    Route.RIGHT_TO_PROVIDE.value: "Right to Provide",
-    Route.OTHER.value: "Other",
-}
-_MODEL = {m.value: m.label for m in ProposedModel}
-_STATUS = {s.value: s.label for s in ReferralStatus}
 
 
 def referral_row(record: dict[str, Any]) -> Row:
@@ -36,11 +26,11 @@ def referral_row(record: dict[str, Any]) -> Row:
         cells=(
             str(record["id"]),
             str(record.get("received", "")),
-            _STATUS.get(status, status),
+            ReferralStatus.label_of(status),
             str(record.get("organisation", "")),
             str(record.get("parent_body", "")),
-            _ROUTE.get(str(record.get("route")), str(record.get("route", ""))),
-            _MODEL.get(str(record.get("proposed_model")), str(record.get("proposed_model", ""))),
+            Route.label_of(record.get("route", ""), short=True),
+            ProposedModel.label_of(record.get("proposed_model", ""), short=True),
         ),
         flag="muted" if status in ("declined", "referred-on") else "",
     )

@@ -5,32 +5,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.content import Content
 
 from mspdesk.tui.case_rows import AGENDA_COLUMNS, agenda_rows
-from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.screens.list_screen import ListScreen
+from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 
 if TYPE_CHECKING:
-    from textual.app import ComposeResult
-
+    from mspdesk.desk import Desk
     from mspdesk.desk.agenda import Agenda
-    from mspdesk.tui.app import MspdeskApp
 
 WINDOW_DAYS = 30
 
 
-class AgendaScreen(Screen[None]):
+class AgendaScreen(ListScreen):
     """What is due across all cases; the overdue count shows in the header."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", tooltip="Filter the agenda as you type"),
+        Binding("escape", "clear_filter", "Back to list", show=False),
         Binding("a", "next_adviser", "Adviser", tooltip="Show one adviser's agenda, then all"),
         Binding("m", "mine", "Mine", tooltip="Only my cases (again: everyone's)"),
     ]
+
+    SCREEN_TITLE = "Agenda"
+    LIST = ListSpec(
+        AGENDA_COLUMNS,
+        placeholder="Filter: words from a case, milestone, organisation, adviser…",
+        empty="Nothing due.",
+        no_match="Nothing due matches the filter.",
+        list_id="agenda-pane",
+        table_id="agenda",
+        filter_id="agenda-filter",
+        status_id="agenda-summary",
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -38,53 +49,40 @@ class AgendaScreen(Screen[None]):
         self.agenda: Agenda | None = None
         self._advisers: list[str] = []
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
+    def reload(self) -> None:
+        self.load_rows()
 
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="agenda-pane"):
-            yield Static("", id="agenda-summary")
-            yield RecordTable(AGENDA_COLUMNS, id="agenda", empty_text="Loading…")
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.title = "Agenda"
-        self.query_one(RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
-
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load_rows()
-
-    @work(thread=True, exclusive=True, group="agenda-rows")
     def load_rows(self) -> None:
         """Work out the agenda off the UI thread, then show it."""
-        desk = self.desk_app.desk
-        if desk is None:
-            return
-        agenda = desk.cases.agenda(days=WINDOW_DAYS, adviser=self.adviser)
-        rows = agenda_rows(agenda)
-        advisers = desk.cases.advisers()
-        self.app.call_from_thread(self._show, agenda, rows, advisers)
+        adviser = self.adviser
 
-    def _show(self, agenda: Agenda, rows: list[Row], advisers: list[str]) -> None:
+        def fetch(desk: Desk) -> tuple[Agenda, list[Row], list[str]]:
+            agenda = desk.cases.agenda(days=WINDOW_DAYS, adviser=adviser)
+            return agenda, agenda_rows(agenda), desk.cases.advisers()
+
+        self.load_in_background(fetch, self._show)
+
+    def _show(self, loaded: tuple[Agenda, list[Row], list[str]]) -> None:
+        agenda, rows, advisers = loaded
         self.agenda, self._advisers = agenda, advisers
-        table = self.query_one(RecordTable)
-        table.empty_text = f"Nothing due in the next {agenda.days} days."
-        table.set_rows(rows)
+        records = self.records
+        records.empty = f"Nothing due in the next {agenda.days} days."
+        records.show(rows, [" ".join(row.cells) for row in rows])
+        self.sub_title = f"{agenda.counts()['overdue']} overdue"
+
+    def describe(self, shown: int, total: int) -> Content:
+        agenda = self.agenda
+        if agenda is None:
+            return Content("")
         counts = agenda.counts()
         who = f"{agenda.adviser}'s cases" if agenda.adviser else "all advisers"
-        self.query_one("#agenda-summary", Static).update(
+        filtered = f" · {shown} of {total} shown" if shown != total else ""
+        # Content, not a str: an adviser's name is shown as typed, never parsed as markup.
+        return Content(
             f"{counts['overdue']} overdue · {counts['this_week']} due this week · "
             f"{counts['later']} more in the next {agenda.days} days · {who} · "
-            f"today {agenda.today:%d %b %Y}"
+            f"today {agenda.today:%d %b %Y}{filtered}"
         )
-        self.sub_title = f"{counts['overdue']} overdue"
 
     @on(RecordTable.Selected, "#agenda")
     def _open(self, event: RecordTable.Selected) -> None:
@@ -104,8 +102,24 @@ class AgendaScreen(Screen[None]):
         self.load_rows()
 
     def action_mine(self) -> None:
+        """Only the cases held by the adviser at this desk (`mspdesk config set adviser`),
+        however their name was typed when the case was handed to them; again: everyone's."""
+        from mspdesk.domain.adviser import handle_from
+
         desk = self.desk_app.desk
         if desk is None:
             return
-        self.adviser = None if self.adviser == desk.actor else desk.actor
+        mine = next(
+            (name for name in self._advisers if handle_from(name) == desk.actor), desk.actor
+        )
+        if self.adviser == mine:
+            self.adviser = None
+        else:
+            self.adviser = mine
+            if mine not in self._advisers:
+                self.notify(
+                    f"No case is held by {desk.actor}. Set your name with "
+                    "`mspdesk config set adviser NAME`.",
+                    markup=False,
+                )
         self.load_rows()

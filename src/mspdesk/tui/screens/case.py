@@ -15,13 +15,14 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.milestone import Milestone, MilestoneStatus
+from mspdesk.tui.access import report
 from mspdesk.tui.case_rows import MILESTONE_COLUMNS, milestone_rows, short_date
 from mspdesk.tui.screens import case_actions, case_record_actions
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets import case_tabs
 from mspdesk.tui.widgets.files_pane import FilesPane
 from mspdesk.tui.widgets.key_bar import KeyBar
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
     from mspdesk.desk import Desk
     from mspdesk.domain.case import Case
-    from mspdesk.tui.app import MspdeskApp
 
 MILESTONE_ACTIONS = frozenset(
     {"done", "skip", "reopen", "reschedule", "replan_start", "add", "move", "guidance"}
@@ -49,7 +49,7 @@ TAB_ACTIONS = {
 TABS = ("milestones", "notes", "people", "conflicts", "budget", "deadlines", "history", "files")
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(DeskScreen):
     """The case `case_id`, with the milestone `milestone` selected if given."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,6 +64,7 @@ class CaseScreen(Screen[None]):
         Binding("J", "move(1)", "Down", tooltip="Move the milestone down the list", group=MOVE),
         Binding("g", "guidance", "Guidance", tooltip="Open the milestone's guidance page"),
         Binding("c", "status", "Status", tooltip="Change the case's status"),
+        Binding("A", "assign", "Reassign", show=False, tooltip="Hand the case to another adviser"),
         Binding("e", "eoi", "EOI step", tooltip="Record the next Right to Challenge step"),
         Binding("p", "add_person", "Add person", tooltip="Add a person or partner"),
         Binding("i", "declare_conflict", "Declare", tooltip="Declare a conflict of interest"),
@@ -87,13 +88,6 @@ class CaseScreen(Screen[None]):
         self.case: Case | None = None
         self._select = milestone
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="case-header")
@@ -104,7 +98,7 @@ class CaseScreen(Screen[None]):
             with TabPane("2 Notes", id="tab-notes"):
                 yield NotesPane(id="case-notes")
             for name, title in (
-                ("people", "3 People & partners"),
+                ("people", "3 People"),  # and partners: short, so 7 tabs fit 80 columns
                 ("conflicts", "4 Conflicts"),
                 ("budget", "5 Budget"),
                 ("deadlines", "6 Deadlines"),
@@ -118,15 +112,10 @@ class CaseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#case-milestones", RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
-
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load()
 
     # ------------------------------------------------------------------ showing
 
-    def load(self) -> None:
+    def reload(self) -> None:
         """Read the case again and redraw every tab."""
         desk = self.desk_app.desk
         if desk is None:
@@ -134,12 +123,15 @@ class CaseScreen(Screen[None]):
         try:
             case = desk.cases.get(self.case_id)
         except UserError as error:
-            self.notify(str(error), severity="error", markup=False)
+            report(self.app, error, title="Cannot show the case")
             return
         self.case = case
         today = desk.core.today()
         self.title = f"{case.id} {case.organisation}"
-        self.sub_title = case.pathway
+        try:
+            self.sub_title = desk.cases.pathway(case.pathway).title
+        except UserError:
+            self.sub_title = ""  # a pathway no longer shipped: its key means nothing to anyone
         self.query_one("#case-header", Static).update(case_tabs.header(case, today))
         table = self.query_one("#case-milestones", RecordTable)
         keep, self._select = self._select, None
@@ -217,9 +209,13 @@ class CaseScreen(Screen[None]):
             lines.append(Text.assemble(("Skipped: ", "yellow"), printable(milestone.skip_reason)))
         if milestone.status is MilestoneStatus.DONE:
             lines.append(Text(f"Done {short_date(milestone.done_on).strip()}", style="green"))
-        if milestone.guidance:
+        desk = self.desk
+        if milestone.guidance and desk is not None:
+            # Page titles, not their file names.
+            titles = desk.triage.page_titles(milestone.guidance)
+            shown = "; ".join(titles[slug] for slug in milestone.guidance)
             hint = "  (g opens the first)" if self._can_open_guidance() else ""
-            lines.append(Text(f"Guidance: {', '.join(milestone.guidance)}{hint}", style="dim"))
+            lines.append(Text(f"Guidance: {shown}{hint}", style="dim"))
         detail.update(Group(*lines))
 
     @on(RecordTable.Selected, "#case-milestones")
@@ -249,7 +245,7 @@ class CaseScreen(Screen[None]):
         return True
 
     def _can_open_guidance(self) -> bool:
-        return callable(getattr(self.app, "open_guidance", None))
+        return True
 
     def current_milestone(self) -> Milestone | None:
         """The milestone under the cursor, if any."""
@@ -287,10 +283,9 @@ class CaseScreen(Screen[None]):
 
     def action_guidance(self) -> None:
         milestone = self.current_milestone()
-        opener = getattr(self.app, "open_guidance", None)
-        if milestone is None or not milestone.guidance or not callable(opener):
+        if milestone is None or not milestone.guidance:
             return
-        opener(milestone.guidance[0])
+        self.desk_app.open_guidance(milestone.guidance[0])
 
     def action_status(self) -> None:
         case_actions.change_status(self)
@@ -306,6 +301,9 @@ class CaseScreen(Screen[None]):
 
     def action_set_budget(self) -> None:
         case_record_actions.set_budget(self)
+
+    def action_assign(self) -> None:
+        case_record_actions.assign(self)
 
     def action_export(self) -> None:
         from mspdesk.tui.screens.export_dialog import open_export

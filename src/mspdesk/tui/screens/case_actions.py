@@ -15,6 +15,7 @@ from mspdesk.domain.challenge import REJECTION_GROUNDS, TRANSITIONS, EoiState
 from mspdesk.domain.errors import InvalidRecord, UserError
 from mspdesk.domain.milestone import Change
 from mspdesk.domain.parsing import parse_date
+from mspdesk.tui.access import report
 from mspdesk.tui.screens.case_forms import Field, FormModal, ReplanPreview, Values
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def _saved(screen: CaseScreen, message: str, select: str | None = None) -> None:
 
 
 def _failed(screen: CaseScreen, error: UserError) -> None:
-    screen.notify(str(error), title="Not saved", severity="error", markup=False)
+    report(screen.app, error)
 
 
 def _date(text: str, field: str) -> date:

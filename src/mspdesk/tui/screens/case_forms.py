@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.milestone import Change
 from mspdesk.tui.case_rows import short_date
+from mspdesk.tui.screens.form import FormScreen, form_buttons
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -41,18 +42,15 @@ class Field:
     choices: Sequence[tuple[str, str]] = ()
 
 
-class FormModal(ModalScreen[Values | None]):
-    """A titled form; Enter or Ctrl+S saves, Escape cancels."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save and close"),
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
-    ]
+class FormModal(FormScreen[Values | None]):
+    """A titled form; Enter on the last field or Ctrl+S saves, Escape leaves (asking first
+    when something was typed). Each mistake shows under its field, all at once."""
 
     def __init__(
         self, title: str, fields: Sequence[Field], submit: Submit, *, explain: str = ""
     ) -> None:
         super().__init__()
+        self._initial: Values = {}
         self.form_title = title
         self.fields = list(fields)
         self.submit = submit
@@ -61,29 +59,45 @@ class FormModal(ModalScreen[Values | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="case-form", classes="case-dialog"):
             yield Label(Text(self.form_title, style="bold"), classes="case-dialog-title")
-            if self.explain:
-                yield Static(Text(self.explain), classes="case-dialog-explain")
-            for field in self.fields:
-                yield Label(Text(field.label), classes="case-form-label")
-                if field.choices:
-                    options = [(Text(label), value) for value, label in field.choices]
-                    yield Select(
-                        options,
-                        value=field.value or field.choices[0][0],
-                        allow_blank=False,
-                        id=f"field-{field.name}",
-                    )
-                else:
-                    yield Input(
-                        value=field.value, placeholder=field.placeholder, id=f"field-{field.name}"
-                    )
-            yield Static("", id="case-form-error")
-            with Horizontal(classes="case-dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+            # Save stays on screen however short the terminal: the fields scroll above it.
+            yield form_buttons(
+                "", save="Save", cancel="Cancel", container_classes="case-dialog-buttons"
+            )
+            with VerticalScroll(classes="case-dialog-fields", can_focus=False):
+                yield from self._compose_fields()
+
+    def _compose_fields(self) -> ComposeResult:
+        if self.explain:
+            yield Static(Text(self.explain), classes="case-dialog-explain")
+        for field in self.fields:
+            yield Label(Text(field.label), classes="case-form-label")
+            if field.choices:
+                options = [(Text(label), value) for value, label in field.choices]
+                yield Select(
+                    options,
+                    value=field.value or field.choices[0][0],
+                    allow_blank=False,
+                    id=f"field-{field.name}",
+                )
+            else:
+                yield Input(
+                    value=field.value, placeholder=field.placeholder, id=f"field-{field.name}"
+                )
+            yield Static("", id=f"field-{field.name}-error", classes="case-field-error")
+        yield Static("", id="case-form-error")
 
     def on_mount(self) -> None:
-        self.query_one(f"#field-{self.fields[0].name}").focus()
+        for box in self.query(".case-field-error"):
+            box.display = False
+        self._initial = self.values()
+        first = self.query_one(f"#field-{self.fields[0].name}")
+        if isinstance(first, Select):
+            first.focus()
+        else:
+            self.focus_first_empty()
+
+    def changed(self) -> bool:
+        return self.values() != self._initial
 
     def values(self) -> Values:
         found: Values = {}
@@ -104,19 +118,45 @@ class FormModal(ModalScreen[Values | None]):
         else:
             self.action_save()
 
-    @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         values = self.values()
-        try:
-            self.submit(values)
-        except UserError as error:
-            self.query_one("#case-form-error", Static).update(Text(str(error)))
-            return
-        self.dismiss(values)
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        def save() -> Values:
+            self.submit(values)
+            return values
+
+        if self.attempt(save) is not None:
+            self.dismiss(values)
+
+    def problems_of(self, error: UserError) -> list[tuple[str, str]]:
+        return [(self._field_named_in(str(error)), str(error))]
+
+    def _field_named_in(self, message: str) -> str:
+        """The form field a one-line desk message is about, or "" if it names none."""
+        lowered = message.casefold()
+        for field in self.fields:
+            if field.name.casefold() in lowered or field.label.casefold() in lowered:
+                return field.name
+        return ""
+
+    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
+        """Every problem under its field at once; the first field with one gets the focus."""
+        names = [field.name for field in self.fields]
+        beside: dict[str, list[str]] = {}
+        general: list[str] = []
+        for where, message in problems:
+            name = where.split(".")[-1]
+            (beside.setdefault(name, []) if name in names else general).append(message)
+        for name in names:
+            text = "; ".join(beside.get(name, []))
+            box = self.query_one(f"#field-{name}-error", Static)
+            box.update(Text(text))
+            box.display = bool(text)
+        self.query_one("#case-form-error", Static).update(Text("; ".join(general)))
+        for name in names:
+            if name in beside:
+                self.query_one(f"#field-{name}").focus()
+                break
 
 
 class ReplanPreview(ModalScreen[bool]):

@@ -131,3 +131,24 @@ def _pounds(text: str, field: str) -> int:
         return int(parse_money(text)) if text.strip() else 0
     except ValueError as error:
         raise InvalidRecord([(field, str(error))], "budget") from None
+
+
+def assign(screen: CaseScreen) -> None:
+    """Hand the case to another adviser (recorded, undoable, shown on cases and agenda)."""
+    desk = writable_desk(screen)
+    if desk is None or screen.case is None:
+        return
+    case_id = screen.case_id
+
+    def submit(values: Values) -> None:
+        desk.cases.set_adviser(case_id, values["adviser"])
+
+    def closed(values: Values | None) -> None:
+        if values is not None:
+            _done(screen, f"{case_id} is now held by {values['adviser'].strip()}")
+
+    fields = [Field("adviser", "Adviser", screen.case.adviser, placeholder="e.g. alex")]
+    explain = "The adviser who takes the case on. Ctrl+Z gives it back."
+    screen.app.push_screen(
+        FormModal(f"Reassign {case_id}", fields, submit, explain=explain), closed
+    )

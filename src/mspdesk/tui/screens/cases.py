@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.content import Content
 
 from mspdesk.tui.case_rows import CASE_COLUMNS, case_row
-from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.screens.list_screen import ListScreen
+from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable, Row
+from mspdesk.tui.words import count, count_of
 
 if TYPE_CHECKING:
-    from textual.app import ComposeResult
-
+    from mspdesk.desk import Desk
     from mspdesk.desk.cases import CaseRow
-    from mspdesk.tui.app import MspdeskApp
 
 
-class CasesScreen(Screen[None]):
+class CasesScreen(ListScreen):
     """Every case, newest first, with its next due date and how many milestones are late."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -31,86 +29,62 @@ class CasesScreen(Screen[None]):
         Binding("escape", "clear_filter", "Back to list", show=False),
     ]
 
+    SCREEN_TITLE = "Cases"
+    LIST = ListSpec(
+        CASE_COLUMNS,
+        placeholder="Filter: words from a name, case, adviser…",
+        empty="No cases yet: accept a referral in the Inbox (F3) to open one.",
+        no_match="No case matches the filter.",
+        list_id="cases-pane",
+        table_id="cases",
+        filter_id="cases-filter",
+        status_id="cases-status",
+    )
+
     def __init__(self) -> None:
         super().__init__()
         self._cases: list[CaseRow] = []
         self._rows: list[Row] = []
-        self._haystacks: list[str] = []
         self.adviser: str | None = None
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
+    def reload(self) -> None:
+        self.load_rows()
 
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="cases-pane"):
-            yield Input(placeholder="Filter: words from a name, case, adviser…", id="cases-filter")
-            yield RecordTable(CASE_COLUMNS, id="cases", empty_text="Loading…")
-            yield Static("", id="cases-status")
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.title = "Cases"
-        self.query_one("#cases-filter", Input).display = False
-        self.query_one(RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
-
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load_rows()
-
-    @work(thread=True, exclusive=True, group="case-rows")
     def load_rows(self) -> None:
         """Build the rows off the UI thread, then show them."""
-        desk = self.desk_app.desk
-        if desk is None:
-            return
-        cases = desk.cases.summaries()
-        rows = [case_row(case) for case in cases]
-        self.app.call_from_thread(self._show_rows, cases, rows)
 
-    def _show_rows(self, cases: list[CaseRow], rows: list[Row]) -> None:
-        self._cases, self._rows = cases, rows
-        self._haystacks = [
-            f"{c.case_id} {c.organisation} {c.parent_body} {c.adviser} {c.status}".casefold()
-            for c in cases
-        ]
-        table = self.query_one(RecordTable)
-        table.empty_text = "No cases yet: accept a referral in the Inbox (F3) to open one."
-        self._apply_filter()
+        def fetch(desk: Desk) -> tuple[list[CaseRow], list[Row]]:
+            cases = desk.cases.summaries()
+            return cases, [case_row(case) for case in cases]
 
-    @on(Input.Changed, "#cases-filter")
-    def _filter_changed(self) -> None:
+        self.load_in_background(fetch, self._show_rows)
+
+    def _show_rows(self, loaded: tuple[list[CaseRow], list[Row]]) -> None:
+        self._cases, self._rows = loaded
         self._apply_filter()
 
     def _apply_filter(self) -> None:
-        words = self.query_one("#cases-filter", Input).value.casefold().split()
-        shown = [
-            row
-            for case, row, hay in zip(self._cases, self._rows, self._haystacks, strict=True)
-            if (self.adviser is None or case.adviser == self.adviser)
-            and all(word in hay for word in words)
+        """The cases of the adviser chosen with `a` (all when none), filtered as typed."""
+        chosen = [
+            (case, row)
+            for case, row in zip(self._cases, self._rows, strict=True)
+            if self.adviser is None or case.adviser == self.adviser
         ]
-        table = self.query_one(RecordTable)
-        if len(shown) != len(self._rows):
-            table.empty_text = "No case matches the filter."
-        table.set_rows(shown)
+        haystacks = [
+            f"{c.case_id} {c.organisation} {c.parent_body} {c.adviser} {c.status} {r.cells[-1]}"
+            for c, r in chosen
+        ]
+        self.records.show([row for _, row in chosen], haystacks)
+        late = sum(1 for case in self._cases if case.overdue and case.status == "active")
+        self.sub_title = f"{count(late, 'case')} with overdue milestones" if late else ""
+
+    def describe(self, shown: int, total: int) -> Content:
         late = sum(1 for case in self._cases if case.overdue and case.status == "active")
         who = f" · adviser {self.adviser}" if self.adviser else ""
-        total = len(self._rows)
-        count = f"{len(shown):,} of {total:,} cases" if len(shown) != total else f"{total:,} cases"
-        self.query_one("#cases-status", Static).update(
-            f"{count}{who} · {late} with overdue milestones · Enter opens"
+        # Content, not a str: an adviser's name is shown as typed, never parsed as markup.
+        return Content(
+            f"{count_of(shown, total, 'case')}{who} · {late} with overdue milestones · Enter opens"
         )
-        self.sub_title = f"{late} cases with overdue milestones" if late else ""
-
-    @on(Input.Submitted, "#cases-filter")
-    def _filter_done(self) -> None:
-        self.query_one(RecordTable).focus()
 
     @on(RecordTable.Selected, "#cases")
     def _open(self, event: RecordTable.Selected) -> None:
@@ -121,19 +95,6 @@ class CasesScreen(Screen[None]):
         from mspdesk.tui.screens.case import CaseScreen
 
         self.app.push_screen(CaseScreen(case_id, milestone))
-
-    def action_filter(self) -> None:
-        box = self.query_one("#cases-filter", Input)
-        box.display = True
-        box.focus()
-
-    def action_clear_filter(self) -> None:
-        box = self.query_one("#cases-filter", Input)
-        if box.has_focus and box.value:
-            box.value = ""
-        if not box.value:
-            box.display = False
-        self.query_one(RecordTable).focus()
 
     def action_next_adviser(self) -> None:
         advisers = sorted({case.adviser for case in self._cases})

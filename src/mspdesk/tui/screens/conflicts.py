@@ -6,26 +6,24 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.content import Content
 
 from mspdesk.domain.conflicts import AuthorityRole
 from mspdesk.tui.case_rows import short_date
-from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.screens.list_screen import ListScreen
+from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import Column, RecordTable, Row
+from mspdesk.tui.words import count, count_of
 
 if TYPE_CHECKING:
-    from textual.app import ComposeResult
-
     from mspdesk.desk.conflicts import RegisterRow
-    from mspdesk.tui.app import MspdeskApp
 
 COLUMNS = [
     Column("case", "Case", 7),
     Column("id", "Id", 4),
-    Column("organisation", "Organisation", 22, flex=True),
+    Column("organisation", "Organisation", 26, flex=1, priority=3, min_width=16),
     Column("roles", "Roles", 24),
-    Column("conflict", "Conflict", 30, flex=True),
+    Column("conflict", "Conflict", 30, flex=2, priority=2, min_width=16),
     Column("review", "Review", 12),
 ]
 _ROLE = {role.value: role.label.split(" /")[0] for role in AuthorityRole}
@@ -47,49 +45,46 @@ def register_row(row: RegisterRow) -> Row:
     )
 
 
-class ConflictRegisterScreen(Screen[None]):
+class ConflictRegisterScreen(ListScreen):
     """Every live conflict across cases; `r` also shows resolved ones; Enter opens the case."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", tooltip="Filter the register as you type"),
         Binding("escape", "back", "Back", tooltip="Back to the cases"),
         Binding("r", "toggle_resolved", "Resolved", tooltip="Show or hide resolved conflicts"),
     ]
 
+    SCREEN_TITLE = "Conflicts of interest"
+    LIST = ListSpec(
+        COLUMNS,
+        placeholder="Filter: words from a case, organisation, role or conflict…",
+        empty="No conflicts declared.",
+        no_match="No conflict matches the filter.",
+        list_id="register-list",
+        table_id="register",
+        filter_id="register-filter",
+        status_id="register-status",
+    )
+
     def __init__(self) -> None:
         super().__init__()
         self.include_resolved = False
+        self._due = 0
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("", id="register-status")
-        yield RecordTable(COLUMNS, id="register", empty_text="No conflicts declared.")
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.title = "Conflicts of interest"
-        self.query_one(RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
-
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load()
-
-    def load(self) -> None:
+    def reload(self) -> None:
+        """The register again (resolved ones too after `r`)."""
         desk = self.desk_app.desk
         if desk is None:
             return
-        rows = desk.cases.conflicts.register(include_resolved=self.include_resolved)
-        self.query_one(RecordTable).set_rows([register_row(row) for row in rows])
-        due = sum(1 for row in rows if row.review in ("overdue", "soon"))
-        self.query_one("#register-status", Static).update(
-            f"{len(rows)} conflicts · {due} reviews due or overdue · Enter opens the case"
+        found = desk.cases.conflicts.register(include_resolved=self.include_resolved)
+        self._due = sum(1 for row in found if row.review in ("overdue", "soon"))
+        rows = [register_row(row) for row in found]
+        self.records.show(rows, [" ".join(row.cells) for row in rows])
+
+    def describe(self, shown: int, total: int) -> Content:
+        return Content(
+            f"{count_of(shown, total, 'conflict')} · {count(self._due, 'review')} due or overdue"
+            " · Enter opens the case"
         )
 
     @on(RecordTable.Selected, "#register")
@@ -101,8 +96,10 @@ class ConflictRegisterScreen(Screen[None]):
         case.call_after_refresh(case.action_tab, "conflicts")
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Esc: leave the filter first; then back to the cases."""
+        if not self.records.leave_filter():
+            self.app.pop_screen()
 
     def action_toggle_resolved(self) -> None:
         self.include_resolved = not self.include_resolved
-        self.load()
+        self.reload()

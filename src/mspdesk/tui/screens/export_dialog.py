@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     Input,
@@ -30,6 +29,7 @@ from textual.widgets import (
 )
 
 from mspdesk.domain.errors import UserError
+from mspdesk.tui.screens.form import FormScreen
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -77,20 +77,28 @@ class ExportDone:
     summary: str
 
 
-class ExportDialog(ModalScreen[ExportDone | None]):
+def export_folder() -> Path:
+    """Where exports are suggested: `export_folder` in the settings, else the home folder."""
+    from mspdesk.config import quiet_get
+
+    folder = quiet_get("export_folder")
+    return Path(folder).expanduser() if folder else Path.home()
+
+
+class ExportDialog(FormScreen[ExportDone | None]):
     """Choose what to export, the format and where; Ctrl+S or Enter exports, Esc closes."""
 
     CSS_PATH = EXPORT_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Close", tooltip="Close without exporting"),
-        Binding("ctrl+s", "export", "Export", priority=True, tooltip="Write the file"),
+        Binding("escape", "leave", "Close", tooltip="Close without exporting"),
+        Binding("ctrl+s", "save", "Export", priority=True, tooltip="Write the file"),
     ]
 
     def __init__(self, desk: Desk, case_id: str | None = None, *, home: Path | None = None) -> None:
         super().__init__()
         self.desk = desk
         self.case_id = case_id
-        self.home = home or Path.home()
+        self.home = home or export_folder()
         self.today = desk.core.today()
         self.what = "case" if case_id else "all"
         self.fmt = "md" if case_id else "csv"
@@ -101,31 +109,33 @@ class ExportDialog(ModalScreen[ExportDone | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
             yield Label(Text("Export", style="bold"), id="export-title")
-            yield Label("What")
-            with RadioSet(id="export-what"):
-                if self.case_id:
-                    yield RadioButton(f"This case ({self.case_id})", id="what-case", value=True)
-                yield RadioButton(
-                    "All cases (into a folder)", id="what-all", value=not self.case_id
-                )
-                yield RadioButton("Notes since a date", id="what-notes")
-                yield RadioButton("Evidence (anonymised)", id="what-evidence")
-            yield Label("Format", id="export-format-label")
-            yield Select(
-                self._format_options(), value=self.fmt, allow_blank=False, id="export-format"
-            )
-            with Horizontal(id="export-since-row"):
-                yield Label("Notes since ")
-                since = self.today - timedelta(days=NOTES_DAYS)
-                yield Input(value=since.isoformat(), id="export-since")
-            yield Label("Where", id="export-where-label")
-            yield Input(id="export-path")
-            yield Static("", id="export-explain")
-            yield ProgressBar(id="export-progress", show_eta=False)
-            yield Static("", id="export-status")
+            # The buttons are docked at the bottom and the choices scroll above them, so
+            # Export is on screen however short the terminal.
             with Horizontal(id="export-buttons"):
-                yield Button("Export", variant="primary", id="export-go")
-                yield Button("Close", id="export-close")
+                yield Button("Export", variant="primary", id="export-go", classes="form-save")
+                yield Button("Close", id="export-close", classes="form-cancel")
+            with VerticalScroll(id="export-fields", can_focus=False):
+                yield from self._compose_fields()
+
+    def _compose_fields(self) -> ComposeResult:
+        yield Label("What")
+        with RadioSet(id="export-what"):
+            if self.case_id:
+                yield RadioButton(f"This case ({self.case_id})", id="what-case", value=True)
+            yield RadioButton("All cases (into a folder)", id="what-all", value=not self.case_id)
+            yield RadioButton("Notes since a date", id="what-notes")
+            yield RadioButton("Evidence (anonymised)", id="what-evidence")
+        yield Label("Format", id="export-format-label")
+        yield Select(self._format_options(), value=self.fmt, allow_blank=False, id="export-format")
+        with Horizontal(id="export-since-row"):
+            yield Label("Notes since ")
+            since = self.today - timedelta(days=NOTES_DAYS)
+            yield Input(value=since.isoformat(), id="export-since")
+        yield Label("Where", id="export-where-label")
+        yield Input(id="export-path")
+        yield Static("", id="export-explain")
+        yield ProgressBar(id="export-progress", show_eta=False)
+        yield Static("", id="export-status")
 
     def on_mount(self) -> None:
         self.query_one("#export-progress").display = False
@@ -206,8 +216,13 @@ class ExportDialog(ModalScreen[ExportDone | None]):
 
     # ------------------------------------------------------------------ exporting
 
+    def action_save(self) -> None:
+        self.action_export()
+
+    def action_leave(self) -> None:
+        self.action_cancel()
+
     @on(Input.Submitted)
-    @on(Button.Pressed, "#export-go")
     def action_export(self) -> None:
         if self._exporting:
             return
@@ -349,7 +364,6 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         # Text, not markup: paths and messages hold whatever was typed.
         status.update(Text(message))
 
-    @on(Button.Pressed, "#export-close")
     def action_cancel(self) -> None:
         if self._exporting:
             self._status("Still exporting: wait for it to finish.")

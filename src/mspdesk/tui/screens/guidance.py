@@ -14,11 +14,11 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mspdesk.tui.guidance_loader import ensure_guidance
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.guidance_reader import PLACEHOLDER, GuidanceReader
 from mspdesk.tui.widgets.key_bar import KeyBar
 
@@ -34,7 +34,7 @@ MATCH_STYLE = "bold $text-accent underline"
 TAG_NAMES = {"nhs": "NHS"}
 
 
-class GuidanceScreen(Screen[None]):
+class GuidanceScreen(DeskScreen):
     """Browse guidance by topic, search it as you type, read pages and follow their links."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -42,6 +42,7 @@ class GuidanceScreen(Screen[None]):
         Binding("escape", "to_list", "Back to list", show=False),
         Binding("down", "to_results", "Results", show=False),
         Binding("alt+left", "back", "Back", tooltip="The previous page (also b in the reader)"),
+        Binding("b", "back", "Back", show=False),
         Binding("alt+right", "forward", "Forward", tooltip="The next page (also f in the reader)"),
     ]
 
@@ -51,13 +52,6 @@ class GuidanceScreen(Screen[None]):
         self._pending: tuple[str, str | None] | None = None
         self._targets: dict[str, tuple[str, str | None]] = {}
         """Option id -> (slug, anchor) for what the list shows now."""
-
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -181,10 +175,14 @@ class GuidanceScreen(Screen[None]):
         self.query_one("#guidance-search", Input).focus()
 
     def action_to_list(self) -> None:
-        """Esc: clear the search if typing in it, else return to the list."""
+        """Esc: clear the search if typing in it; back to the screen guidance was opened
+        from (a case's `g`); else to the list."""
         box = self.query_one("#guidance-search", Input)
         if box.has_focus and box.value:
             box.value = ""
+            return
+        if self.desk_app.visited_from() is not None:
+            self.desk_app.action_go_back()
             return
         self._focus_list()
 
@@ -197,12 +195,20 @@ class GuidanceScreen(Screen[None]):
         self.query_one("#guidance-list", OptionList).focus()
 
     def action_back(self) -> None:
-        self.query_one(GuidanceReader).action_back()
+        """Alt+← (or b): the previous page; before the first, the screen guidance was
+        opened from."""
+        reader = self.query_one(GuidanceReader)
+        if reader.history.can_go_back:
+            reader.action_back()
+        else:
+            self.desk_app.action_go_back()
 
     def action_forward(self) -> None:
         self.query_one(GuidanceReader).action_forward()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back" and self.desk_app.visited_from() is not None:
+            return True
         if action in ("back", "forward"):
             found = self.query(GuidanceReader)
             return found.first().check_action(action, parameters) if found else None
@@ -254,7 +260,7 @@ def clip_snippet(
 
 def open_guidance(app: MspdeskApp, slug: str, anchor: str | None = None) -> None:
     """Switch `app` to the guidance mode and open page `slug` (at heading `anchor`)."""
-    app.switch_mode("guidance")
+    app.visit_mode("guidance")
     for screen in reversed(app.screen_stack):
         if isinstance(screen, GuidanceScreen):
             screen.show_page(slug, anchor)

@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header
 
+from mspdesk.tui.access import report
 from mspdesk.tui.inbox_rows import (
     INBOX_COLUMNS,
     SORT_ORDERS,
     InboxEntry,
-    filter_entries,
     inbox_entries,
     sort_entries,
 )
+from mspdesk.tui.screens.list_screen import ListScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable
 from mspdesk.tui.widgets.referral_detail import ReferralDetail
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
+    from mspdesk.desk import Desk
     from mspdesk.domain.triage import TriageDecision
-    from mspdesk.tui.app import MspdeskApp
 
 
-class InboxScreen(Screen[None]):
+class InboxScreen(ListScreen):
     """New and awaiting referrals; `t` triages the one under the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,122 +49,66 @@ class InboxScreen(Screen[None]):
         super().__init__()
         self._entries: list[InboxEntry] = []
         self._overdue = 0
-        self._shown: Sequence[InboxEntry] = []
-        self._filter_text = ""
         self._sort_index = 0
         self._reverse = False
         self._select_next: str | None = None
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
+    LIST = ListSpec(
+        INBOX_COLUMNS,
+        placeholder="Filter: words from a reference, name, parent body, route, band…",
+        empty="Nothing waiting for triage. New referrals arrive here.",
+        no_match="No referral matches the filter.",
+        list_id="inbox-list",
+        table_id="inbox-table",
+        filter_id="inbox-filter",
+        status_id="inbox-status",
+    )
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="inbox-main"):
-            yield Input(
-                placeholder="Filter: words from a reference, name, parent body, route, band…",
-                id="inbox-filter",
-            )
-            yield RecordTable(INBOX_COLUMNS, id="inbox-table", empty_text="Loading…")
-            yield Static("", id="inbox-status")
+            yield self.LIST.build(self.describe)
             yield ReferralDetail(id="inbox-detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#inbox-filter").display = False
         self.query_one("#inbox-detail").display = False
-        self.query_one(RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
 
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load_rows()
+    def reload(self) -> None:
+        self.load_rows()
 
-    @work(thread=True, exclusive=True, group="inbox-rows")
     def load_rows(self) -> None:
         """Build the inbox off the UI thread, then show it."""
-        from mspdesk.domain.errors import UserError
+        order, reverse = SORT_ORDERS[self._sort_index], self._reverse
 
-        desk = self.desk_app.desk
-        if desk is None:
-            return
-        try:
-            items = desk.triage.inbox_rows()
-        except UserError as error:
-            self.app.call_from_thread(
-                self.notify, str(error), title="Triage rubric", severity="error", markup=False
-            )
-            return
-        entries = sort_entries(
-            inbox_entries(items), SORT_ORDERS[self._sort_index], reverse=self._reverse
+        def fetch(desk: Desk) -> list[InboxEntry]:
+            return sort_entries(inbox_entries(desk.triage.inbox_rows()), order, reverse=reverse)
+
+        self.load_in_background(
+            fetch, self._show_entries, failed=lambda e: report(self.app, e, title="Triage rubric")
         )
-        self.app.call_from_thread(self._show_entries, entries)
 
     def _show_entries(self, entries: list[InboxEntry]) -> None:
-        table = self.query_one(RecordTable)
-        old_key, old_index = table.current_key, table.cursor
-        if self._select_next is not None:  # a referral just added
-            old_key, self._select_next = self._select_next, None
+        keep, self._select_next = self._select_next, None  # a referral just added
         self._entries = entries
         self._overdue = sum(1 for entry in entries if entry.item.overdue)
-        self._apply_filter(self._filter_text, fresh=True)
-        # A row that just left (triaged) hands the cursor to the row that took its place.
-        if old_key is not None and not table.move_to(old_key) and table.rows:
-            table.cursor = min(old_index, len(table.rows) - 1)
+        rows, haystacks = [e.row for e in entries], [e.haystack for e in entries]
+        self.records.show(rows, haystacks, keep=keep)
 
-    # ------------------------------------------------------------------ filter
-
-    @on(Input.Changed, "#inbox-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
-
-    def _apply_filter(self, text: str, *, fresh: bool = False) -> None:
-        previous = self._filter_text
-        narrowing = not fresh and previous.strip() and text.startswith(previous)
-        self._shown = filter_entries(self._entries, text, within=self._shown if narrowing else None)
-        self._filter_text = text
-        table = self.query_one(RecordTable)
-        table.empty_text = (
-            "No referral matches the filter."
-            if text.strip()
-            else "Nothing waiting for triage. New referrals arrive here."
-        )
-        table.set_rows([entry.row for entry in self._shown])
-        self._update_status()
-
-    def _update_status(self) -> None:
-        total, overdue, shown = len(self._entries), self._overdue, len(self._shown)
+    def describe(self, shown: int, total: int) -> str:
         counts = f"{shown:,} of {total:,}" if shown != total else f"{total:,}"
         order = SORT_ORDERS[self._sort_index].name + (" (reversed)" if self._reverse else "")
-        status = f"{counts} waiting for triage · {overdue:,} overdue · sorted by {order}"
-        self.query_one("#inbox-status", Static).update(status)
-
-    def action_filter(self) -> None:
-        box = self.query_one("#inbox-filter", Input)
-        box.display = True
-        box.focus()
-
-    @on(Input.Submitted, "#inbox-filter")
-    def _filter_done(self) -> None:
-        self.query_one(RecordTable).focus()
+        return f"{counts} waiting for triage · {self._overdue:,} overdue · sorted by {order}"
 
     def action_back(self) -> None:
         """Escape: clear the filter if typing in it, else close the detail pane."""
-        box = self.query_one("#inbox-filter", Input)
-        if box.has_focus:
-            if box.value:
-                box.value = ""
-            box.display = False
-        elif self.query_one("#inbox-detail").display:
-            self.query_one("#inbox-detail").display = False
-        elif box.value:
-            box.value = ""
-            box.display = False
-        self.query_one(RecordTable).focus()
+        records = self.records
+        detail = self.query_one("#inbox-detail")
+        if not records.filter_box.has_focus and detail.display:
+            detail.display = False
+            records.table.focus()
+            return
+        records.leave_filter()
 
     # ------------------------------------------------------------------ sort
 
@@ -179,8 +123,7 @@ class InboxScreen(Screen[None]):
 
     def _resort(self) -> None:
         order = SORT_ORDERS[self._sort_index]
-        self._entries = sort_entries(self._entries, order, reverse=self._reverse)
-        self._apply_filter(self._filter_text, fresh=True)
+        self._show_entries(sort_entries(self._entries, order, reverse=self._reverse))
         self.notify(f"Sorted by {order.name}", timeout=1.5)
 
     # ------------------------------------------------------------------ detail
@@ -225,7 +168,7 @@ class InboxScreen(Screen[None]):
 
     def action_triage(self) -> None:
         from mspdesk.domain.errors import UserError
-        from mspdesk.tui.screens.triage_modal import TriageModal
+        from mspdesk.tui.screens.triage_modal import TriageModal, triage_draft_key
 
         desk = self.desk_app.desk
         key = self.query_one(RecordTable).current_key
@@ -241,9 +184,10 @@ class InboxScreen(Screen[None]):
             rubric = desk.triage.rubric()
             referral = desk.referrals.get(key)
         except UserError as error:
-            self.notify(str(error), title="Cannot triage", severity="error", markup=False)
+            report(self.app, error, title="Cannot triage")
             return
-        self.app.push_screen(TriageModal(referral, rubric, desk), self._triaged)
+        draft = desk.notes.load_draft(triage_draft_key(key))
+        self.app.push_screen(TriageModal(referral, rubric, desk, draft=draft), self._triaged)
 
     def _triaged(self, decision: TriageDecision | None) -> None:
         if decision is None:

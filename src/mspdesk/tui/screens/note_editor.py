@@ -18,7 +18,6 @@ from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Select, Static, TextArea
 
@@ -26,6 +25,7 @@ from mspdesk.domain.errors import UserError
 from mspdesk.domain.note import Note, NoteKind
 from mspdesk.domain.parsing import parse_date
 from mspdesk.tui.screens.confirm import Confirm
+from mspdesk.tui.screens.form import FormScreen
 from mspdesk.tui.screens.note_leave import LeaveNote
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import printable
@@ -44,14 +44,20 @@ FIELDS = ("kind", "on", "tags", "body")
 HINT = "Markdown welcome. What you type is kept as a draft until you save with Ctrl+S."
 
 
-class NoteEditor(ModalScreen[Note | None]):
-    """Write a new note on `subject`, or edit `note`; dismisses with the saved note or None."""
+class NoteEditor(FormScreen[Note | None]):
+    """Write a new note on `subject`, or edit `note`; dismisses with the saved note or None.
+
+    Leaving with unsaved text asks three ways (keep as a draft, discard, back to the text),
+    so `action_leave` is the editor's own."""
 
     CSS_PATH = NOTES_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the note"),
         Binding("escape", "leave", "Close", tooltip="Close (asks if there is unsaved text)"),
     ]
+
+    def changed(self) -> bool:
+        return self.unsaved
 
     def __init__(
         self, desk: Desk, subject: str, note: Note | None = None, *, title: str = ""

@@ -8,18 +8,18 @@ before throwing typed text away.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from mspdesk.domain.errors import InvalidRecord, UserError
 from mspdesk.domain.referral import EDITABLE_FIELDS, Referral
+from mspdesk.tui.access import open_desk
 from mspdesk.tui.referral_fields import (
     BY_NAME,
     ENQUIRY,
@@ -31,11 +31,13 @@ from mspdesk.tui.referral_fields import (
     place_of,
     read_form,
 )
+from mspdesk.tui.screens.form import FormScreen, form_buttons
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import printable
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
+    from textual.timer import Timer
     from textual.widget import Widget
 
     from mspdesk.desk import Desk
@@ -44,27 +46,31 @@ INTAKE_CSS = Path(__file__).parent.parent / "intake.tcss"
 GENERAL = "rform-general-error"
 
 
-class ReferralForm(ModalScreen[Referral | None]):
+DRAFT_INTERVAL = 0.8
+"""Seconds after the last change before what is typed is kept as a draft."""
+
+
+def referral_draft_key(referral_id: str | None) -> str:
+    """The draft of a new referral, or of changes to `referral_id`."""
+    return f"referral-{referral_id}" if referral_id else "referral-new"
+
+
+class ReferralForm(FormScreen[Referral | None]):
     """A new referral, or `existing` to change; dismisses with the saved referral or None."""
 
     CSS_PATH = INTAKE_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Check and save the referral"),
-        Binding("escape", "leave", "Cancel", tooltip="Close (asks if anything was typed)"),
-        # Reaches here only off a text box: a stray q must not quit with the form half done.
-        Binding("q", "leave", "Cancel", show=False),
-    ]
 
     def __init__(self, existing: Referral | None = None, *, desk: Desk | None = None) -> None:
         super().__init__()
         self.existing = existing
         self._desk = desk
         self._initial: dict[str, str] = {}
+        self._draft_timer: Timer | None = None
 
     @property
     def desk(self) -> Desk:
         """The desk given, else the app's open desk."""
-        desk: Desk | None = self._desk or getattr(self.app, "desk", None)
+        desk: Desk | None = self._desk or open_desk(self.app)
         if desk is None:
             raise UserError("the data is still opening; try again in a moment")
         return desk
@@ -98,9 +104,7 @@ class ReferralForm(ModalScreen[Referral | None]):
                 )
                 yield Static(id=ENQUIRY.error_id, classes="rform-error")
             yield Static(id=GENERAL, classes="rform-error")
-            with Horizontal(id="rform-buttons"):
-                yield Button("Save (Ctrl+S)", variant="primary", id="rform-save")
-                yield Button("Cancel (Esc)", id="rform-cancel")
+            yield form_buttons("rform-", container_id="rform-buttons")
         yield KeyBar()
 
     def _title(self) -> Text:
@@ -146,7 +150,48 @@ class ReferralForm(ModalScreen[Referral | None]):
     def on_mount(self) -> None:
         for box in self.query(".rform-error").results(Static):
             box.display = False
-        self.query_one("#rform-organisation" if self.existing else "#rform-received").focus()
+        # The organisation, new or old: the first thing to type (the reference is optional
+        # and the received date is filled in; typing must never land in it).
+        self.query_one("#rform-organisation").focus()
+        self._offer_draft()
+
+    # ------------------------------------------------------------------ drafts
+
+    @property
+    def draft_key(self) -> str:
+        """Where what is typed is kept until it is saved (beside the note drafts)."""
+        return referral_draft_key(self.existing.id if self.existing else None)
+
+    def _offer_draft(self) -> None:
+        """What was typed before a crash (or a kill) comes back, saying so."""
+        draft = self.desk.notes.load_draft(self.draft_key)
+        fields = draft.get("fields") if draft else None
+        if not isinstance(fields, dict):
+            return
+        for field in FIELDS:
+            value = fields.get(field.name)
+            if not isinstance(value, str):
+                continue
+            widget = self.query_one(f"#{field.widget_id}")
+            if isinstance(widget, Input):
+                widget.value = value
+            elif isinstance(widget, TextArea):
+                widget.text = value
+            elif isinstance(widget, Select) and value:
+                widget.value = value
+        self.notify(
+            "What you typed before the desk closed is back. Esc discards it.",
+            title="Draft referral",
+            timeout=8,
+        )
+
+    def _keep_draft(self) -> None:
+        if self.is_attached and self.changed():
+            payload = {"kind": "referral", "fields": self.typed()}
+            self.desk.notes.save_draft(self.draft_key, payload)
+
+    def discarded(self) -> None:
+        self.desk.notes.discard_draft(self.draft_key)
 
     # ------------------------------------------------------------------ reading
 
@@ -177,16 +222,12 @@ class ReferralForm(ModalScreen[Referral | None]):
         # Everything the desk would refuse, found now so all problems show at once.
         problems += [p for p in self._check(fields) if p[0] not in unread]
         if problems:
-            self._show_problems(problems)
+            self.show_problems(problems)
             return
-        try:
-            saved = self._save(fields)
-        except InvalidRecord as error:
-            self._show_problems(error.problems)
+        saved = self.attempt(lambda: self._save(fields))
+        if saved is None:
             return
-        except UserError as error:
-            self._show_problems([("", str(error))])
-            return
+        self.desk.notes.discard_draft(self.draft_key)
         self.dismiss(saved)
 
     def _check(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
@@ -222,7 +263,7 @@ class ReferralForm(ModalScreen[Referral | None]):
         for widget in self.query(".rform-bad"):
             widget.remove_class("rform-bad")
 
-    def _show_problems(self, problems: list[tuple[str, str]]) -> None:
+    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
         """Each problem under its field; the cursor goes to the first field with one."""
         found: dict[str, list[str]] = {}
         for name, message in problems:
@@ -248,7 +289,11 @@ class ReferralForm(ModalScreen[Referral | None]):
     @on(Select.Changed)
     @on(TextArea.Changed)
     def _edited(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
-        """A field the adviser has changed no longer shows its old problem."""
+        """A field the adviser has changed no longer shows its old problem; what is typed
+        is kept as a draft soon after typing stops."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_INTERVAL, self._keep_draft)
         widget = event.control
         if widget is None or not widget.has_class("rform-bad"):
             return
@@ -259,31 +304,6 @@ class ReferralForm(ModalScreen[Referral | None]):
 
     # ------------------------------------------------------------------ leaving
 
-    @on(Button.Pressed, "#rform-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#rform-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_leave()
-
-    def action_leave(self) -> None:
-        if not self.changed():
-            self.dismiss(None)
-            return
-        from mspdesk.tui.screens.confirm import Confirm
-
-        def chosen(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        what = "this referral" if self.existing is None else "these changes"
-        self.app.push_screen(
-            Confirm(
-                f"Discard {what}?",
-                "What you typed has not been saved.",
-                yes="Discard",
-                no="Keep editing",
-            ),
-            chosen,
-        )
+    @property
+    def discard_title(self) -> str:  # type: ignore[override]
+        return f"Discard {'this referral' if self.existing is None else 'these changes'}?"

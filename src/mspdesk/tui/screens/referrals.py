@@ -4,26 +4,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.containers import Horizontal
+from textual.widgets import Header
 
 from mspdesk.tui.rows import REFERRAL_COLUMNS, referral_row
+from mspdesk.tui.screens.list_screen import ListScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 from mspdesk.tui.widgets.referral_detail import ReferralDetail
+from mspdesk.tui.words import count_of
 
 if TYPE_CHECKING:
     from typing import Any
 
     from textual.app import ComposeResult
 
-    from mspdesk.tui.app import MspdeskApp
+    from mspdesk.desk import Desk
 
 
-class ReferralsScreen(Screen[None]):
+class ReferralsScreen(ListScreen):
     """Every referral, newest first; `/` filters as you type."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,82 +49,49 @@ class ReferralsScreen(Screen[None]):
         self._rows: list[Row] = []
         self._select_next: str | None = None
 
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
+    LIST = ListSpec(
+        REFERRAL_COLUMNS,
+        placeholder="Filter: type words from a name, reference, area…",
+        empty="No referrals yet. Press a to add one (or import a file from the inbox).",
+        no_match="No referral matches the filter.",
+        filter_always_shown=True,
+        list_id="list-pane",
+        table_id="referrals",
+        filter_id="filter",
+        status_id="list-status",
+    )
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
-            with Vertical(id="list-pane"):
-                yield Input(
-                    placeholder="Filter: type words from a name, reference, area…", id="filter"
-                )
-                yield RecordTable(REFERRAL_COLUMNS, id="referrals", empty_text="Loading…")
-                yield Static("", id="list-status")
+            yield self.LIST.build(self.describe)
             # The detail pane is mounted with the data: one widget less before the first frame.
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.query_one(RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
+    def describe(self, shown: int, total: int) -> str:
+        return count_of(shown, total, "referral")
 
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load_rows()
+    def reload(self) -> None:
+        self.load_rows()
 
-    @work(thread=True, exclusive=True, group="referral-rows")
     def load_rows(self) -> None:
         """Build the rows off the UI thread, then show them."""
-        desk = self.desk_app.desk
-        if desk is None:
-            return
-        records = desk.referrals.rows()
-        rows = [referral_row(record) for record in records]
-        self.app.call_from_thread(self._show_rows, records, rows)
 
-    def _show_rows(self, records: list[dict[str, Any]], rows: list[Row]) -> None:
-        self._records, self._rows = records, rows
+        def fetch(desk: Desk) -> tuple[list[dict[str, Any]], list[Row]]:
+            records = desk.referrals.rows()
+            return records, [referral_row(record) for record in records]
+
+        self.load_in_background(fetch, self._show_rows)
+
+    def _show_rows(self, loaded: tuple[list[dict[str, Any]], list[Row]]) -> None:
+        self._records, self._rows = loaded
         if not self.query(ReferralDetail):
             self.query_one("#main", Horizontal).mount(ReferralDetail(id="detail"))
-        table = self.query_one(RecordTable)
-        table.empty_text = "No referrals yet. Press a to add one (or import a file from the inbox)."
-        self._apply_filter(self.query_one("#filter", Input).value)
+        haystacks = [referral_haystack(record, row) for record, row in zip(*loaded, strict=True)]
+        self.records.show(self._rows, haystacks)
         if self._select_next is not None:  # a referral just added or changed
             self.jump_to(self._select_next)
             self._select_next = None
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
-
-    def _apply_filter(self, text: str) -> None:
-        desk = self.desk_app.desk
-        table = self.query_one(RecordTable)
-        if desk is None:
-            return
-        if text.strip():
-            keep = {id(r) for r in desk.referrals.search(text, self._records)}
-            rows = [
-                row
-                for record, row in zip(self._records, self._rows, strict=True)
-                if id(record) in keep
-            ]
-            table.empty_text = "No referral matches the filter."
-        else:
-            rows = self._rows
-        table.set_rows(rows)
-        shown = len(rows)
-        total = len(self._rows)
-        status = f"{shown:,} of {total:,} referrals" if shown != total else f"{total:,} referrals"
-        self.query_one("#list-status", Static).update(status)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.query_one(RecordTable).focus()
 
     @on(RecordTable.Highlighted, "#referrals")
     def _highlighted(self, event: RecordTable.Highlighted) -> None:
@@ -138,15 +107,6 @@ class ReferralsScreen(Screen[None]):
             detail.show(None, [])
             return
         detail.show(desk.referrals.get(key), desk.history(key))
-
-    def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
-
-    def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_focus and box.value:
-            box.value = ""
-        self.query_one(RecordTable).focus()
 
     def action_add_note(self) -> None:
         from mspdesk.tui.note_actions import write_note
@@ -189,10 +149,13 @@ class ReferralsScreen(Screen[None]):
 
     def jump_to(self, key: str) -> None:
         """Show and select the referral `key` (clearing the filter if it hides it)."""
-        table = self.query_one(RecordTable)
-        if not table.move_to(key):
-            box = self.query_one("#filter", Input)
-            box.value = ""
-            self._apply_filter("")
-            table.move_to(key)
-        table.focus()
+        records = self.records
+        records.select(key)
+        records.table.focus()
+
+
+def referral_haystack(record: dict[str, Any], row: Row) -> str:
+    """What a referral is found by: reference, names, service area, region and the labels
+    shown in its row."""
+    fields = ("id", "organisation", "parent_body", "service_area", "region")
+    return " ".join([*(str(record.get(name) or "") for name in fields), *row.cells])

@@ -10,8 +10,9 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from mspdesk.tui.screens.form import FormScreen
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -30,13 +31,13 @@ class ExportChoice:
     replace: bool
 
 
-class ReportExportDialog(ModalScreen[ExportChoice | None]):
+class ReportExportDialog(FormScreen[ExportChoice | None]):
     """Asks for a path; Enter exports, Escape cancels. An existing file is only replaced
     after the adviser says so."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without exporting"),
-        Binding("ctrl+s", "export", "Export", priority=True, tooltip="Save the CSV file"),
+        Binding("escape", "leave", "Cancel", tooltip="Close without exporting"),
+        Binding("ctrl+s", "save", "Export", priority=True, tooltip="Save the CSV file"),
     ]
 
     def __init__(self, default: Path) -> None:
@@ -51,14 +52,18 @@ class ReportExportDialog(ModalScreen[ExportChoice | None]):
             yield Input(value=str(self.default), id="report-export-path")
             yield Static("", id="report-export-error")
             with Horizontal(id="report-export-buttons"):
-                yield Button("Export", variant="primary", id="report-export-save")
-                yield Button("Cancel", id="report-export-cancel")
+                yield Button(
+                    "Export", variant="primary", id="report-export-save", classes="form-save"
+                )
+                yield Button("Cancel", id="report-export-cancel", classes="form-cancel")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def action_save(self) -> None:
+        self.action_export()
+
     @on(Input.Submitted)
-    @on(Button.Pressed, "#report-export-save")
     def action_export(self) -> None:
         text = self.query_one(Input).value.strip()
         if not text:
@@ -76,9 +81,8 @@ class ReportExportDialog(ModalScreen[ExportChoice | None]):
             return
         self.dismiss(ExportChoice(path, replace=False))
 
-    @on(Button.Pressed, "#report-export-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.action_leave()
 
     def _confirm_replace(self, path: Path) -> None:
         from mspdesk.tui.screens.confirm import Confirm

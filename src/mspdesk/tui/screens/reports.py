@@ -13,17 +13,16 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Sparkline, Static
 
 from mspdesk.tui import report_panels
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from mspdesk.desk.reports import Figures
-    from mspdesk.tui.app import MspdeskApp
     from mspdesk.tui.screens.report_export import ExportChoice
 
 THREE_COLUMNS_FROM = 138
@@ -38,7 +37,7 @@ PANEL_TITLES = {
 }
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(DeskScreen):
     """Referrals by month and source, triage outcomes by scope, conversion, time to triage,
     cases by stage and status, overdue milestones, spin-outs and the budget."""
 
@@ -51,13 +50,6 @@ class ReportsScreen(Screen[None]):
         super().__init__()
         self.figures: Figures | None = None
         self._export_waiting = False
-
-    @property
-    def desk_app(self) -> MspdeskApp:
-        from mspdesk.tui.app import MspdeskApp
-
-        assert isinstance(self.app, MspdeskApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,7 +74,6 @@ class ReportsScreen(Screen[None]):
         for panel_id, title in PANEL_TITLES.items():
             self.query_one(f"#{panel_id}").border_title = title
         self.query_one("#reports-main").focus()
-        self.watch(self.app, "desk_ready", self._desk_changed)
 
     def on_resize(self) -> None:
         width = self.size.width
@@ -90,30 +81,16 @@ class ReportsScreen(Screen[None]):
         row.set_class(TWO_COLUMNS_FROM <= width < THREE_COLUMNS_FROM, "-two-columns")
         row.set_class(width < TWO_COLUMNS_FROM, "-one-column")
 
-    def on_screen_resume(self) -> None:
-        # Coming back to the screen: the records may have changed elsewhere meanwhile.
-        if self.figures is not None:
-            self.load_figures()
+    def reload(self) -> None:
+        self.load_figures()
 
-    def _desk_changed(self, ready: bool) -> None:
-        if ready:
-            self.load_figures()
-
-    @work(thread=True, exclusive=True, group="report-figures")
     def load_figures(self) -> None:
         """Work the figures out off the UI thread, then show them."""
         from mspdesk.desk.reports import programme_figures
-        from mspdesk.domain.errors import UserError
 
-        desk = self.desk_app.desk
-        if desk is None:
-            return
-        try:
-            figures = programme_figures(desk)
-        except UserError as error:
-            self.app.call_from_thread(self._failed, str(error))
-            return
-        self.app.call_from_thread(self._show, figures)
+        self.load_in_background(
+            programme_figures, self._show, failed=lambda error: self._failed(str(error))
+        )
 
     def _show(self, figures: Figures) -> None:
         self.figures = figures

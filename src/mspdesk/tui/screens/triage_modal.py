@@ -7,15 +7,14 @@ Problems are shown next to their field and nothing typed is lost.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import (
-    Button,
     Input,
     Label,
     RadioButton,
@@ -27,9 +26,9 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from mspdesk.domain.choices import Decision, ReferOnTo
-from mspdesk.domain.errors import InvalidRecord, UserError
 from mspdesk.domain.parsing import parse_date
 from mspdesk.domain.triage import Score, TriageDecision, score, suggested_band
+from mspdesk.tui.screens.form import FormScreen, form_buttons
 from mspdesk.tui.widgets.key_bar import KeyBar
 from mspdesk.tui.widgets.record_table import printable
 from mspdesk.tui.widgets.rubric_scorer import RubricScorer
@@ -70,25 +69,50 @@ FOCUS_FOR = {
 }
 
 
-class TriageModal(ModalScreen[TriageDecision | None]):
+def triage_draft_key(referral_id: str) -> str:
+    """Where an unsaved triage of `referral_id` is kept (beside the note drafts)."""
+    return f"triage-{referral_id}"
+
+
+def draft_scores(draft: Mapping[str, Any]) -> dict[str, int]:
+    """The scores in a triage draft (anything else in it ignored)."""
+    scores = draft.get("scores")
+    if not isinstance(scores, dict):
+        return {}
+    return {str(k): v for k, v in scores.items() if isinstance(v, int) and 0 <= v <= 3}
+
+
+SHORT_HEIGHT = 32
+"""Below this many rows the dialog's header lines are cut to one line each."""
+
+
+class TriageModal(FormScreen[TriageDecision | None]):
     """Triage one referral; dismisses with the saved decision, or None when cancelled."""
 
+    discard_title = "Discard this triage?"
+    discard_message = "The scores and reason you entered have not been saved."
+    discard_no = "Keep triaging"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Record the decision"),
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
-        # Not the app's quit: a stray q must not drop a half-done triage.
-        Binding("q", "cancel", "Cancel", show=False),
         Binding("a", "decide('accept')", "Accept", tooltip="Accept into the programme"),
         Binding("s", "decide('signpost')", "Signpost", tooltip="Signpost and revisit"),
         Binding("d", "decide('decline')", "Decline"),
         Binding("r", "decide('refer')", "Refer on", tooltip="Refer on elsewhere"),
     ]
 
-    def __init__(self, referral: Referral, rubric: Rubric, desk: Desk) -> None:
+    def __init__(
+        self,
+        referral: Referral,
+        rubric: Rubric,
+        desk: Desk,
+        *,
+        draft: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.referral = referral
         self.rubric = rubric
         self.desk = desk
+        self.draft = dict(draft or {})
+        """A triage left unsaved (a crash, a kill): its scores and reason are offered back."""
         self.decision: Decision | None = None
         self._prefilled_revisit = ""
         self._offered_pages: list[str] = []
@@ -116,13 +140,13 @@ class TriageModal(ModalScreen[TriageDecision | None]):
             with Horizontal(id="triage-body"):
                 # Not focusable themselves: Tab goes from the scorer straight to the decision.
                 with VerticalScroll(id="triage-scoring", can_focus=False):
-                    yield RubricScorer(self.rubric, id="triage-scorer")
+                    yield RubricScorer(
+                        self.rubric, scores=draft_scores(self.draft), id="triage-scorer"
+                    )
                     yield Static(id="triage-scores-error", classes="triage-error")
                 with VerticalScroll(id="triage-form", can_focus=False):
                     yield from self._compose_form()
-            with Horizontal(id="triage-buttons"):
-                yield Button("Save (Ctrl+S)", variant="primary", id="triage-save")
-                yield Button("Cancel (Esc)", id="triage-cancel")
+            yield form_buttons("triage-", container_id="triage-buttons")
         yield KeyBar()
 
     def _compose_form(self) -> ComposeResult:
@@ -152,7 +176,26 @@ class TriageModal(ModalScreen[TriageDecision | None]):
             yield Static(id="triage-refer-error", classes="triage-error")
         yield Static(id="triage-general-error", classes="triage-error")
 
+    def on_resize(self, event: events.Resize) -> None:
+        # A short terminal: one line each for the facts and the scope note, so the rubric
+        # keeps room for a whole criterion and Save stays on screen.
+        self.set_class(event.size.height < SHORT_HEIGHT, "-short")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < SHORT_HEIGHT, "-short")
+        if self.draft:
+            reason = self.draft.get("reason")
+            if isinstance(reason, str):
+                self.query_one("#triage-reason", Input).value = reason
+            count = len(draft_scores(self.draft))
+            self.notify(
+                f"{count} score{'s' if count != 1 else ''} from a triage left unsaved "
+                f"(at {str(self.draft.get('saved_at', ''))[:16].replace('T', ' ')}) are back. "
+                "Esc discards them.",
+                title="Draft triage",
+                timeout=8,
+                markup=False,
+            )
         self._show_decision_fields()
         self._update_score()
         self.query_one(RubricScorer).focus()
@@ -236,6 +279,21 @@ class TriageModal(ModalScreen[TriageDecision | None]):
     @on(RubricScorer.Changed)
     def _scores_changed(self) -> None:
         self._update_score()
+        self._keep_draft()
+
+    @on(Input.Changed, "#triage-reason")
+    def _reason_changed(self) -> None:
+        self._keep_draft()
+
+    def _keep_draft(self) -> None:
+        """Every score is on disk as soon as it is given: a crash loses none of them."""
+        scores = self.query_one(RubricScorer).scores
+        reason = self.query_one("#triage-reason", Input).value
+        if not scores and not reason.strip():
+            self.desk.notes.discard_draft(triage_draft_key(self.referral.id))
+            return
+        payload = {"kind": "triage", "subject": self.referral.id, "scores": scores}
+        self.desk.notes.save_draft(triage_draft_key(self.referral.id), payload | {"reason": reason})
 
     @on(RubricScorer.Finished)
     def _scoring_done(self) -> None:
@@ -284,12 +342,13 @@ class TriageModal(ModalScreen[TriageDecision | None]):
             except ValueError as error:
                 problems.append(("revisit_on", str(error)))
         if problems or self.decision is None:
-            self._show_problems(problems)
+            self.show_problems(problems)
             return
-        try:
-            made = self.desk.triage.decide(
+        decision = self.decision
+        made = self.attempt(
+            lambda: self.desk.triage.decide(
                 self.referral.id,
-                self.decision,
+                decision,
                 self.query_one("#triage-reason", Input).value,
                 scores=self.query_one(RubricScorer).scores or None,
                 signpost_pages=self._chosen_pages(),
@@ -297,12 +356,10 @@ class TriageModal(ModalScreen[TriageDecision | None]):
                 refer_to=self._refer_to(),
                 refer_to_other=self._refer_to_other(),
             )
-        except InvalidRecord as error:
-            self._show_problems(error.problems)
+        )
+        if made is None:
             return
-        except UserError as error:
-            self._show_problems([("", str(error))])
-            return
+        self.desk.notes.discard_draft(triage_draft_key(self.referral.id))
         self.dismiss(made)
 
     def _chosen_pages(self) -> list[str]:
@@ -326,7 +383,7 @@ class TriageModal(ModalScreen[TriageDecision | None]):
         for box in self.query(".triage-error").results(Static):
             box.update("")
 
-    def _show_problems(self, problems: list[tuple[str, str]]) -> None:
+    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
         """Each problem under its field; focus goes to the first field with one."""
         found: dict[str, list[str]] = {}
         for field, message in problems:
@@ -343,31 +400,12 @@ class TriageModal(ModalScreen[TriageDecision | None]):
 
     # ------------------------------------------------------------------ leaving
 
-    @on(Button.Pressed, "#triage-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
+    def changed(self) -> bool:
+        typed = self.query_one("#triage-reason", Input).value.strip()
+        return bool(self.query_one(RubricScorer).scores or typed)
 
-    @on(Button.Pressed, "#triage-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
+    def discarded(self) -> None:
+        self.desk.notes.discard_draft(triage_draft_key(self.referral.id))
 
     def action_cancel(self) -> None:
-        typed = self.query_one("#triage-reason", Input).value.strip()
-        if not (self.query_one(RubricScorer).scores or typed):
-            self.dismiss(None)
-            return
-        from mspdesk.tui.screens.confirm import Confirm
-
-        def chosen(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm(
-                "Discard this triage?",
-                "The scores and reason you entered have not been saved.",
-                yes="Discard",
-                no="Keep triaging",
-            ),
-            chosen,
-        )
+        self.action_leave()

@@ -19,6 +19,7 @@ from mspdesk.domain.budget import CaseBudget, Programme, ProgrammeSummary
 from mspdesk.domain.case import Case
 from mspdesk.domain.challenge import DeadlineWarning, Duty
 from mspdesk.domain.conflicts import review_state
+from mspdesk.domain.labels import field_label, value_label
 from mspdesk.domain.milestone import days_late
 from mspdesk.domain.note import Note
 from mspdesk.domain.procurement import ProcurementRoute, route_lines
@@ -240,10 +241,13 @@ def _changed_fields(entry: HistoryEntry) -> str:
     for change in entry.changes:
         if change.field == "record":
             continue
+        name = field_label(change.field)
         if change.field in LIST_FIELDS or isinstance(change.new, (dict, list)):
-            parts.append(change.field)
+            parts.append(name)
         else:
-            parts.append(f"{change.field}: {_short(change.old)} → {_short(change.new)}")
+            old = value_label(change.field, change.old)
+            new = value_label(change.field, change.new)
+            parts.append(f"{name}: {_short(old)} → {_short(new)}")
     return "; ".join(parts)
 
 

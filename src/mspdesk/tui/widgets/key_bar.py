@@ -7,12 +7,79 @@ same information as one line of text. Clicking a key presses it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
 from textual.events import Click
 from textual.screen import Screen
 from textual.widget import Widget
+
+MORE = "more"
+"""The last key on a bar too narrow for every key: F1 lists them all."""
+
+APP_KEY_RANKS = {
+    "help": 1,
+    "quit": 2,
+    "go_back": 2,
+    "undo": 3,
+    "redo": 4,
+    "switch_mode('inbox')": 10,
+    "switch_mode('cases')": 11,
+    "switch_mode('agenda')": 12,
+    "switch_mode('guidance')": 13,
+    "switch_mode('reports')": 14,
+}
+"""Which of the desk's own keys stay longest on a narrow bar (lower stays longer)."""
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    key: str
+    shown: str
+    description: str
+    enabled: bool
+    rank: int
+    """Lower stays longer; the screen's own keys come in the order the screen lists them."""
+
+    @property
+    def width(self) -> int:
+        return cell_len(self.shown) + cell_len(self.description) + 3
+
+
+def key_display(shown: str) -> str:
+    """Function keys as printed on the keyboard: F1, not f1."""
+    return shown.upper() if shown[:1] == "f" and shown[1:].isdigit() else shown
+
+
+def fit_keys(entries: list[KeyEntry], width: int, palette: KeyEntry | None = None) -> set[KeyEntry]:
+    """The entries that fit in `width`, most important first, leaving room for `F1 more`.
+
+    The screen's own keys matter most (in their order), then the desk's by rank; the
+    palette key is shown only when every other key fits.
+    """
+    total = sum(entry.width for entry in entries)
+    if total + (palette.width if palette else 0) <= width:
+        return set(entries) | ({palette} if palette else set())
+    if total <= width:
+        return set(entries)
+    more = KeyEntry("f1", "F1", MORE, True, 0).width
+    # `F1 more` stands in for F1 Help.
+    order = sorted(
+        (i for i in range(len(entries)) if entries[i].key != "f1"),
+        key=lambda i: (entries[i].rank, i),
+    )
+    kept: set[KeyEntry] = set()
+    used = more
+    for index in order:
+        entry = entries[index]
+        if used + entry.width <= width:
+            kept.add(entry)
+            used += entry.width
+    return kept
 
 
 class KeyBar(Widget):
@@ -51,36 +118,61 @@ class KeyBar(Widget):
         if screen is self.screen:
             self.refresh()
 
+    def entries(self) -> list[KeyEntry]:
+        """The keys to show, in the order shown: this screen's own, then the desk's."""
+        own: list[KeyEntry] = []
+        desk: list[KeyEntry] = []
+        seen_actions: set[str] = set()
+        palette_key = self.app.COMMAND_PALETTE_BINDING
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if key == palette_key or not binding.show or binding.action in seen_actions:
+                continue
+            seen_actions.add(binding.action)
+            entry = KeyEntry(
+                key=key,
+                shown=key_display(self.app.get_key_display(binding)),
+                description=binding.description,
+                enabled=active.enabled,
+                rank=APP_KEY_RANKS.get(binding.action, 20) if active.node is self.app else 5,
+            )
+            (desk if active.node is self.app else own).append(entry)
+        return own + desk
+
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         text_style = self.get_component_rich_style("key-bar--description")
+        entries = self.entries()
+        palette: KeyEntry | None = None
+        if self.app.ENABLE_COMMAND_PALETTE:
+            key = self.app.COMMAND_PALETTE_BINDING
+            palette = KeyEntry(key, self.app.get_key_display(Binding(key, "")), "palette", True, 0)
+        width = self.size.width
+        shown = fit_keys(entries, width, palette)
         line = Text(no_wrap=True, overflow="ellipsis")
         self._spans = []
-        palette_key = self.app.COMMAND_PALETTE_BINDING
-        palette: tuple[str, str] | None = None
-        seen_actions: set[str] = set()
-        for key, active in self.screen.active_bindings.items():
-            binding = active.binding
-            if key == palette_key and self.app.ENABLE_COMMAND_PALETTE:
-                palette = (key, self.app.get_key_display(binding))
-                continue
-            if not binding.show or binding.action in seen_actions:
-                continue
-            seen_actions.add(binding.action)
-            start = line.cell_len
-            style = key_style if active.enabled else key_style + text_style
-            line.append(f" {self.app.get_key_display(binding)} ", style=style)
-            line.append(f"{binding.description} ", style=text_style)
-            self._spans.append((start, line.cell_len, key))
-        if palette is not None:
-            tail = Text.assemble((f" {palette[1]} ", key_style), ("palette ", text_style))
-            gap = self.size.width - line.cell_len - tail.cell_len
-            if gap > 0:
-                line.append(" " * gap)
-                start = line.cell_len
-                line.append_text(tail)
-                self._spans.append((start, line.cell_len, palette[0]))
+        for entry in entries:
+            if entry in shown:
+                self._append(line, entry, key_style, text_style)
+        tail: list[KeyEntry] = []
+        if len(shown) < len(entries):
+            tail.append(KeyEntry("f1", "F1", MORE, True, 0))
+        if palette is not None and palette in shown:
+            tail.append(palette)
+        tail_width = sum(entry.width for entry in tail)
+        gap = width - line.cell_len - tail_width
+        if tail and gap > 0:
+            line.append(" " * gap)
+        for entry in tail:
+            self._append(line, entry, key_style, text_style)
         return line
+
+    def _append(self, line: Text, entry: KeyEntry, key_style: Style, text_style: Style) -> None:
+        start = line.cell_len
+        style = key_style if entry.enabled else key_style + text_style
+        line.append(f" {entry.shown} ", style=style)
+        line.append(f"{entry.description} ", style=text_style)
+        self._spans.append((start, line.cell_len, entry.key))
 
     async def _on_click(self, event: Click) -> None:
         for start, end, key in self._spans:

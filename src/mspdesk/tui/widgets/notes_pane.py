@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
+from rich.markdown import Markdown
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
@@ -44,7 +45,10 @@ def note_rows(notes: Sequence[Note]) -> list[Row]:
 
 
 def note_view(note: Note) -> Group:
-    """The whole note: a heading line, tags, then the text line by line (never as markup)."""
+    """The whole note: a heading line, tags, then the text rendered as Markdown (the editor
+    invites it). Markdown only: the text is never read as Textual or Rich markup, control
+    characters are shown as visible codes, and links are shown with their address, never
+    made clickable."""
     head = Text(f"{note.on:%d %b %Y}  {note.kind.label}  ", style="bold")
     head.append(printable(note.adviser))
     head.append(f"  {note.id} on {note.subject}", style="dim")
@@ -54,8 +58,8 @@ def note_view(note: Note) -> Group:
     if note.created_at and note.updated_at and note.updated_at != note.created_at:
         lines.append(Text(f"Edited {note.updated_at:%d %b %Y %H:%M} (v: versions)", style="dim"))
     lines.append(Text(""))
-    lines += [Text(printable(line)) for line in note.body.splitlines()]
-    return Group(*lines)
+    body = "\n".join(printable(line) for line in note.body.splitlines())
+    return Group(*lines, Markdown(body, hyperlinks=False))
 
 
 class NotesPane(Vertical):

@@ -27,12 +27,65 @@ from textual.strip import Strip
 
 @dataclass(frozen=True)
 class Column:
+    """A table column.
+
+    `width` is what it wants; a table too narrow for every column shortens the least
+    important ones first (lowest `priority`, down to `min_width`), then leaves out whole
+    columns, least important and rightmost first. Spare width goes to the `flex` columns,
+    in proportion to their `flex` weight.
+    """
+
     key: str
     label: str
     width: int
     align_right: bool = False
-    flex: bool = False
-    """Flexible columns share the spare width, or give some up when the table is narrow."""
+    flex: int = 0
+    priority: int = 1
+    min_width: int | None = None
+
+    @property
+    def least(self) -> int:
+        """The narrowest this column is ever drawn (its full width unless it may shorten)."""
+        return self.width if self.min_width is None else min(self.min_width, self.width)
+
+
+def fit_columns(columns: Sequence[Column], available: int) -> list[int]:
+    """Each column's width in `available` cells (one cell between columns); 0 means hidden."""
+    widths = [column.width for column in columns]
+    shown = list(range(len(columns)))
+
+    def need() -> int:
+        return sum(widths[i] + 1 for i in shown)
+
+    # Leave out whole columns, least important (then rightmost) first, until the rest fit.
+    by_importance = sorted(shown, key=lambda i: (columns[i].priority, -i))
+    while len(shown) > 1 and sum(columns[i].least + 1 for i in shown) > available:
+        shown.remove(by_importance.pop(0))
+    # Shorten the least important columns first, a cell at a time from the one with most to give.
+    excess = need() - available
+    while excess > 0:
+        room = [i for i in shown if widths[i] > columns[i].least]
+        if not room:
+            break
+        lowest = min(columns[i].priority for i in room)
+        pick = max(
+            (i for i in room if columns[i].priority == lowest),
+            key=lambda i: (widths[i] - columns[i].least, i),
+        )
+        widths[pick] -= 1
+        excess -= 1
+    spare = available - need()
+    flexible = [i for i in shown if columns[i].flex] or shown[-1:]
+    weights = sum(max(columns[i].flex, 1) for i in flexible)
+    if spare > 0 and flexible:
+        given = 0
+        for position, i in enumerate(flexible):
+            share = spare * max(columns[i].flex, 1) // weights
+            if position == len(flexible) - 1:
+                share = spare - given
+            widths[i] += share
+            given += share
+    return [widths[i] if i in shown else 0 for i in range(len(columns))]
 
 
 @dataclass(frozen=True)
@@ -119,6 +172,8 @@ class RecordTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.rows: Sequence[Row] = ()
         self.empty_text = empty_text
+        self._fitted: tuple[int, list[int]] | None = None
+        """The column widths for the last width drawn at."""
 
     # ------------------------------------------------------------------ data
 
@@ -197,18 +252,16 @@ class RecordTable(ScrollView, can_focus=True):
     # ---------------------------------------------------------------- drawing
 
     def _widths(self) -> list[int]:
-        widths = [c.width for c in self.columns]
-        flexible = [i for i, c in enumerate(self.columns) if c.flex] or [len(widths) - 1]
-        spare = self.size.width - sum(w + 1 for w in widths)
-        share, extra = divmod(spare, len(flexible))
-        for position, index in enumerate(flexible):
-            grow = share + (1 if position < extra else 0)
-            widths[index] = max(8, widths[index] + grow)
-        return widths
+        width = self.scrollable_content_region.width
+        if self._fitted is None or self._fitted[0] != width:
+            self._fitted = (width, fit_columns(self.columns, width))
+        return self._fitted[1]
 
     def _line(self, cells: Sequence[str], style: Style) -> Strip:
         segments = []
         for column, width, text in zip(self.columns, self._widths(), cells, strict=False):
+            if width == 0:
+                continue
             shown = printable(text)
             if cell_len(shown) > width:
                 shown = set_cell_size(shown, max(width - 1, 0)) + "…"
