@@ -256,3 +256,33 @@ def test_loose_and_compressed_copies_are_scrubbed(tmp_path: Path) -> None:
     assert holding(data, *SECRETS, NOTE, NOTE_EDIT) == []
     # Still a readable gzip, and the rest of it is intact.
     assert b"Leeds Youth" in gzip.decompress((rejected / "snapshot-old.json.gz").read_bytes())
+
+
+def test_erasing_a_case_deletes_its_attached_files_and_leaves_other_cases_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    zed, _, other, _ = build(data)
+    with Desk.open(data, actor="tester") as desk:
+        desk.triage.decide(zed, "accept", "promising")
+        desk.triage.decide(other, "accept", "promising")
+        zed_case = desk.referrals.get(zed).case_id
+        other_case = desk.referrals.get(other).case_id
+        assert zed_case and other_case
+        letter = b"Dear Zed Privateperson, about your TUPE transfer (zed@example.org)"
+        zed_file = desk.attachments.add(zed_case, "letter.txt", letter).attachment
+        kept = desk.attachments.add(other_case, "minutes.txt", b"Olive's minutes").attachment
+        desk.checkpoint()
+    assert (data / zed_file.stored_as).is_file()
+
+    code, out, err = run(capsys, data, "erase", zed_case, "--reason", "request 13")
+
+    assert code == 0, err
+    assert not (data / zed_file.stored_as).exists()
+    assert holding(data, *SECRETS, "about your TUPE transfer") == []
+    assert (data / kept.stored_as).read_bytes() == b"Olive's minutes"
+    code, out, err = run(capsys, data, "doctor")
+    assert code == 0, out + err
+    with Desk.open(data, actor="tester", read_only=True) as desk:
+        assert desk.attachments.for_case(zed_case) == []
+        assert [a.name for a in desk.attachments.for_case(other_case)] == ["minutes.txt"]

@@ -38,8 +38,7 @@ def register(sub: Any) -> None:
     agenda.add_argument("--json", action="store_true", help="print JSON")
     agenda.set_defaults(handler=show_agenda)
 
-    case = subcommand(sub, "case", "change one case")
-    case_verbs = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+    case_verbs = common.command_group(sub, "case", "change one case")
     assign = subcommand(case_verbs, "assign", "hand the case to another adviser")
     assign.add_argument("case", metavar="CASE", help="the case, e.g. C-0001")
     assign.add_argument("adviser", metavar="ADVISER", help="the adviser who takes it on")

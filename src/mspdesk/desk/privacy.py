@@ -153,6 +153,9 @@ def erase(core: DeskCore, target: str, reason: str = "") -> Tombstone:
         return done
     identities: set[str] = set()
     keys, summaries, secrets, what = _plan(core, target, identities)
+    files = _attachments_of(core, target, keys)
+    for key in files:
+        keys[key] = ["name"]
     number = len(core.store.table(ERASURES)) + 1
     stone_id = f"E-{number:05d}"
     at = core.now().isoformat(timespec="milliseconds")
@@ -181,7 +184,8 @@ def erase(core: DeskCore, target: str, reason: str = "") -> Tombstone:
         "target": target,
         "keys": keys,
         "summaries": summaries,
-        "hide": sorted(k for k in keys if NOTE_ID.match(k)),
+        "hide": sorted(k for k in keys if NOTE_ID.match(k) or k in files),
+        "files": sorted(files.values()),
         "secrets": sorted(secrets),
         "identities": sorted(identities),
         "event": event,
@@ -256,6 +260,18 @@ def _plan(
         f"{target} is not something that can be erased: give a note (N-00042), a referral "
         "(R-2013-0042), a case (C-0017) or a case person (C-0017/2, as `people find` lists)"
     )
+
+
+def _attachments_of(core: DeskCore, target: str, keys: dict[str, list[str]]) -> dict[str, str]:
+    """The files attached to an erased case, or that came with an erased (email) note:
+    attachment id -> where its bytes are. Their names go and their bytes are deleted.
+    Erasing one person on a case leaves the case's other files alone."""
+    whole_case = bool(CASE_ID.match(target))
+    found: dict[str, str] = {}
+    for key, record in core.store.table("attachments").items():
+        if (whole_case and record.get("subject") == target) or record.get("note_id") in keys:
+            found[key] = str(record.get("stored_as") or "")
+    return {k: v for k, v in found.items() if v}
 
 
 def _notes_on(core: DeskCore, subject: str) -> list[str]:

@@ -181,6 +181,19 @@ def clear_pending(directory: Path) -> None:
     fsync_dir(directory)
 
 
+def remove_attached_files(directory: Path, plan: dict[str, Any]) -> None:
+    """Delete the attached files of the erased records (`plan["files"]`: files/<case>/<name>
+    paths). A document about a person is theirs as a whole: it goes, not a patched copy."""
+    for stored_as in plan.get("files", ()):
+        path = directory / stored_as
+        parts = Path(stored_as).parts
+        if len(parts) != 3 or parts[0] != "files" or ".." in parts:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            fsync_dir(path.parent)
+
+
 def scrub_loose_files(directory: Path, scrubber: Scrubber) -> None:
     """Every file that is not the snapshot, journal or their backups: drafts of the erased
     records are deleted; any other file holding a secret is rewritten without it."""

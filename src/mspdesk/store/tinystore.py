@@ -354,6 +354,7 @@ class Store:
 
     def _finish_erasure(self, plan: dict[str, Any]) -> None:
         scrubber = erasure.Scrubber(plan)
+        erasure.remove_attached_files(self.directory, plan)
         erasure.scrub_loose_files(self.directory, scrubber)
         self._scrub_memory(scrubber)
         event = plan["event"]
