@@ -1,9 +1,10 @@
 """The adviser's own settings, in `config.toml` in the platform's config folder
 (`~/.config/mspdesk/` on Linux; `$MSPDESK_CONFIG` names another file).
 
-Three keys: `adviser` (the name every change is recorded under, and "mine" on the agenda),
-`theme` (the desk's colours) and `export_folder` (where exports are suggested). The file is
-the adviser's alone (0600, in a 0700 folder) and written atomically.
+Keys: `adviser` (the name every change is recorded under, and "mine" on the agenda),
+`theme` (the desk's colours), `export_folder` (where exports are suggested) and the document
+settings `marking`, `docx_template` and `calendar_reminder_days` (transfer/document_settings).
+The file is the adviser's alone (0600, in a 0700 folder) and written atomically.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ KEYS = {
     "adviser": "your name as recorded on every change (default: your login name)",
     "theme": "the desk's colour theme, e.g. textual-dark, textual-light, nord, gruvbox",
     "export_folder": "the folder exports are suggested in (default: your home folder)",
+    "marking": "the protective marking on every page of a Word file (default OFFICIAL-SENSITIVE)",
+    "docx_template": "a house template (.docx) whose styles Word files use (default: none)",
+    "calendar_reminder_days": "calendar events remind this many days before (default: none)",
 }
 
 

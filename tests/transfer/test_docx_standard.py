@@ -217,3 +217,20 @@ def test_pdf_pages_carry_marking_numbers_and_table_header(data: Path, tmp_path: 
     assert len(spanned) >= 2  # the milestone table runs over more than one page
     for page in spanned:
         assert re.search(r"Code\s+Milestone\s+Due\s+Status\s+Done when", page)
+
+
+def test_document_settings_come_from_the_settings_file_and_the_environment_overrides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mspdesk import config
+    from mspdesk.transfer.document_settings import document_settings
+
+    for name in ("MSPDESK_MARKING", "MSPDESK_DOCX_TEMPLATE", "MSPDESK_CALENDAR_REMINDER_DAYS"):
+        monkeypatch.delenv(name, raising=False)
+    assert document_settings().marking == "OFFICIAL-SENSITIVE"
+    config.set_value("marking", "OFFICIAL")
+    config.set_value("calendar_reminder_days", "2")
+    settings = document_settings()
+    assert (settings.marking, settings.reminder_days) == ("OFFICIAL", 2)
+    monkeypatch.setenv("MSPDESK_MARKING", "OFFICIAL-SENSITIVE PERSONAL")
+    assert document_settings().marking == "OFFICIAL-SENSITIVE PERSONAL"

@@ -2,14 +2,13 @@
 file, an optional house template (.docx) whose styles Word files use, and an optional
 calendar reminder.
 
-One function reads them, `document_settings()`, so the desk's configuration file can feed
-it in one place. Until then they come from the environment:
+One function reads them, `document_settings()`: from the adviser's settings file
+(`mspdesk config set marking …`), each overridden by its environment variable:
 
-| Variable | Setting | Default |
-| --- | --- | --- |
-| `MSPDESK_MARKING` | protective marking | `OFFICIAL-SENSITIVE` |
-| `MSPDESK_DOCX_TEMPLATE` | path of a house template `.docx` | none (built-in styles) |
-| `MSPDESK_CALENDAR_REMINDER_DAYS` | remind this many days before a milestone, at 09:00 | none |
+- `marking` (`MSPDESK_MARKING`): the protective marking; default `OFFICIAL-SENSITIVE`.
+- `docx_template` (`MSPDESK_DOCX_TEMPLATE`): a house template `.docx`; default none.
+- `calendar_reminder_days` (`MSPDESK_CALENDAR_REMINDER_DAYS`): remind this many days
+  before a milestone, at 09:00; default none.
 """
 
 from __future__ import annotations
@@ -38,17 +37,39 @@ class DocumentSettings:
 
 
 def document_settings(environ: Mapping[str, str] | None = None) -> DocumentSettings:
-    """The document settings from `environ` (the process environment by default).
+    """The document settings from `environ` (by default the settings file, overridden by
+    the process environment).
 
     Raises UserError naming the setting when one is not usable.
     """
-    env = os.environ if environ is None else environ
+    env = _configured() if environ is None else environ
     marking = " ".join(env.get("MSPDESK_MARKING", DEFAULT_MARKING).split())
     if len(marking) > MARKING_LIMIT or not marking.isprintable():
         raise UserError(f"marking: at most {MARKING_LIMIT} printable characters, not {marking!r}")
     template = _template(env.get("MSPDESK_DOCX_TEMPLATE", "").strip())
     reminder = _reminder(env.get("MSPDESK_CALENDAR_REMINDER_DAYS", "").strip())
     return DocumentSettings(marking=marking, docx_template=template, reminder_days=reminder)
+
+
+_FROM_CONFIG = {
+    "marking": "MSPDESK_MARKING",
+    "docx_template": "MSPDESK_DOCX_TEMPLATE",
+    "calendar_reminder_days": "MSPDESK_CALENDAR_REMINDER_DAYS",
+}
+
+
+def _configured() -> dict[str, str]:
+    """The settings file's document settings under their variable names, then the
+    environment's on top."""
+    from mspdesk import config
+
+    try:
+        saved = config.load()
+    except config.ConfigError as error:
+        raise UserError(str(error)) from None
+    merged = {variable: saved[key] for key, variable in _FROM_CONFIG.items() if key in saved}
+    merged.update({v: os.environ[v] for v in _FROM_CONFIG.values() if v in os.environ})
+    return merged
 
 
 def _template(value: str) -> Path | None:
