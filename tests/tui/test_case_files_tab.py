@@ -14,6 +14,7 @@ from mspdesk.desk import Desk
 from mspdesk.tui.app import MspdeskApp
 from mspdesk.tui.screens.case_forms import FormModal
 from mspdesk.tui.widgets.files_pane import FilesPane
+from mspdesk.tui.widgets.notes_pane import NotesPane
 from mspdesk.tui.widgets.record_table import RecordTable
 
 SIZE = (140, 40)
@@ -60,6 +61,9 @@ async def test_attach_an_email_from_the_files_tab(data: Path, tmp_path: Path) ->
         assert table.current_key is not None
         names = {item.name for item in pane.files.values()}
         assert names == {"minutes.eml", "[@click=app.quit]minutes.pdf"}
+        # records_changed: the Notes tab of the same case shows the email note at once
+        notes_pane = screen.query_one(NotesPane)
+        assert any(note.kind.value == "email" for note in notes_pane.notes.values())
     with Desk.open(data, read_only=True) as desk:
         files = desk.attachments.for_case("C-0001")
         notes = desk.notes.for_subject("C-0001")
@@ -83,6 +87,8 @@ async def test_a_missing_file_is_named_under_the_form(data: Path, tmp_path: Path
         assert isinstance(form, FormModal)
         error = form.query_one("#case-form-error")
         assert "no such file" in str(error.render())
-        await pilot.press("escape")
+        await pilot.press("escape")  # a path was typed: the form asks before dropping it
+        await settle(pilot)
+        await pilot.press("enter")  # Discard
         await settle(pilot)
         assert pilot.app.screen is screen and not screen.query_one(FilesPane).files

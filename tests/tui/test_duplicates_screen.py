@@ -1,5 +1,6 @@
 """The possible-duplicates queue through Pilot: F9 and the palette open it; keep both (with a
-reason) and merge by keyboard; each undone by one Ctrl+Z."""
+reason) and merge by keyboard; each undone by one Ctrl+Z. Each change tells every screen
+(records_changed): the queue redraws at once and the inbox beneath when it is shown again."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from changes import count_changes
 from inbox_data import CLICK_ME, NOW, settle
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -81,7 +83,10 @@ async def test_f9_shows_the_marked_referral_beside_its_match(app: MspdeskApp) ->
         assert not isinstance(app.screen, DuplicatesScreen)
 
 
-async def test_keep_both_by_keyboard_then_ctrl_z(app: MspdeskApp, data: Path) -> None:
+async def test_keep_both_by_keyboard_then_ctrl_z(
+    app: MspdeskApp, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told = count_changes(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_queue(pilot)
         await pilot.press("b")
@@ -95,6 +100,7 @@ async def test_keep_both_by_keyboard_then_ctrl_z(app: MspdeskApp, data: Path) ->
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen and screen.query_one(RecordTable).rows == []
+        assert told == [None]
         with saved(data) as desk:
             kept = desk.referrals.get("R-2013-0002")
             assert kept.possible_duplicate_of is None and kept.duplicate_reason == "two teams"
@@ -106,7 +112,12 @@ async def test_keep_both_by_keyboard_then_ctrl_z(app: MspdeskApp, data: Path) ->
         assert desk.referrals.get("R-2013-0002").possible_duplicate_of == "R-2013-0001"
 
 
-async def test_merge_by_keyboard_then_ctrl_z(app: MspdeskApp, data: Path) -> None:
+async def test_merge_by_keyboard_then_ctrl_z(
+    app: MspdeskApp, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mspdesk.tui.screens.inbox import InboxScreen
+
+    told = count_changes(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_queue(pilot)
         await pilot.press("m")
@@ -114,12 +125,22 @@ async def test_merge_by_keyboard_then_ctrl_z(app: MspdeskApp, data: Path) -> Non
         await pilot.press("enter")  # Merge (the confirm's first button)
         await pilot.pause()
         assert app.screen is screen and screen.query_one(RecordTable).rows == []
+        assert told == [None]
         with saved(data) as desk:
             merged = desk.referrals.get("R-2013-0002")
             assert merged.status is ReferralStatus.MERGED and merged.merged_into == "R-2013-0001"
             assert desk.referrals.get("R-2013-0001").merged_source_refs == ("MIS-2",)
             assert [n.body for n in desk.notes.for_subject("R-2013-0001")] == ["Called the lead"]
 
+        await pilot.press("escape")  # the inbox beneath reloads on showing: the merged one went
+        await settle(pilot)
+        inbox = app.screen
+        assert isinstance(inbox, InboxScreen)
+        keys = [row.key for row in inbox.query_one("#inbox-table", RecordTable).rows]
+        assert "R-2013-0001" in keys and "R-2013-0002" not in keys
+
+        screen = await open_queue(pilot)
+        assert screen.query_one(RecordTable).rows == []
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert [row.key for row in screen.query_one(RecordTable).rows] == ["R-2013-0002"]

@@ -1,10 +1,12 @@
-"""Erasing from the referrals list (E): refused until the id is typed exactly."""
+"""Erasing from the referrals list (E): refused until the id is typed exactly; once erased,
+every screen is told (records_changed) and the referral's detail shows the erasure."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from changes import count_changes
 from inbox_data import NOW, fill, settle
 from textual.widgets import Input, Static
 
@@ -24,8 +26,9 @@ def data(tmp_path: Path) -> Path:
     return path
 
 
-async def test_erase_needs_the_id_typed(data: Path) -> None:
+async def test_erase_needs_the_id_typed(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = MspdeskApp(data, clock=lambda: NOW)
+    told = count_changes(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f2")
@@ -43,6 +46,7 @@ async def test_erase_needs_the_id_typed(data: Path) -> None:
         await pilot.pause()
         assert app.screen is modal  # the wrong id erases nothing
         assert app.desk is not None and app.desk.erasures() == []
+        assert told == []
         modal.query_one("#erase-confirm", Input).value = TARGET
         reason = modal.query_one("#erase-reason", Input)
         reason.value = "asked to be forgotten"
@@ -53,6 +57,7 @@ async def test_erase_needs_the_id_typed(data: Path) -> None:
         assert not isinstance(app.screen, EraseModal), str(
             modal.query_one("#erase-problem", Static).render()
         )
+        assert app.screen is screen and told == [None]  # every screen reads the records again
     with Desk.open(data, read_only=True) as desk:
         stones = desk.erasures()
         assert [(s.target, s.reason) for s in stones] == [(TARGET, "asked to be forgotten")]

@@ -1,4 +1,6 @@
-"""The Board and Monitoring screens (command palette) through Pilot, and their snapshots."""
+"""The Board, Monitoring and Quarterly returns screens and the package form (command palette)
+through Pilot, and their snapshots. A Board decision or a new package tells every screen
+(records_changed): the case screen beneath shows it when it is back on top."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from changes import count_changes
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -80,8 +83,16 @@ async def palette(pilot: Pilot[Any], command: str) -> None:
     await settle(pilot)
 
 
-async def test_board_screen_approves_and_declines_with_a_minute(app: MspdeskApp) -> None:
+async def test_board_screen_approves_and_declines_with_a_minute(
+    app: MspdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told = count_changes(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        case = CaseScreen("C-0001")
+        await pilot.app.push_screen(case)
+        await settle(pilot)
+        assert case.case is not None and case.case.status.value == "awaiting-board"
         await palette(pilot, "Board")
         screen = pilot.app.screen
         assert isinstance(screen, BoardScreen)
@@ -98,6 +109,7 @@ async def test_board_screen_approves_and_declines_with_a_minute(app: MspdeskApp)
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.screen is screen and table.row_count == 1
+        assert told == [None]
         assert app.desk is not None
         assert app.desk.cases.get("C-0001").status.value == "active"
         await pilot.press("x")
@@ -112,6 +124,11 @@ async def test_board_screen_approves_and_declines_with_a_minute(app: MspdeskApp)
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert app.desk.cases.get("C-0002").status.value == "awaiting-board"
+        assert table.row_count == 1  # the Board reloads after Ctrl+Z too
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is case  # reloaded on showing: approved, now active
+        assert case.case is not None and case.case.status.value == "active"
 
 
 async def test_monitoring_screen_lists_what_is_due(app: MspdeskApp) -> None:
@@ -154,7 +171,10 @@ async def open_package_form(pilot: Pilot[Any]) -> PackageForm:
     return form
 
 
-async def test_package_form_shows_mistakes_then_commits(app: MspdeskApp) -> None:
+async def test_package_form_shows_mistakes_then_commits(
+    app: MspdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told = count_changes(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_package_form(pilot)
         form.query_one("#package-days", Input).value = "1.3"
@@ -175,9 +195,13 @@ async def test_package_form_shows_mistakes_then_commits(app: MspdeskApp) -> None
         errors = {str(w.id) for w in form.query(".field-error") if str(w.content)}
         assert errors == {"error-over_budget"}  # no allocation on this case
         form.query_one("#package-over_budget", Input).value = "Board to agree the allocation"
+        assert told == []
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, CaseScreen)
+        case = pilot.app.screen
+        assert isinstance(case, CaseScreen) and told == [None]
+        budget = plain(case.query_one("#case-budget", Static))
+        assert "£5,250.00" in budget  # the budget tab counts the new package (was £3,000.00)
         assert app.desk is not None
         (_, second) = app.desk.support.packages("C-0001")
         assert (second.id, second.value, second.kind.value) == ("PK-0002", 225_000, "hr")
@@ -220,3 +244,15 @@ def test_returns_snapshot(snap_compare: SnapCompare, app: MspdeskApp) -> None:
         await palette(pilot, "Quarterly returns")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def plain(box: Static) -> str:
+    """What a Static shows, as plain text."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(width=200, file=StringIO(), color_system=None)
+    with console.capture() as capture:
+        console.print(box.content)
+    return capture.get()

@@ -1,4 +1,5 @@
-"""Command palette entries (Ctrl+P) for running the programme: the Board and monitoring."""
+"""Command palette entries (Ctrl+P) for running the programme: the Board, monitoring,
+quarterly returns and, on a case, adding a support package."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from collections.abc import Callable, Iterator
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from mspdesk.tui.access import open_desk, records_changed, writable_desk
+
 
 class ProgrammeCommands(Provider):
-    """'Board' and 'Monitoring' screens (pushed over the current one; Escape goes back)."""
+    """'Board', 'Monitoring' and 'Quarterly returns' screens (pushed over the current one;
+    Escape goes back), and 'Add support package' on a case."""
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -21,14 +25,21 @@ class ProgrammeCommands(Provider):
         for text, help_text, run in self._commands():
             yield DiscoveryHit(text, run, help=help_text)
 
+    def _case_id(self) -> str | None:
+        """The case on show under the palette, if it is a case."""
+        from mspdesk.tui.screens.case import CaseScreen
+
+        screen = self.screen
+        return screen.case_id if isinstance(screen, CaseScreen) else None
+
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
-        if getattr(self.app, "desk", None) is None:
+        if open_desk(self.app) is None:
             return
         yield "Board", "Cases awaiting the programme Board: approve, defer, decline", self._board
         yield "Monitoring", "Live mutuals after spin-out: check-ins, re-tender", self._monitoring
         yield "Quarterly returns", "The figures returned each quarter, with charts", self._returns
-        case_id = getattr(self.screen, "case_id", None)
-        if isinstance(case_id, str):
+        case_id = self._case_id()
+        if case_id is not None:
             yield (
                 f"Add support package to {case_id}",
                 "Commit days from a provider to this case",
@@ -38,35 +49,35 @@ class ProgrammeCommands(Provider):
     def _board(self) -> None:
         from mspdesk.tui.screens.board import BoardScreen
 
-        desk = getattr(self.app, "desk", None)
-        if desk is not None:
-            self.app.push_screen(BoardScreen(desk))
+        if open_desk(self.app) is not None:
+            self.app.push_screen(BoardScreen())
 
     def _monitoring(self) -> None:
         from mspdesk.tui.screens.monitoring import MonitoringScreen
 
-        desk = getattr(self.app, "desk", None)
-        if desk is not None:
-            self.app.push_screen(MonitoringScreen(desk))
+        if open_desk(self.app) is not None:
+            self.app.push_screen(MonitoringScreen())
 
     def _returns(self) -> None:
         from mspdesk.tui.screens.returns import ReturnsScreen
 
-        desk = getattr(self.app, "desk", None)
-        if desk is not None:
-            self.app.push_screen(ReturnsScreen(desk))
+        if open_desk(self.app) is not None:
+            self.app.push_screen(ReturnsScreen())
 
     def _package(self) -> None:
+        from mspdesk.domain.support import Package
         from mspdesk.tui.screens.package_form import PackageForm
 
-        desk = getattr(self.app, "desk", None)
-        case_id = getattr(self.screen, "case_id", None)
-        if desk is not None and isinstance(case_id, str):
-            screen = self.screen
+        case_id = self._case_id()
+        if case_id is None:
+            return
+        desk = writable_desk(self.app)
+        if desk is None:
+            return
+        app = self.app
 
-            def saved(package: object) -> None:
-                load = getattr(screen, "load", None)
-                if package is not None and callable(load):
-                    load()  # the case screen redraws its budget tab with the package
+        def saved(package: Package | None) -> None:
+            if package is not None:
+                records_changed(app)  # the case's budget tab shows the package; others too
 
-            self.app.push_screen(PackageForm(desk, case_id), saved)
+        app.push_screen(PackageForm(desk, case_id), saved)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from mspdesk.domain.errors import UserError
 from mspdesk.tui.access import desk_app, report
@@ -113,3 +113,7 @@ class DeskScreen(Screen[None]):
                 show(*args)
 
         self.app.call_from_thread(shown)
+
+
+class DeskModal(DeskScreen, ModalScreen[None]):
+    """A desk screen shown as a dialog over the one beneath (it reloads the same way)."""

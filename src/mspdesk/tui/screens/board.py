@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.support import pounds
+from mspdesk.tui.access import records_changed, report, writable_desk
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
-
-    from mspdesk.desk import Desk
 
 COLUMNS = ("Case", "Organisation", "Opened", "Adviser", "Proposed", "Earlier decisions")
 
@@ -51,7 +51,7 @@ class MinuteDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(DeskScreen):
     """What waits for the Board."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -60,10 +60,6 @@ class BoardScreen(Screen[None]):
         Binding("x", "decide('decline')", "Decline", tooltip="The Board declines the case"),
         Binding("escape", "app.pop_screen", "Back", tooltip="Back to where you were"),
     ]
-
-    def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.desk = desk
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,15 +71,19 @@ class BoardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Board"
         self.query_one(DataTable).add_columns(*COLUMNS)
-        self.refresh_rows()
 
-    def refresh_rows(self) -> None:
+    def reload(self) -> None:
+        """Read what waits for the Board again (on opening and after any change)."""
+        desk = self.desk
+        if desk is None:
+            return
         table = self.query_one(DataTable)
+        keep = self.selected()
         table.clear()
-        waiting = self.desk.board.waiting()
+        waiting = desk.board.waiting()
         for case in waiting:
-            proposed = sum(p.value for p in self.desk.support.packages(case.id))
-            earlier = "; ".join(f"{d.on} {d.decision}" for d in self.desk.board.decisions(case.id))
+            proposed = sum(p.value for p in desk.support.packages(case.id))
+            earlier = "; ".join(f"{d.on} {d.decision}" for d in desk.board.decisions(case.id))
             table.add_row(
                 Text(case.id),
                 Text(case.organisation),
@@ -93,6 +93,8 @@ class BoardScreen(Screen[None]):
                 Text(earlier or "—"),
                 key=case.id,
             )
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
         count = len(waiting)
         self.sub_title = f"{count} awaiting"
         self.query_one("#board-summary", Static).update(
@@ -110,19 +112,23 @@ class BoardScreen(Screen[None]):
 
     def action_decide(self, decision: str) -> None:
         case_id = self.selected()
-        if case_id is None:
+        if case_id is None or writable_desk(self.app) is None:
             return
 
         def record(minute: str | None) -> None:
             if minute is None:
                 return
+            desk = writable_desk(self.app)
+            if desk is None:
+                return
             message = self.query_one("#board-message", Static)
             try:
-                made = self.desk.board.decide(case_id, decision, minute)
+                made = desk.board.decide(case_id, decision, minute)
             except UserError as error:
                 message.update(Text(str(error), style="red"))
+                report(self.app, error, title="Not recorded")
                 return
             message.update(Text(f"{made.case_id}: Board {made.decision} recorded"))
-            self.refresh_rows()
+            records_changed(self.app)  # this screen reloads now, the others when next shown
 
         self.app.push_screen(MinuteDialog(f"{decision.capitalize()} {case_id}"), record)

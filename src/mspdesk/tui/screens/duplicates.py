@@ -8,7 +8,7 @@ Each is one change: Ctrl+Z undoes it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -16,10 +16,11 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from mspdesk.domain.errors import UserError
+from mspdesk.tui.access import STILL_OPENING, open_desk, records_changed, report, writable_desk
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.record_table import Column, RecordTable, Row, printable
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
     from mspdesk.desk import Desk, PossibleDuplicate
     from mspdesk.domain.referral import Referral
-    from mspdesk.tui.app import MspdeskApp
 
 COMMAND = "Possible duplicates"
 COMMAND_HELP = "Review referrals that look like another: keep both or merge (F9)"
@@ -43,8 +43,8 @@ COLUMNS = [
 
 def open_duplicates(app: App[Any]) -> None:
     """Show the queue (once the desk is open)."""
-    if getattr(app, "desk", None) is None:
-        app.notify("The data is still opening; try again in a moment.", severity="warning")
+    if open_desk(app) is None:
+        app.notify(STILL_OPENING, severity="warning")
         return
     if not isinstance(app.screen, DuplicatesScreen):
         app.push_screen(DuplicatesScreen())
@@ -80,7 +80,7 @@ def referral_panel(title: str, referral: Referral | None) -> Group:
     return Group(*parts)
 
 
-class DuplicatesScreen(Screen[None]):
+class DuplicatesScreen(DeskScreen):
     """Marked referrals, oldest first, with the selected one beside its match."""
 
     CSS_PATH = Path(__file__).parent.parent / "duplicates.tcss"
@@ -107,27 +107,17 @@ class DuplicatesScreen(Screen[None]):
                 yield Static("", id="duplicates-match")
         yield Footer()
 
-    @property
-    def desk(self) -> Desk:
-        desk = cast("MspdeskApp", self.app).desk
-        assert desk is not None  # open_duplicates only shows the screen once it is open
-        return desk
-
     def on_mount(self) -> None:
-        self.reload()
         self.query_one(RecordTable).focus()
-        self.watch(self.app, "desk_ready", self._desk_changed, init=False)
 
-    def _desk_changed(self, ready: bool) -> None:
-        if ready and self.is_attached:  # a change anywhere (Ctrl+Z included)
-            self.reload(keep=self.query_one(RecordTable).current_key)
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self, *, keep: str | None = None) -> None:
-        self.queue = self.desk.duplicates.queue()
+    def reload(self) -> None:
+        """Read the queue again (on opening, and after any change, Ctrl+Z included)."""
+        desk = self.desk
+        if desk is None:
+            return
+        self.queue = desk.duplicates.queue()
         table = self.query_one(RecordTable)
+        keep = table.current_key
         table.set_rows(
             [
                 Row(
@@ -182,25 +172,27 @@ class DuplicatesScreen(Screen[None]):
 
     # ------------------------------------------------------------------ actions
 
-    def _writable(self) -> PossibleDuplicate | None:
-        if self.desk.read_only:
-            self.notify("Nothing can be changed in a read-only desk.", severity="warning")
+    def _writable(self) -> tuple[Desk, PossibleDuplicate] | None:
+        desk = writable_desk(self.app)
+        if desk is None:
             return None
         item = self.current()
         if item is None:
             self.notify("Nothing selected.")
-        return item
+            return None
+        return desk, item
 
     def action_keep(self) -> None:
         from mspdesk.tui.screens.case_forms import Field, FormModal, Values
 
-        item = self._writable()
-        if item is None:
+        chosen = self._writable()
+        if chosen is None:
             return
+        desk, item = chosen
         referral_id = item.referral.id
 
         def submit(values: Values) -> None:
-            self.desk.duplicates.keep(referral_id, values["reason"])
+            desk.duplicates.keep(referral_id, values["reason"])
 
         def done(values: Values | None) -> None:
             if values is not None:
@@ -215,25 +207,31 @@ class DuplicatesScreen(Screen[None]):
         self.app.push_screen(form, done)
 
     def action_merge(self) -> None:
-        item = self._writable()
-        if item is not None and item.match is not None:
-            self._merge(item.referral.id, item.match.id)
+        chosen = self._writable()
+        if chosen is None:
+            return
+        desk, item = chosen
+        if item.match is not None:
+            self._merge(desk, item.referral.id, item.match.id)
 
     def action_merge_back(self) -> None:
-        item = self._writable()
-        if item is not None and item.match is not None:
-            self._merge(item.match.id, item.referral.id)
+        chosen = self._writable()
+        if chosen is None:
+            return
+        desk, item = chosen
+        if item.match is not None:
+            self._merge(desk, item.match.id, item.referral.id)
 
-    def _merge(self, away: str, into: str) -> None:
+    def _merge(self, desk: Desk, away: str, into: str) -> None:
         from mspdesk.tui.screens.confirm import Confirm
 
         def chosen(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                self.desk.duplicates.merge(away, into)
+                desk.duplicates.merge(away, into)
             except UserError as error:
-                self.notify(str(error), title="Not merged", severity="error", markup=False)
+                report(self.app, error, title="Not merged")
                 return
             self._changed(f"Merged {away} into {into}. Ctrl+Z undoes it.")
 
@@ -245,7 +243,7 @@ class DuplicatesScreen(Screen[None]):
 
     def _changed(self, message: str) -> None:
         self.notify(message, title="Possible duplicates", markup=False)
-        cast("MspdeskApp", self.app).refresh_data()  # reloads this screen too (desk_ready)
+        records_changed(self.app)  # every screen reloads: this one now, the others when shown
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -77,8 +77,11 @@ class EraseModal(ModalScreen[bool]):
 def erase_record(
     app: App[Any], target: str, what: str, done: Callable[[bool], None] | None = None
 ) -> None:
-    """Open the erase dialog for `target` on the app's desk (refused if read-only)."""
-    desk: Desk | None = getattr(app, "desk", None)
+    """Open the erase dialog for `target` on the app's desk (refused if read-only). Once
+    erased, every screen reads the records again (`records_changed`), then `done` runs."""
+    from mspdesk.tui.access import open_desk, records_changed
+
+    desk = open_desk(app)
     if desk is None:
         return
     if desk.read_only:
@@ -87,9 +90,7 @@ def erase_record(
 
     def finished(erased: bool | None) -> None:
         if erased:
-            refresh = getattr(app, "refresh_data", None)
-            if refresh is not None:
-                refresh()
+            records_changed(app)
         if done is not None:
             done(bool(erased))
 

@@ -8,30 +8,25 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from mspdesk.tui.access import records_changed
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from mspdesk.desk import Desk
-
 COLUMNS = ("Case", "Organisation", "Spun out", "Trading", "Next due", "What", "Staff", "LGPS")
 
 
-class MonitoringScreen(Screen[None]):
+class MonitoringScreen(DeskScreen):
     """Every mutual under monitoring, one row each, soonest due first."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", tooltip="Back to where you were"),
         Binding("r", "refresh", "Refresh", tooltip="Read the records again"),
     ]
-
-    def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.desk = desk
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,17 +39,23 @@ class MonitoringScreen(Screen[None]):
         self.title = "Monitoring after spin-out"
         table = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
-        self.action_refresh()
 
     def action_refresh(self) -> None:
+        records_changed(self.app)  # every screen reads the records again
+
+    def reload(self) -> None:
+        """Read the mutuals again (on opening and after any change)."""
+        desk = self.desk
+        if desk is None:
+            return
         table = self.query_one(DataTable)
         table.clear()
-        today = self.desk.core.today()
-        found = self.desk.support.monitoring()
+        today = desk.core.today()
+        found = desk.support.monitoring()
         notes: list[Text] = []
         rows = []
         for mutual in found:
-            case = self.desk.cases.get(mutual.case_id)
+            case = desk.cases.get(mutual.case_id)
             due = mutual.due()
             code, title, day = due[0] if due else ("", "nothing due", None)
             late = day is not None and day < today

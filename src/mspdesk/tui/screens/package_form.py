@@ -1,22 +1,22 @@
 """The support package form: provider, kind, days, day rate, deliverable, due date and (when
 over the case's remaining budget) the reason. Mistakes show beside each field; Ctrl+S saves
-once everything reads; Escape cancels. Reached from the command palette ("Add support
-package") on a case."""
+once everything reads; Escape cancels (asking first if anything was typed). Reached from the
+command palette ("Add support package") on a case."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-from mspdesk.domain.errors import InvalidRecord, UserError
+from mspdesk.domain.errors import UserError
 from mspdesk.domain.parsing import parse_date
 from mspdesk.domain.support import Package, PackageKind, parse_days, parse_pence, pounds
+from mspdesk.tui.screens.form import FormScreen
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -32,7 +32,7 @@ FIELDS = (
 )
 
 
-class PackageForm(ModalScreen[Package | None]):
+class PackageForm(FormScreen[Package | None]):
     """Commit a package to `case_id`; dismisses with the saved package (None if cancelled)."""
 
     DEFAULT_CSS = """
@@ -41,10 +41,7 @@ class PackageForm(ModalScreen[Package | None]):
     PackageForm Label { margin-top: 0; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", tooltip="Commit the package"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    discard_title = "Discard this package?"
 
     def __init__(self, desk: Desk, case_id: str) -> None:
         super().__init__()
@@ -77,6 +74,18 @@ class PackageForm(ModalScreen[Package | None]):
                 yield Label(label)
                 yield Input(placeholder=hint, id=f"package-{name}")
                 yield Static("", id=f"error-{name}", classes="field-error")
+
+    def on_mount(self) -> None:
+        self.focus_first_empty()
+
+    def changed(self) -> bool:
+        chosen = any(
+            isinstance(self.query_one(f"#package-{name}", Select).value, str)
+            for name in ("provider", "kind")
+        )
+        return chosen or any(
+            self.query_one(f"#package-{name}", Input).value.strip() for name, _, _ in FIELDS
+        )
 
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
         """What reads from the form, and a message per field that does not."""
@@ -120,8 +129,8 @@ class PackageForm(ModalScreen[Package | None]):
         if errors:
             return
         due: date = found["due"]
-        try:
-            package = self.desk.support.add_package(
+        package = self.attempt(
+            lambda: self.desk.support.add_package(
                 self.case_id,
                 provider_id=found["provider_id"],
                 kind=found["kind"],
@@ -131,14 +140,14 @@ class PackageForm(ModalScreen[Package | None]):
                 due=due,
                 over_budget=found["over_budget"],
             )
-        except InvalidRecord as error:
-            named = {field.lstrip("-").replace("-", "_"): text for field, text in error.problems}
-            self.show_errors(named or {"deliverable": str(error)})
-            return
-        except UserError as error:
-            self.show_errors({"deliverable": str(error)})
-            return
-        self.dismiss(package)
+        )
+        if package is not None:
+            self.dismiss(package)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
+        """A desk mistake beside its field (the deliverable's, if it names none)."""
+        named = {field.lstrip("-").replace("-", "_"): text for field, text in problems}
+        self.show_errors({(name or "deliverable"): text for name, text in named.items()})
+
+    def problems_of(self, error: UserError) -> list[tuple[str, str]]:
+        return [("deliverable", str(error))]

@@ -3,7 +3,7 @@ E erases the selected one (typing its id), or a new date and a reason extend it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -11,25 +11,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-if TYPE_CHECKING:
-    from mspdesk.desk import Desk
+from mspdesk.tui.access import open_desk, records_changed, writable_desk
+from mspdesk.tui.screens.base import DeskModal
 
 COMMAND = "Retention review…"
 HELP = "Records past their retention period: erase or extend with a reason"
 
 
-class RetentionReview(ModalScreen[None]):
+class RetentionReview(DeskModal):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("E", "erase", "Erase", tooltip="Erase the selected record (type its id)"),
     ]
-
-    def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.desk = desk
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -46,12 +41,15 @@ class RetentionReview(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Id", "Kind", "Ended", "Keep until", "Record")
-        self.reload()
 
     def reload(self) -> None:
+        """Read what is past retention again (on opening and after any change)."""
+        desk = self.desk
+        if desk is None:
+            return
         table = self.query_one(DataTable)
         table.clear()
-        items = self.desk.past_retention()
+        items = desk.past_retention()
         for item in items:
             cells = (item.id, item.kind, str(item.ended_on), str(item.keep_until), item.what)
             table.add_row(*(Text(c) for c in cells), key=item.id)
@@ -68,16 +66,13 @@ class RetentionReview(ModalScreen[None]):
 
     @on(Button.Pressed, "#retention-erase")
     def action_erase(self) -> None:
-        from mspdesk.tui.screens.erase_modal import EraseModal
+        from mspdesk.tui.screens.erase_modal import erase_record
 
         key = self._selected()
         if key is None:
             return
-        if self.desk.read_only:
-            self.app.notify("Nothing can be erased in a read-only desk.", severity="warning")
-            return
         what = f"the personal data of {key} (past its retention period)"
-        self.app.push_screen(EraseModal(self.desk, key, what), lambda _: self.reload())
+        erase_record(self.app, key, what)  # once erased, this list and the others reload
 
     @on(Button.Pressed, "#retention-extend")
     def _extend(self) -> None:
@@ -87,15 +82,18 @@ class RetentionReview(ModalScreen[None]):
         key = self._selected()
         if key is None:
             return
+        desk = writable_desk(self.app)
+        if desk is None:
+            return
         status = self.query_one("#retention-status", Static)
         try:
             until = parse_date(self.query_one("#retention-until", Input).value)
-            self.desk.extend_retention(key, until, self.query_one("#retention-reason", Input).value)
+            desk.extend_retention(key, until, self.query_one("#retention-reason", Input).value)
         except (UserError, ValueError) as error:
             status.update(Text(str(error)))
             return
         self.app.notify(f"{key} kept until {until}.", title="Retention", markup=False)
-        self.reload()
+        records_changed(self.app)  # this list reloads now, the other screens when shown
 
     @on(Button.Pressed, "#retention-close")
     def action_close(self) -> None:
@@ -113,6 +111,5 @@ class RetentionCommands(Provider):
         yield DiscoveryHit(COMMAND, self._open, help=HELP)
 
     def _open(self) -> None:
-        desk: Any = getattr(self.app, "desk", None)
-        if desk is not None:
-            self.app.push_screen(RetentionReview(desk))
+        if open_desk(self.app) is not None:
+            self.app.push_screen(RetentionReview())

@@ -9,17 +9,15 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from mspdesk.domain.returns import Quarter, Returns, returns_lines
 from mspdesk.domain.support import pounds
+from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
-
-    from mspdesk.desk import Desk
 
 BAR_WIDTH = 12
 
@@ -39,7 +37,7 @@ def bars(title: str, parts: dict[str, int], labels: dict[str, str]) -> Text:
     return text
 
 
-class ReturnsScreen(Screen[None]):
+class ReturnsScreen(DeskScreen):
     """One quarter's return."""
 
     DEFAULT_CSS = """
@@ -53,11 +51,9 @@ class ReturnsScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", tooltip="Back to where you were"),
     ]
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.desk = desk
-        today = desk.core.today()
-        self.quarter = Quarter(today.year, (today.month - 1) // 3 + 1)
+        self.quarter: Quarter | None = None  # this quarter, once the desk is open
         self.result: Returns | None = None
 
     def compose(self) -> ComposeResult:
@@ -72,18 +68,27 @@ class ReturnsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Quarterly returns"
-        self.show()
 
     def action_move(self, step: int) -> None:
+        if self.quarter is None:
+            return
         index = self.quarter.year * 4 + self.quarter.number - 1 + step
         self.quarter = Quarter(index // 4, index % 4 + 1)
-        self.show()
+        self.reload()
 
-    def show(self) -> None:
-        result = self.desk.support.returns(self.quarter)
+    def reload(self) -> None:
+        """Work out the quarter's return again (on opening, moving and after any change)."""
+        desk = self.desk
+        if desk is None:
+            return
+        if self.quarter is None:
+            today = desk.core.today()
+            self.quarter = Quarter(today.year, (today.month - 1) // 3 + 1)
+        quarter = self.quarter
+        result = desk.support.returns(quarter)
         self.result = result
-        names = {p.id: p.name for p in self.desk.support.providers()}
-        self.sub_title = str(self.quarter)
+        names = {p.id: p.name for p in desk.support.providers()}
+        self.sub_title = str(quarter)
         self.query_one("#returns-text", Static).update(
             Text("\n".join(returns_lines(result, names)))
         )

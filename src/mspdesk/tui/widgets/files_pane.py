@@ -104,13 +104,14 @@ class FilesPane(Vertical):
         detail.update(Group(*lines))
 
     def action_attach(self) -> None:
-        from mspdesk.tui.app import MspdeskApp
+        from mspdesk.tui.access import records_changed, writable_desk
         from mspdesk.tui.screens.case_forms import Field, FormModal, Values
 
-        assert isinstance(self.app, MspdeskApp)
-        desk = self.app.desk
         case_id = self.case_id
-        if desk is None or not case_id:
+        if not case_id:
+            return
+        desk = writable_desk(self.app)
+        if desk is None:
             return
         done: list[str] = []
 
@@ -133,9 +134,7 @@ class FilesPane(Vertical):
             if values is None or not done:
                 return
             self.notify("Attached: " + ", ".join(done), markup=False)
-            reload = getattr(self.screen, "load", None)
-            if callable(reload):
-                reload()
+            records_changed(self.app)  # the case's Files and Notes tabs, and every other screen
 
         fields = [Field("paths", "File paths (quote a path with spaces)", placeholder="~/a.pdf")]
         explain = "An .eml email becomes an email note, with its attachments attached."
