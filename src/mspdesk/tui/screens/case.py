@@ -91,18 +91,19 @@ class CaseScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="case-header")
+        # Short tab labels, so all eight fit 80 columns.
         with TabbedContent(initial="tab-milestones", id="case-tabs"):
-            with TabPane("1 Milestones", id="tab-milestones"):
+            with TabPane("1 Plan", id="tab-milestones"):
                 yield RecordTable(MILESTONE_COLUMNS, id="case-milestones", empty_text="None")
                 yield Static("", id="milestone-detail")
             with TabPane("2 Notes", id="tab-notes"):
                 yield NotesPane(id="case-notes")
             for name, title in (
-                ("people", "3 People"),  # and partners: short, so 7 tabs fit 80 columns
+                ("people", "3 People"),  # and partners
                 ("conflicts", "4 Conflicts"),
                 ("budget", "5 Budget"),
                 ("deadlines", "6 Deadlines"),
-                ("history", "7 History"),
+                ("history", "7 Log"),
             ):
                 with TabPane(title, id=f"tab-{name}"), VerticalScroll(classes="case-tab-body"):
                     yield Static("", id=f"case-{name}")
