@@ -47,6 +47,7 @@ TAB_ACTIONS = {
 }
 """Keys that work only on one tab."""
 TABS = ("milestones", "notes", "people", "conflicts", "budget", "deadlines", "history", "files")
+TAB_NAMES = {"milestones": "Plan", "history": "Log"}  # as on the tab (short, to fit 80 columns)
 
 
 class CaseScreen(DeskScreen):
@@ -77,7 +78,7 @@ class CaseScreen(DeskScreen):
             show=False,
         ),
         *(
-            Binding(str(number), f"tab('{name}')", name.title(), show=False)
+            Binding(str(number), f"tab('{name}')", TAB_NAMES.get(name, name.title()), show=False)
             for number, name in enumerate(TABS, start=1)
         ),
     ]
