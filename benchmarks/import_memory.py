@@ -38,7 +38,14 @@ if args[0] != "import":
     with Desk.open(Path(args[1])):
         pass
 seconds = time.perf_counter() - start
-print("RESULT", code, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+# ru_maxrss survives fork+exec (a big parent's peak shows up here); VmHWM is this image's own.
+peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    with open("/proc/self/status") as status:
+        peak_kb = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    pass
+print("RESULT", code, seconds, peak_kb, flush=True)
 """
 
 

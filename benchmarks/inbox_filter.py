@@ -74,7 +74,8 @@ def refresh(desk: Any) -> list[Any]:
 
 
 async def screen_keystrokes(directory: Path, texts: Sequence[str]) -> tuple[list[float], int]:
-    """Milliseconds per InboxScreen._apply_filter call in a running app; and the rows shown."""
+    """Milliseconds per keystroke filter of the inbox's record list in a running app; and
+    the rows shown."""
     from mspdesk.tui.app import MspdeskApp
     from mspdesk.tui.screens.inbox import InboxScreen
 
@@ -86,9 +87,10 @@ async def screen_keystrokes(directory: Path, texts: Sequence[str]) -> tuple[list
             await app.workers.wait_for_complete()
         screen = app.screen
         assert isinstance(screen, InboxScreen)
-        shown = len(screen._entries)
+        records = screen.records
+        shown = len(records.rows)
         for text in texts:
-            latencies.append(_timed(lambda t=text: screen._apply_filter(t)))
+            latencies.append(_timed(lambda t=text: records.apply_filter(t)))
         if app.desk is not None:
             app.desk.close(checkpoint=False)
             app.desk = None

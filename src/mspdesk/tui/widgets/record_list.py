@@ -119,6 +119,10 @@ class RecordList(Vertical):
             self.describe(len(self.shown), len(self.rows))
         )
 
+    def apply_filter(self, text: str) -> None:
+        """Show the rows matching `text` now, as typing it into the filter box does."""
+        self._apply(text)
+
     def _apply(self, text: str, *, fresh: bool = False) -> None:
         previous = self._filtered_by
         narrowing = not fresh and previous.strip() and text.startswith(previous)
