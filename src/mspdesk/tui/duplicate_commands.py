@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from collections.abc import Iterator
+
+from mspdesk.tui.command_list import CommandList, Entry
 
 
-class DuplicateCommands(Provider):
+class DuplicateCommands(CommandList):
     """'Possible duplicates': the review queue."""
 
-    async def search(self, query: str) -> Hits:
+    def commands(self) -> Iterator[Entry]:
         from mspdesk.tui.screens.duplicates import COMMAND, COMMAND_HELP
 
-        matcher = self.matcher(query)
-        score = matcher.match(COMMAND)
-        if score > 0:
-            yield Hit(score, matcher.highlight(COMMAND), self._open, help=COMMAND_HELP)
-
-    async def discover(self) -> Hits:
-        from mspdesk.tui.screens.duplicates import COMMAND, COMMAND_HELP
-
-        yield DiscoveryHit(COMMAND, self._open, help=COMMAND_HELP)
+        yield COMMAND, COMMAND_HELP, self._open
 
     def _open(self) -> None:
         from mspdesk.tui.screens.duplicates import open_duplicates

@@ -3,42 +3,23 @@ quarterly returns and, on a case, adding a support package."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from collections.abc import Iterator
 
 from mspdesk.tui.access import open_desk, records_changed, writable_desk
+from mspdesk.tui.command_list import CommandList, Entry
 
 
-class ProgrammeCommands(Provider):
+class ProgrammeCommands(CommandList):
     """'Board', 'Monitoring' and 'Quarterly returns' screens (pushed over the current one;
     Escape goes back), and 'Add support package' on a case."""
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, help_text, run in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), run, help=help_text)
-
-    async def discover(self) -> Hits:
-        for text, help_text, run in self._commands():
-            yield DiscoveryHit(text, run, help=help_text)
-
-    def _case_id(self) -> str | None:
-        """The case on show under the palette, if it is a case."""
-        from mspdesk.tui.screens.case import CaseScreen
-
-        screen = self.screen
-        return screen.case_id if isinstance(screen, CaseScreen) else None
-
-    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+    def commands(self) -> Iterator[Entry]:
         if open_desk(self.app) is None:
             return
         yield "Board", "Cases awaiting the programme Board: approve, defer, decline", self._board
         yield "Monitoring", "Live mutuals after spin-out: check-ins, re-tender", self._monitoring
         yield "Quarterly returns", "The figures returned each quarter, with charts", self._returns
-        case_id = self._case_id()
+        case_id = self.case_on_show()
         if case_id is not None:
             yield (
                 f"Add support package to {case_id}",
@@ -68,7 +49,7 @@ class ProgrammeCommands(Provider):
         from mspdesk.domain.support import Package
         from mspdesk.tui.screens.package_form import PackageForm
 
-        case_id = self._case_id()
+        case_id = self.case_on_show()
         if case_id is None:
             return
         desk = writable_desk(self.app)

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from mspdesk.tui.command_list import CommandList, Entry
 
 
-class ReportCommands(Provider):
+class ReportCommands(CommandList):
     """'Programme report' (the Reports screen) and 'Programme report: export CSV'."""
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, help_text, run in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), run, help=help_text)
-
-    async def discover(self) -> Hits:
-        for text, help_text, run in self._commands():
-            yield DiscoveryHit(text, run, help=help_text)
-
-    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+    def commands(self) -> Iterator[Entry]:
         yield "Programme report", "Figures and charts for the whole programme (F8)", self._open
         yield (
             "Programme report: export CSV",

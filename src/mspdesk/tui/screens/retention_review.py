@@ -3,17 +3,18 @@ E erases the selected one (typing its id), or a new date and a reason extend it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from mspdesk.tui.access import open_desk, records_changed, writable_desk
+from mspdesk.tui.command_list import CommandList, Entry
 from mspdesk.tui.screens.base import DeskModal
 
 COMMAND = "Retention review…"
@@ -100,15 +101,11 @@ class RetentionReview(DeskModal):
         self.dismiss(None)
 
 
-class RetentionCommands(Provider):
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        score = matcher.match(COMMAND)
-        if score > 0:
-            yield Hit(score, matcher.highlight(COMMAND), self._open, help=HELP)
+class RetentionCommands(CommandList):
+    """'Retention review…': records past their retention period."""
 
-    async def discover(self) -> Hits:
-        yield DiscoveryHit(COMMAND, self._open, help=HELP)
+    def commands(self) -> Iterator[Entry]:
+        yield COMMAND, HELP, self._open
 
     def _open(self) -> None:
         if open_desk(self.app) is not None:
