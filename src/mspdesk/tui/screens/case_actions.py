@@ -66,15 +66,23 @@ def _titles(screen: CaseScreen) -> dict[str, str]:
 
 
 def complete(screen: CaseScreen) -> None:
+    _mark(screen, done=True)
+
+
+def _mark(screen: CaseScreen, *, done: bool) -> None:
+    """Mark the milestone under the cursor done, or open again; later dates re-plan."""
     desk, milestone = writable_desk(screen), screen.current_milestone()
     if desk is None or milestone is None:
         return
+    milestones = desk.cases.milestones
+    change = milestones.complete if done else milestones.reopen
     try:
-        result = desk.cases.milestones.complete(screen.case_id, milestone.code)
+        result = change(screen.case_id, milestone.code)
     except UserError as error:
         _failed(screen, error)
         return
-    _saved(screen, f"{milestone.code} done{_moved(result.moved)}", milestone.code)
+    word = "done" if done else "open again"
+    _saved(screen, f"{milestone.code} {word}{_moved(result.moved)}", milestone.code)
 
 
 def skip(screen: CaseScreen) -> None:
@@ -98,15 +106,7 @@ def skip(screen: CaseScreen) -> None:
 
 
 def reopen(screen: CaseScreen) -> None:
-    desk, milestone = writable_desk(screen), screen.current_milestone()
-    if desk is None or milestone is None:
-        return
-    try:
-        result = desk.cases.milestones.reopen(screen.case_id, milestone.code)
-    except UserError as error:
-        _failed(screen, error)
-        return
-    _saved(screen, f"{milestone.code} open again{_moved(result.moved)}", milestone.code)
+    _mark(screen, done=False)
 
 
 # ------------------------------------------------------------------ dates
