@@ -144,6 +144,20 @@ async def test_complete_a_milestone_by_keyboard(app: MspdeskApp, data: Path) -> 
         assert m03 is not None and m03.due == TODAY + timedelta(days=60)  # re-planned
 
 
+async def test_reopen_a_done_milestone_by_keyboard(app: MspdeskApp, data: Path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_case(pilot, "C-0001")
+        await pilot.press("down", "space")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        row = next(r for r in milestones(screen).rows if r.key == "M02")
+        assert not row.cells[3].startswith("done")
+    with saved(data) as desk:
+        m02 = desk.cases.get("C-0001").milestone("M02")
+        assert m02 is not None and m02.done_on is None
+
+
 async def test_skip_asks_why_and_keeps_the_text_after_a_mistake(
     app: MspdeskApp, data: Path
 ) -> None:
