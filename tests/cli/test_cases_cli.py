@@ -3,7 +3,6 @@ with the desk's clock fixed on 14 Mar 2013."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -11,8 +10,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from clihelp import pin_clock, run
 
-from mspdesk.cli import common, main
+from mspdesk.cli import main
 from mspdesk.desk import Desk
 
 NOW = datetime(2013, 3, 14, 10, 30, tzinfo=UTC)
@@ -34,18 +34,8 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             desk.triage.decide(referral.id, "accept", "ok")
         desk.cases.set_adviser("C-0002", "alex")
 
-    def open_fixed(args: argparse.Namespace, *, read_only: bool = False) -> Desk:
-        return Desk.open(common.data_path(args), read_only=read_only, clock=fixed_clock)
-
-    monkeypatch.setattr(common, "open_desk", open_fixed)
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")
+    pin_clock(monkeypatch, fixed_clock)
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:
-    code = main([*argv, "--data-dir", str(data)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_cases_list_text_and_adviser_filter(capsys: pytest.CaptureFixture[str], data: Path) -> None:

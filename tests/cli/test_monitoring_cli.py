@@ -3,14 +3,13 @@ right dates."""
 
 from __future__ import annotations
 
-import argparse
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from clihelp import pin_clock, run
 
-from mspdesk.cli import common, main
 from mspdesk.desk import Desk
 from mspdesk.domain.aftercare import LGPS_NOTE, Monitoring, add_months
 
@@ -37,18 +36,8 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             )
             desk.triage.decide(referral.id, "accept", "ok")
 
-    def open_fixed(args: argparse.Namespace, *, read_only: bool = False) -> Desk:
-        return Desk.open(common.data_path(args), read_only=read_only, clock=fixed_clock)
-
-    monkeypatch.setattr(common, "open_desk", open_fixed)
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")
+    pin_clock(monkeypatch, fixed_clock)
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:
-    code = main([*argv, "--data-dir", str(data)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def spin_out(capsys: pytest.CaptureFixture[str], data: Path) -> str:

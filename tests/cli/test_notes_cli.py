@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from clihelp import run
 
-from mspdesk.cli import main
 from mspdesk.desk import Desk
 
 CLICK_ME = "[@click=app.quit]x\x1b[31m"
@@ -33,12 +33,6 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         desk.notes.add(kent, "Board agreed the budget", kind="meeting", on=date(2013, 3, 1))
         desk.notes.add(leeds, "Budget still open\nsecond line", on=date(2013, 3, 2))
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:
-    code = main([*argv, "--data-dir", str(data)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_note_add_is_unchanged(capsys: pytest.CaptureFixture[str], data: Path) -> None:

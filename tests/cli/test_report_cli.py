@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import subprocess
@@ -12,8 +11,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from clihelp import pin_clock, run
 
-from mspdesk.cli import common, main
+from mspdesk.cli import main
 from mspdesk.desk import Desk
 
 NOW = datetime(2013, 3, 14, 10, 30, tzinfo=UTC)
@@ -45,17 +45,8 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         desk.triage.decide(coop.id, "refer", "Co-op model", refer_to="co-operatives-uk")
         desk.cases.budget.set("C-0001", amount_allocated=20_000, amount_spent=25_000)
 
-    def open_fixed(args: argparse.Namespace, *, read_only: bool = False) -> Desk:
-        return Desk.open(common.data_path(args), read_only=read_only, clock=fixed_clock)
-
-    monkeypatch.setattr(common, "open_desk", open_fixed)
+    pin_clock(monkeypatch, fixed_clock, adviser=None)
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:
-    code = main([*argv, "--data-dir", str(data)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def line_with(text: str, start: str) -> str:

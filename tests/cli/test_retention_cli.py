@@ -8,19 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from clihelp import run
 
-from mspdesk.cli import main
 from mspdesk.desk import Desk
 from mspdesk.domain.errors import InvalidRecord
 
 THEN = datetime(2021, 6, 1, 10, 0, tzinfo=UTC)
 SECRETS = ("Yolanda Oldcontact", "yolanda@example.org", "Called Yolanda")
-
-
-def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:
-    code = main([*argv, "--data-dir", str(data)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def holding(directory: Path) -> list[str]:

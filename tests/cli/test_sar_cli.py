@@ -8,18 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from clihelp import run
 
-from mspdesk.cli import main
 from mspdesk.desk import Desk
 from mspdesk.desk.sar import one_month_after
 
 ZED = {"name": "Zed Privateperson", "email": "zed@example.org", "phone": "07700 900123"}
-
-
-def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:
-    code = main([*argv, "--data-dir", str(data)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture

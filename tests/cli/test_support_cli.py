@@ -3,14 +3,13 @@ every place it is shown; over-budget packages are refused unless a reason is giv
 
 from __future__ import annotations
 
-import argparse
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from clihelp import pin_clock, run
 
-from mspdesk.cli import common, main
 from mspdesk.desk import Desk
 
 NOW = datetime(2013, 3, 14, 10, 30, tzinfo=UTC)
@@ -31,18 +30,8 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         desk.triage.decide(referral.id, "accept", "ok")
         desk.cases.budget.set("C-0001", amount_allocated=10_000)
 
-    def open_fixed(args: argparse.Namespace, *, read_only: bool = False) -> Desk:
-        return Desk.open(common.data_path(args), read_only=read_only, clock=fixed_clock)
-
-    monkeypatch.setattr(common, "open_desk", open_fixed)
-    monkeypatch.setenv("MSPDESK_ADVISER", "tester")
+    pin_clock(monkeypatch, fixed_clock)
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:
-    code = main([*argv, "--data-dir", str(data)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def add_two_packages(capsys: pytest.CaptureFixture[str], data: Path) -> None:

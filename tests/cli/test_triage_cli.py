@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from clihelp import run
 
 from mspdesk.cli import main
 from mspdesk.desk import Desk
@@ -37,12 +38,6 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         )
         desk.referrals.add({"organisation": "Co-op", "proposed_model": "community-coop", **fields})
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:
-    code = main([*argv, "--data-dir", str(data)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_accept_prints_band_and_case_once_saved(
