@@ -16,7 +16,8 @@ from pathlib import Path
 
 from mspdesk.domain.errors import UserError
 from mspdesk.transfer.columns import REJECT_REASON
-from mspdesk.transfer.readers import Record, SourceTable, row_text
+from mspdesk.transfer.readers import Record, SourceTable
+from mspdesk.transfer.xlsx_reader import row_text
 
 MAX_NUMBERED = 999
 FILE_MODE = 0o600
