@@ -15,12 +15,14 @@ from mspdesk.domain.challenge import (
     ExpressionOfInterest,
     can_move,
     challenge_dates,
-    challenge_warnings,
     decision_due,
     move,
     notice_due,
     procurement_window,
     rejection_ground,
+)
+from mspdesk.domain.challenge_warnings import (
+    challenge_warnings,
 )
 from mspdesk.domain.errors import InvalidRecord, UserError
 from mspdesk.domain.milestone import apply_changes, complete, plan, replan

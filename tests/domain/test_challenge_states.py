@@ -12,9 +12,11 @@ from mspdesk.domain.challenge import (
     AuthorityPeriods,
     EoiState,
     ExpressionOfInterest,
+    move,
+)
+from mspdesk.domain.challenge_warnings import (
     challenge_warnings,
     judicial_review_deadline,
-    move,
     publication_checklist,
 )
 from mspdesk.domain.errors import UserError

@@ -21,17 +21,19 @@ from mspdesk.domain.case import Case, CaseChallenge
 from mspdesk.domain.challenge import (
     REFUSALS,
     AuthorityPeriods,
-    DeadlineWarning,
-    Duty,
     EoiState,
     ExpressionOfInterest,
     challenge_dates,
-    challenge_warnings,
     decision_due,
-    judicial_review_deadline,
     move,
     notice_due,
     procurement_window,
+)
+from mspdesk.domain.challenge_warnings import (
+    DeadlineWarning,
+    Duty,
+    challenge_warnings,
+    judicial_review_deadline,
     publication_checklist,
 )
 from mspdesk.domain.choices import ParentBodyKind

@@ -9,7 +9,9 @@ from datetime import date, datetime
 
 from mspdesk.desk import CaseRecords, Desk, HistoryEntry
 from mspdesk.desk.deadlines import TimelineRow
-from mspdesk.domain.challenge import Duty
+from mspdesk.domain.challenge_warnings import (
+    Duty,
+)
 from mspdesk.domain.milestone import Milestone, MilestoneStatus, days_late
 from mspdesk.domain.procurement import ProcurementRoute
 from mspdesk.domain.triage import TriageDecision

@@ -17,7 +17,10 @@ from mspdesk.desk.deadlines import TimelineRow
 from mspdesk.desk.history import HistoryEntry
 from mspdesk.domain.budget import CaseBudget, Programme, ProgrammeSummary
 from mspdesk.domain.case import Case
-from mspdesk.domain.challenge import DeadlineWarning, Duty
+from mspdesk.domain.challenge_warnings import (
+    DeadlineWarning,
+    Duty,
+)
 from mspdesk.domain.conflicts import review_state
 from mspdesk.domain.labels import field_label, value_label
 from mspdesk.domain.milestone import days_late
