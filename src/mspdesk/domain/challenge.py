@@ -9,11 +9,11 @@ Besides accept / accept with modification / reject, an authority may refuse to c
 EOI that arrived outside its published submission window (s.82; brief 1.6, S13/S26), hold it
 until nearer the end of the current contract, and the group may withdraw it. A refusal or
 rejection can be challenged by judicial review: the claim form must be filed promptly and in
-any event within 3 months of the decision (CPR 54.5(1); "Judicial review time limit
-calculator (CPR 54.5)", glama.ai, read 2026-12-04). The authority's publication duties
-(windows, acceptance-to-procurement periods, written and published decisions: Explanatory
-Notes to ss.81-84, brief S9) are a checklist; those and the warnings are in
-`challenge_warnings`.
+any event within 3 months of the decision (CPR 54.5(1), as quoted by the LexisNexis practice
+note on judicial review time limits and by Solicitors Journal, both read 2026-12-04). The
+authority's publication duties (windows, acceptance-to-procurement periods, written and
+published decisions: Explanatory Notes to ss.81-84, brief S9) are a checklist; those and the
+warnings are in `challenge_warnings`.
 """
 
 from __future__ import annotations
