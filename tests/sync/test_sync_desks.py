@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.sync.synchelp import add_referral, bare_remote, open_desk, sync, tables
+from synchelp import add_referral, bare_remote, open_desk, sync, tables
 
 from mspdesk.domain.triage import Decision
 

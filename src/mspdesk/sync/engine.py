@@ -24,7 +24,7 @@ from mspdesk.store import Store
 from mspdesk.store.files import atomic_write
 from mspdesk.store.outbox import OUT_DIR, SYNC_DIR, Outbox
 from mspdesk.sync.merge import CLASHES, Incoming, Merger, Stamp
-from mspdesk.sync.repo import Repo, SyncFailed
+from mspdesk.sync.repo import TRACKING, Repo, SyncFailed
 from mspdesk.sync.segments import new_events
 from mspdesk.sync.state import SyncState
 
@@ -173,6 +173,27 @@ class Syncer:
             if len(batch) >= BATCH:
                 self._commit(batch, overlay)
         self._commit(batch, overlay)
+        self._erase_late_arrivals(incoming, report)
+
+    def _erase_late_arrivals(self, incoming: list[Incoming], report: SyncReport) -> None:
+        """Changes made elsewhere before they saw an erasure (a note on the erased referral)
+        arrive after it: the erasure runs again over them."""
+        touched: set[str] = set()
+        for one in incoming:
+            if one.event.get("kind") != ERASE:
+                touched.add(str(one.event.get("subject")))
+                touched.update(str(op.get("key")) for op in one.event.get("ops", ()))
+        if not touched:
+            return
+        for stone in list(self.store.table("erasures").values()):
+            covered = {str(stone.get("target")), *stone.get("records", ())}
+            if not covered & touched:
+                continue
+            for event in self.store.events_for(str(stone.get("target"))):
+                if event.get("kind") == ERASE:
+                    self.erase(_local(event, event["ops"]))
+                    report.erasures += 1
+                    break
 
     def _commit(
         self, batch: list[dict[str, Any]], overlay: dict[tuple[str, str], dict[str, Any] | None]
@@ -195,6 +216,10 @@ class Syncer:
         )
         if committed or self.state.pushed != outbox.count or rewrite:
             self.repo.push(force=rewrite)
+            # Our own branch as fetched must not keep an older (perhaps erased) tree alive.
+            head = self.repo.head()
+            if head:
+                self.repo.run("update-ref", f"{TRACKING}{self.origin}", head)
         report.went_out = max(0, outbox.count - self.state.pushed)
         report.rewritten = rewrite
         self.state.pushed = outbox.count
