@@ -23,6 +23,7 @@ from mspdesk.cli import (
     reporting,
     returns,
     support,
+    sync,
     triage,
 )
 
@@ -47,4 +48,5 @@ REGISTRARS: list[Callable[[Any], None]] = [
     returns.register,
     board.register,
     config_cmd.register,
+    sync.register,
 ]

@@ -26,6 +26,7 @@ from mspdesk.desk.notes import Notes
 from mspdesk.desk.privacy import PersonHit, Tombstone, erase, find_people, tombstones
 from mspdesk.desk.referrals import Referrals
 from mspdesk.desk.sar import SarBundle, SarRequest
+from mspdesk.desk.sync import Sync
 from mspdesk.desk.triage import Triage
 from mspdesk.domain.events import Event
 from mspdesk.domain.note import Note
@@ -41,8 +42,6 @@ from mspdesk.store import (
 from mspdesk.store.keys import read_or_create_key
 
 EVIDENCE_KEY = "evidence.key"
-DESK_ID = "desk.id"
-DESK_ID_BYTES = 8
 
 
 class Desk:
@@ -62,6 +61,7 @@ class Desk:
         # The rubric file is only read when triage first needs it.
         rubric_path = locations.content_dir() / "triage.toml"
         self.triage = Triage(self.core, self.referrals, self.cases, rubric_path)
+        self.sync = Sync(self.core, getattr(self, "identity", None))
 
     @classmethod
     def open(
@@ -204,7 +204,7 @@ class Desk:
     def desk_id(self) -> str:
         """This data directory's id (16 hex digits, made once, kept in `desk.id`): it tells
         this desk's records apart from another's with the same ids, as in calendar UIDs."""
-        return read_or_create_key(self.directory, DESK_ID, DESK_ID_BYTES).decode("ascii")
+        return self.core.origin
 
     def milestone_revisions(self, case_id: str) -> dict[str, Revision]:
         """Milestone code -> how often and when last it changed as a calendar shows it."""

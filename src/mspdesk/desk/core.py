@@ -10,12 +10,16 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from mspdesk.domain import hlc
 from mspdesk.domain.adviser import handle_from
 from mspdesk.domain.events import Event, Op
 from mspdesk.store import Store
+from mspdesk.store.keys import read_or_create_key
 
 Clock = Callable[[], datetime]
 ADVISER_ENV = "MSPDESK_ADVISER"
+DESK_ID = "desk.id"
+DESK_ID_BYTES = 8
 
 
 def system_clock() -> datetime:
@@ -47,6 +51,20 @@ class DeskCore:
         self.device = socket.gethostname() or "device"
         self.changes = 0
         """Changes recorded since the desk was opened (the demo asks before they are lost)."""
+        self._origin: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """This data directory's desk id (made once, kept in `desk.id`)."""
+        if self._origin is None:
+            key = read_or_create_key(self.store.directory, DESK_ID, DESK_ID_BYTES)
+            self._origin = key.decode("ascii")
+        return self._origin
+
+    def stamp(self) -> str:
+        """A hybrid logical clock stamp later than any event this desk has made or seen."""
+        moment = self.clock()
+        return hlc.tick(self.store.max_hlc, int(moment.timestamp() * 1000))
 
     def now(self) -> datetime:
         """The current time in UTC, to the millisecond."""
@@ -81,6 +99,9 @@ class DeskCore:
         }
         if undoes:
             event["undoes"] = undoes
+        if not self.store.read_only:
+            event["origin"] = self.origin
+            event["hlc"] = self.stamp()
         stored: dict[str, Any] = self.store.commit(event)
         self.changes += 1
         return stored

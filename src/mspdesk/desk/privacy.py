@@ -178,6 +178,8 @@ def erase(core: DeskCore, target: str, reason: str = "") -> Tombstone:
         "subject": target,
         "summary": f"Erased {what} ({stone_id}); cannot be undone",
         "ops": [op.model_dump(exclude_none=True)],
+        "origin": core.origin,
+        "hlc": core.stamp(),
     }
     plan = {
         "id": stone_id,
@@ -194,6 +196,33 @@ def erase(core: DeskCore, target: str, reason: str = "") -> Tombstone:
     stone = already_erased(core, target)
     assert stone is not None
     return stone
+
+
+def erase_from_elsewhere(core: DeskCore, event: dict[str, Any]) -> None:
+    """An erasure made on another desk (sync): the same scrub of this desk's copy, keeping
+    the tombstone event as it came. A record this desk never held only gets the tombstone."""
+    target = str(event["subject"])
+    identities: set[str] = set()
+    try:
+        keys, summaries, secrets, _what = _plan(core, target, identities)
+    except UserError:
+        core.store.commit_batch([event])
+        return
+    files = _attachments_of(core, target, keys)
+    for key in files:
+        keys[key] = ["name"]
+    plan = {
+        "id": event["ops"][0]["key"] if event["ops"] else target,
+        "target": target,
+        "keys": keys,
+        "summaries": summaries,
+        "hide": sorted(k for k in keys if NOTE_ID.match(k) or k in files),
+        "files": sorted(files.values()),
+        "secrets": sorted(secrets),
+        "identities": sorted(identities),
+        "event": event,
+    }
+    core.store.erase(plan)
 
 
 def _plan(

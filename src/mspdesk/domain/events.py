@@ -46,6 +46,10 @@ class Event(BaseModel):
     summary: str = ""
     ops: tuple[Op, ...]
     undoes: str | None = None
+    origin: str | None = None
+    """The id of the desk where the change was made (sync: docs/sync.md)."""
+    hlc: str | None = None
+    """Its hybrid logical clock stamp (domain/hlc.py): the order desks apply changes in."""
 
     def touches(self, key: str) -> bool:
         """Whether any operation in this event changed the record `key`."""

@@ -197,8 +197,10 @@ def remove_attached_files(directory: Path, plan: dict[str, Any]) -> None:
 def scrub_loose_files(directory: Path, scrubber: Scrubber) -> None:
     """Every file that is not the snapshot, journal or their backups: drafts of the erased
     records are deleted; any other file holding a secret is rewritten without it."""
+    git_dir = directory / "sync" / "git"
     for path in sorted(directory.rglob("*")):
-        if not path.is_file() or path.is_symlink():
+        if not path.is_file() or path.is_symlink() or path.is_relative_to(git_dir):
+            # The sync repository's objects are compressed: sync scrubs them with git.
             continue
         name = path.name
         if name in _UNTOUCHED or (

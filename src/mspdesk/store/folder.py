@@ -41,6 +41,7 @@ DESK_NAMES = frozenset(
         "files",
         "erasure-pending.json",
         "retention.toml",
+        "sync",
     }
 )
 """Everything an mspdesk of any version puts in its folder. A folder holding only these

@@ -172,12 +172,16 @@ class JournalWriter:
 
     def append(self, event: dict[str, Any]) -> None:
         """Write one event line and fsync; on failure the journal is rolled back."""
+        self.append_many([event])
+
+    def append_many(self, events: list[dict[str, Any]]) -> None:
+        """Write one line per event, then fsync once; on failure the journal is rolled back."""
         if self._broken is not None:
             raise WriteFailed(
                 f"the change was not saved: {self.path} could not be repaired after a failed "
                 f"write ({self._broken}); close mspdesk and reopen it"
             )
-        line = orjson.dumps(event) + b"\n"
+        line = b"".join(orjson.dumps(event) + b"\n" for event in events)
         try:
             write_all(self._fd, line)
             sync_to_disk(self._fd)

@@ -1,0 +1,157 @@
+"""The sync outbox: this desk's own events, in full, kept for other desks (docs/sync.md).
+
+The snapshot keeps events without the data of the records they create, and the journal is
+emptied at each checkpoint, so a desk that syncs writes its own events here first: at each
+checkpoint (before the journal moves) and when a sync starts. Nothing is added to the write
+path of a change: the outbox is written at most once per checkpoint or sync, one fsync per
+segment touched.
+
+Layout, inside the data folder: `sync/outbox.json` (this desk's id and the first change that
+travels) and `sync/out/events/000001.jsonl`, … (SEGMENT_SIZE events each, one JSON object a
+line, append-only): the tree of this desk's branch in the sync repository. Each line is the
+event as committed here; a line also carries `seen` (for every other desk, how many of its
+events this desk had applied before this one) when that changed since the line before, and
+always on a segment's first line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from mspdesk.store.files import (
+    FILE_MODE,
+    atomic_write,
+    fsync_dir,
+    private_dir,
+    sync_to_disk,
+    write_all,
+)
+
+SYNC_DIR = "sync"
+OUT_DIR = "out"
+STATE_NAME = "outbox.json"
+SEGMENT_SIZE = 1000
+
+
+def segment_name(number: int) -> str:
+    """The file name of segment `number` (1-based)."""
+    return f"{number:06d}.jsonl"
+
+
+def events_dir(directory: Path) -> Path:
+    return directory / SYNC_DIR / OUT_DIR / "events"
+
+
+class Outbox:
+    """Appends this desk's own full events to the segments; idempotent by change number."""
+
+    def __init__(self, directory: Path, origin: str, first_seq: int) -> None:
+        self.directory = directory
+        self.origin = origin
+        self.first_seq = first_seq
+        self.count = 0
+        self.last_seq = first_seq - 1
+        self._last_seen: dict[str, int] | None = None
+        self._read_tail()
+
+    @classmethod
+    def open(cls, directory: Path) -> Outbox | None:
+        """The outbox of a desk that syncs, or None."""
+        try:
+            state = orjson.loads((directory / SYNC_DIR / STATE_NAME).read_bytes())
+        except (FileNotFoundError, orjson.JSONDecodeError):
+            return None
+        return cls(directory, str(state["origin"]), int(state["first_seq"]))
+
+    @classmethod
+    def start(cls, directory: Path, origin: str, first_seq: int) -> Outbox:
+        """Make the outbox: events from change `first_seq` on travel."""
+        private_dir(directory / SYNC_DIR)
+        private_dir(directory / SYNC_DIR / OUT_DIR)
+        private_dir(events_dir(directory))
+        state = {"origin": origin, "first_seq": first_seq}
+        atomic_write(directory / SYNC_DIR / STATE_NAME, orjson.dumps(state))
+        return cls(directory, origin, first_seq)
+
+    def _segments(self) -> list[Path]:
+        folder = events_dir(self.directory)
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.name.endswith(".jsonl"))
+
+    def _read_tail(self) -> None:
+        """Count the lines written; cut a line torn by a crash (it is written again)."""
+        segments = self._segments()
+        if not segments:
+            return
+        last = segments[-1]
+        raw = last.read_bytes()
+        end = raw.rfind(b"\n") + 1
+        if end < len(raw):
+            with open(last, "r+b") as handle:
+                handle.truncate(end)
+                sync_to_disk(handle.fileno())
+        lines = raw[:end].split(b"\n")[:-1]
+        self.count = (len(segments) - 1) * SEGMENT_SIZE + len(lines)
+        for line in lines:
+            event = orjson.loads(line)
+            if "seen" in event:
+                self._last_seen = event["seen"]
+            self.last_seq = max(self.last_seq, int(event.get("seq", 0)))
+
+    def own(self, event: Mapping[str, Any]) -> bool:
+        return event.get("origin") == self.origin and int(event["seq"]) >= self.first_seq
+
+    def append(self, history: Mapping[str, Any], unsent: Mapping[int, dict[str, Any]]) -> None:
+        """Write every own event of `unsent` (seq -> full event) not written yet, with what
+        this desk had seen of the others (counted from `history`, the events table)."""
+        wanted = sorted(s for s, e in unsent.items() if s > self.last_seq and self.own(e))
+        if not wanted:
+            return
+        wanted_set = set(wanted)
+        counts: dict[str, int] = {}
+        lines: list[bytes] = []
+        for seq in range(1, wanted[-1] + 1):
+            if seq in wanted_set:
+                lines.append(self._line(unsent[seq], counts))
+                continue
+            origin = (history.get(str(seq)) or {}).get("origin")
+            if origin and origin != self.origin:
+                counts[origin] = counts.get(origin, 0) + 1
+        self._write(lines)
+        self.last_seq = wanted[-1]
+
+    def _line(self, event: dict[str, Any], counts: dict[str, int]) -> bytes:
+        line = dict(event)
+        starts_segment = (self.count % SEGMENT_SIZE) == 0
+        if starts_segment or counts != self._last_seen:
+            line["seen"] = dict(counts)
+            self._last_seen = dict(counts)
+        self.count += 1
+        return orjson.dumps(line) + b"\n"
+
+    def _write(self, lines: list[bytes]) -> None:
+        folder = private_dir(events_dir(self.directory))
+        start = self.count - len(lines)
+        created = False
+        index = 0
+        while index < len(lines):
+            number = (start + index) // SEGMENT_SIZE + 1
+            room = SEGMENT_SIZE - (start + index) % SEGMENT_SIZE
+            chunk = lines[index : index + room]
+            path = folder / segment_name(number)
+            created = created or not path.exists()
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+            try:
+                write_all(fd, b"".join(chunk))
+                sync_to_disk(fd)
+            finally:
+                os.close(fd)
+            index += len(chunk)
+        if created:
+            fsync_dir(folder)

@@ -1,0 +1,235 @@
+"""The sync repository: a git directory in the data folder, driven by the `git` command.
+
+The `git` command rather than a binding: pygit2 and dulwich are not installed, and the
+command is what every git host and shared drive already speaks (credentials, ssh, proxies).
+One process per step; an incremental sync costs about five of them (benchmarks/sync_bench.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from mspdesk.domain.errors import UserError
+
+GIT_DIR = "git"
+BRANCHES = "refs/heads/desks/"
+TRACKING = "refs/remotes/origin/desks/"
+CODES = "refs/desk-codes/"
+
+
+class RemoteUnreachable(UserError):
+    """The remote could not be reached: nothing was changed."""
+
+    exit_code = 6
+
+
+class SyncFailed(UserError):
+    """Git refused a step: the message says which and why."""
+
+    exit_code = 1
+
+
+class Repo:
+    """The git directory `sync/git` with `sync/out` as the tree of this desk's branch."""
+
+    def __init__(self, sync_dir: Path, desk_id: str) -> None:
+        self.git_dir = sync_dir.absolute() / GIT_DIR
+        self.work_tree = sync_dir.absolute() / "out"
+        self.desk_id = desk_id
+        self.branch = f"{BRANCHES}{desk_id}"
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            GIT_DIR=str(self.git_dir),
+            GIT_WORK_TREE=str(self.work_tree),
+            GIT_CONFIG_NOSYSTEM="1",
+            GIT_TERMINAL_PROMPT="0",
+            LC_ALL="C",
+        )
+        for name in ("GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE"):
+            env.pop(name, None)
+        return env
+
+    def run(
+        self, *args: str, stdin: bytes | None = None, check: bool = True, network: bool = False
+    ) -> subprocess.CompletedProcess[bytes]:
+        """Run one git command; a failure raises RemoteUnreachable (network steps) or
+        SyncFailed, with git's own first line of explanation."""
+        try:
+            done = subprocess.run(
+                ["git", *args], input=stdin, capture_output=True, env=self._env(), check=False
+            )
+        except FileNotFoundError:
+            raise SyncFailed("sync needs the `git` command; install git and try again") from None
+        if check and done.returncode != 0:
+            why = _first_error(done.stderr) or f"git {args[0]} failed"
+            if network:
+                raise RemoteUnreachable(f"cannot reach the sync remote: {why}; nothing changed")
+            raise SyncFailed(f"sync: git {args[0]} failed: {why}")
+        return done
+
+    def text(self, *args: str) -> str:
+        return self.run(*args).stdout.decode().strip()
+
+    # ----------------------------------------------------------------- setting up
+
+    def exists(self) -> bool:
+        return (self.git_dir / "HEAD").is_file()
+
+    def init(self, remote: str) -> None:
+        """Make the repository (or point an existing one at `remote`)."""
+        if not self.exists():
+            self.git_dir.parent.mkdir(mode=0o700, exist_ok=True)
+            env = {k: v for k, v in self._env().items() if not k.startswith("GIT_WORK")}
+            env.pop("GIT_DIR")
+            done = subprocess.run(
+                ["git", "init", "--quiet", "--bare", str(self.git_dir)],
+                capture_output=True,
+                env=env,
+                check=False,
+            )
+            if done.returncode != 0:
+                raise SyncFailed(f"cannot make the sync repository: {_first_error(done.stderr)}")
+            os.chmod(self.git_dir, 0o700)
+        settings = {
+            "core.bare": "false",
+            "core.logAllRefUpdates": "false",  # no reflog: erased data must not linger
+            "gc.auto": "0",
+            "user.name": "mspdesk",
+            "user.email": f"{self.desk_id}@mspdesk.invalid",
+            "core.sharedRepository": "0600",
+        }
+        for key, value in settings.items():
+            self.run("config", key, value)
+        self.run("symbolic-ref", "HEAD", self.branch)
+        self.run("config", "--unset-all", "remote.origin.url", check=False)
+        self.run("config", "remote.origin.url", remote)
+
+    def remote(self) -> str:
+        return self.run("config", "remote.origin.url", check=False).stdout.decode().strip()
+
+    def clear_stale_locks(self) -> None:
+        """Lock files a killed git left behind. Safe: the desk's writer lock is held, so no
+        other git runs on this repository."""
+        for path in _lock_files(self.git_dir):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    # ----------------------------------------------------------------- network
+
+    def reachable(self) -> None:
+        """Raise RemoteUnreachable unless the remote answers."""
+        self.run("ls-remote", "--heads", "origin", "refs/heads/desks/none", network=True)
+
+    def fetch(self) -> dict[str, str]:
+        """Fetch every desk's branch; returns desk id -> commit for the branches now known."""
+        self.run(
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--prune",
+            "origin",
+            f"+{BRANCHES}*:{TRACKING}*",
+            network=True,
+        )
+        return self.tracking()
+
+    def tracking(self) -> dict[str, str]:
+        out = self.text("for-each-ref", "--format=%(objectname) %(refname)", TRACKING)
+        found: dict[str, str] = {}
+        for line in out.splitlines():
+            sha, ref = line.split(" ", 1)
+            found[ref.removeprefix(TRACKING)] = sha
+        return found
+
+    def push(self, *, force: bool = False) -> None:
+        spec = f"{'+' if force else ''}{self.branch}:{self.branch}"
+        self.run("push", "--quiet", "--no-verify", "origin", spec, network=True)
+
+    def claim(self, ref: str) -> bool:
+        """Create `ref` on the remote, never replacing one: False if it is already taken."""
+        blob = self.run("hash-object", "-w", "--stdin", stdin=self.desk_id.encode())
+        sha = blob.stdout.decode().strip()
+        done = self.run("push", "--quiet", "--no-verify", "origin", f"{sha}:{ref}", check=False)
+        if done.returncode == 0:
+            return True
+        listed = self.run("ls-remote", "origin", ref, network=True).stdout.decode()
+        if not listed.strip():
+            raise RemoteUnreachable(f"cannot claim {ref}: {_first_error(done.stderr)}")
+        return listed.split()[0] == sha  # ours already (a second `sync init`)
+
+    # ----------------------------------------------------------------- own branch
+
+    def head(self) -> str | None:
+        done = self.run("rev-parse", "--verify", "--quiet", self.branch, check=False)
+        return done.stdout.decode().strip() or None
+
+    def commit_tree(self, message: str, *, orphan: bool = False) -> bool:
+        """Commit the work tree to this desk's branch; False when nothing changed."""
+        self.run("add", "--all", ".")
+        tree = self.text("write-tree")
+        parent = self.head()
+        if parent and not orphan and self.text("rev-parse", f"{parent}^{{tree}}") == tree:
+            return False
+        args = ["commit-tree", tree, "-m", message]
+        if parent and not orphan:
+            args += ["-p", parent]
+        commit = self.text(*args)
+        self.run("update-ref", self.branch, commit)
+        return True
+
+    def forget_old_objects(self) -> None:
+        """Drop every object no branch reaches any more (after an erasure rewrote one)."""
+        self.run("reflog", "expire", "--expire=now", "--all")
+        self.run("gc", "--quiet", "--prune=now")
+
+    # ----------------------------------------------------------------- reading
+
+    def segment_blobs(self, commit: str) -> list[tuple[str, str]]:
+        """(segment file name, blob id) of a branch's events, in order."""
+        out = self.text("ls-tree", f"{commit}", "events/")
+        rows = []
+        for line in out.splitlines():
+            meta, path = line.split("\t", 1)
+            rows.append((path.removeprefix("events/"), meta.split()[2]))
+        return sorted(rows)
+
+    def read_blobs(self, blobs: Iterable[str]) -> Iterator[bytes]:
+        """The contents of `blobs`, in order (one `git cat-file --batch`)."""
+        wanted = list(blobs)
+        if not wanted:
+            return
+        out = self.run("cat-file", "--batch", stdin="".join(f"{b}\n" for b in wanted).encode())
+        data, at = out.stdout, 0
+        for _ in wanted:
+            end = data.index(b"\n", at)
+            header = data[at:end].split()
+            size = int(header[2])
+            yield data[end + 1 : end + 1 + size]
+            at = end + 1 + size + 1
+
+    def all_objects(self) -> bytes:
+        """Every object in the repository, uncompressed (to prove an erasure)."""
+        return self.run("cat-file", "--batch-all-objects", "--batch").stdout
+
+
+def _lock_files(git_dir: Path) -> Iterator[Path]:
+    if not git_dir.is_dir():
+        return
+    yield from git_dir.glob("*.lock")
+    refs = git_dir / "refs"
+    if refs.is_dir():
+        yield from refs.rglob("*.lock")
+
+
+def _first_error(stderr: bytes) -> str:
+    for line in stderr.decode(errors="replace").splitlines():
+        line = line.strip()
+        if line:
+            return line.removeprefix("fatal: ").removeprefix("error: ")
+    return ""
