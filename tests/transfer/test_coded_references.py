@@ -82,4 +82,4 @@ def test_cli_arguments_take_coded_references(
     capsys.readouterr()
     assert main(["history", "C-KM-0001", *where]) == 0
     out = capsys.readouterr().out
-    assert "C-KM-0001" in out
+    assert "C-KM-0001" in out and " tester (KM): " in out  # adviser and desk
