@@ -120,3 +120,10 @@ def test_a_case_person_on_a_coded_case_can_be_erased(desk: Desk) -> None:
     stone = desk.erase(f"C-KM-0001/{number}", "left")
     assert stone.id == "E-KM-00001"
     assert desk.cases.get("C-KM-0001").people[-1].name == "[erased]"
+
+
+def test_a_damaged_code_file_is_named_not_guessed(data_dir: Path) -> None:
+    _open(data_dir).close()
+    (data_dir / CODE_FILE).write_text("k0\n")
+    with pytest.raises(InvalidCode, match="desk.code holds 'k0'"):
+        _open(data_dir)

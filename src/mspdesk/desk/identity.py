@@ -39,7 +39,14 @@ class DeskIdentity:
         self._core = core
         self._desk_id = desk_id
         stored = read_small_file(core.store.directory, CODE_FILE)
-        core.code = _checked(stored.decode("ascii", "replace")) if stored else None
+        text = stored.decode("ascii", "replace") if stored else None
+        if text is not None and not is_desk_code(text):
+            path = core.store.directory / CODE_FILE
+            raise InvalidCode(
+                f"{path} holds {text[:20]!r}, not a desk code; put back the code this desk "
+                "claimed (its references show it, e.g. KM in R-2026-KM-0001)"
+            )
+        core.code = text
 
     def code(self) -> str | None:
         """The desk code, or None while the desk has never been set up for sync."""
