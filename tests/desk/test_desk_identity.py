@@ -125,5 +125,5 @@ def test_a_case_person_on_a_coded_case_can_be_erased(desk: Desk) -> None:
 def test_a_damaged_code_file_is_named_not_guessed(data_dir: Path) -> None:
     _open(data_dir).close()
     (data_dir / CODE_FILE).write_text("k0\n")
-    with pytest.raises(InvalidCode, match="desk.code holds 'k0'"):
+    with pytest.raises(InvalidCode, match=r"desk\.code holds 'k0'"):
         _open(data_dir)
