@@ -268,3 +268,54 @@ def test_a_new_change_after_undo_leaves_nothing_to_redo(desk: Desk) -> None:
     assert desk.can_redo() is None
     with pytest.raises(UserError):
         desk.redo()
+
+
+# ------------------------------------------------------------------ who changed it, where
+
+
+def _synced_event(key: str, origin: str) -> dict[str, object]:
+    """A change another desk made, as sync brings it in (with its `origin` desk id)."""
+    op = {"table": "referrals", "key": key, "kind": "patch", "data": {"region": "london"},
+          "prior": {"region": None}}  # fmt: skip
+    return {"id": "e" * 32, "at": START.isoformat(), "actor": "sam", "device": "their-laptop",
+            "kind": "referral.updated", "subject": key, "summary": "Changed region",
+            "origin": origin, "ops": [op]}  # fmt: skip
+
+
+def test_a_desk_that_never_synced_shows_the_adviser_alone(timed_desk: Desk) -> None:
+    ref = timed_desk.referrals.add(
+        {"organisation": "Care Co", "parent_body": "Anyshire", "received": "2013-03-01"}
+    )
+    (entry,) = timed_desk.history(ref.id)
+    assert (entry.actor, entry.desk, entry.who) == ("tester", "", "tester")
+
+
+def test_history_names_this_desk_and_the_desk_a_synced_change_came_from(
+    timed_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    timed_desk.identity.set_code("KM")
+    ref = timed_desk.referrals.add(
+        {"organisation": "Care Co", "parent_body": "Anyshire", "received": "2013-03-01"}
+    )
+    other = "0123456789abcdef"
+    timed_desk.core.store.commit(_synced_event(ref.id, other))
+    mine, theirs = timed_desk.history(ref.id)
+    assert (mine.who, theirs.who) == ("tester (KM)", f"sam (desk {other[:6]})")
+    assert theirs.origin == other
+    # Once sync knows that desk's code, history shows it.
+    import sys
+    import types
+
+    fake = types.ModuleType("mspdesk.desk.sync")
+    fake.known_desks = lambda core: {other: "AB"}  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "mspdesk.desk.sync", fake)
+    assert timed_desk.history(ref.id)[1].who == "sam (AB)"
+
+
+def test_an_event_stamped_with_this_desks_own_id_is_local(timed_desk: Desk) -> None:
+    timed_desk.identity.set_code("KM")
+    ref = timed_desk.referrals.add(
+        {"organisation": "Care Co", "parent_body": "Anyshire", "received": "2013-03-01"}
+    )
+    timed_desk.core.store.commit(_synced_event(ref.id, timed_desk.desk_id()))
+    assert [e.desk for e in timed_desk.history(ref.id)] == ["KM", "KM"]

@@ -180,7 +180,7 @@ def show_history(args: argparse.Namespace) -> int:
         return 1
     for entry in entries:
         flag = " (undone)" if entry.undone else ""
-        print(f"{entry.at:%Y-%m-%d %H:%M} {entry.actor}: {_plain(entry.summary)}{flag}")
+        print(f"{entry.at:%Y-%m-%d %H:%M} {_plain(entry.who)}: {_plain(entry.summary)}{flag}")
         for change in entry.changes:
             if change.field == "record":  # the record as a whole
                 print(f"    record {_plain(change.new) or 'removed'}")

@@ -20,6 +20,7 @@ from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
 from mspdesk.desk.duplicates import Duplicates, PossibleDuplicate
 from mspdesk.desk.history import HistoryEntry, history, last_redoable, last_undoable, redo, undo
+from mspdesk.desk.identity import DeskIdentity
 from mspdesk.desk.milestone_revisions import Revision, milestone_revisions
 from mspdesk.desk.note_search import NoteIndex
 from mspdesk.desk.notes import Notes
@@ -51,6 +52,7 @@ class Desk:
         self, store: Store, *, clock: Clock = system_clock, actor: str | None = None
     ) -> None:
         self.core = DeskCore(store, clock, actor or current_adviser())
+        self.identity = DeskIdentity(self.core, self.desk_id)
         self.referrals = Referrals(self.core)
         self.notes = Notes(self.core)
         self.cases = Cases(self.core)

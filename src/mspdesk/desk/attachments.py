@@ -15,14 +15,13 @@ from typing import Any
 from mspdesk.desk.cases import TABLE as CASES
 from mspdesk.desk.core import DeskCore
 from mspdesk.domain.attachment import (
-    ATTACHMENT_ID,
     Attachment,
-    attachment_id,
     numbered_name,
     safe_file_name,
 )
 from mspdesk.domain.errors import NotFound
 from mspdesk.domain.events import Op
+from mspdesk.domain.references import ATTACHMENTS
 from mspdesk.domain.validation import validated
 from mspdesk.store import ReadOnlyStore
 from mspdesk.store.attachments import (
@@ -126,5 +125,4 @@ class Attachments:
 
     def _next_id(self) -> str:
         keys: Any = [*self._core.store.table(TABLE), *self._core.store.touched_keys()]
-        highest = max((int(k[2:]) for k in keys if ATTACHMENT_ID.match(k)), default=0)
-        return attachment_id(highest + 1)
+        return ATTACHMENTS.next(keys, self._core.code)

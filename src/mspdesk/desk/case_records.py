@@ -8,7 +8,6 @@ whole or not at all, shows in history as one change and `Desk.undo` removes it w
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -23,11 +22,14 @@ from mspdesk.desk.referrals import TABLE as REFERRALS
 from mspdesk.desk.referrals import Referrals
 from mspdesk.desk.triage import TABLE as DECISIONS
 from mspdesk.desk.triage import Triage
-from mspdesk.domain.attachment import ATTACHMENT_ID, Attachment, attachment_id
-from mspdesk.domain.case import CASE_ID, Case, case_id
+from mspdesk.domain.attachment import Attachment, attachment_id
+from mspdesk.domain.case import Case
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.events import Op
-from mspdesk.domain.note import NOTE_ID, Note, note_id
+from mspdesk.domain.note import Note, note_id
+from mspdesk.domain.references import ATTACHMENTS as ATTACHMENT_SERIES
+from mspdesk.domain.references import CASES as CASE_SERIES
+from mspdesk.domain.references import NOTES as NOTE_SERIES
 from mspdesk.domain.referral import Referral
 from mspdesk.domain.triage import TriageDecision
 from mspdesk.store.attachments import stored_content_matches, write_attachment
@@ -99,19 +101,20 @@ def restore(
     issued = {*store.table(CASES), *store.table(NOTES), *store.touched_keys()}
     case = records.case
     if case.id in issued:
-        new_id = case_id(_highest(issued, CASE_ID) + 1)
+        new_id = CASE_SERIES.next(issued, core.code)
         case = case.model_copy(update={"id": new_id})
     referral = referral.model_copy(update={"case_id": case.id})
     subjects = {records.case.id: case.id, referral.id: referral.id}
     notes = []
     renamed_notes: dict[str, str] = {}
     # Above every id in use and every id in the file, so a new id meets neither.
-    next_note = max(_highest(issued, NOTE_ID), _highest((n.id for n in records.notes), NOTE_ID))
+    own = core.code
+    next_note = max(NOTE_SERIES.highest(issued, own), NOTE_SERIES.highest(_ids(records.notes), own))
     for note in records.notes:
         changes: dict[str, str] = {"subject": subjects[note.subject]}
         if note.id in issued:
             next_note += 1
-            changes["id"] = note_id(next_note)
+            changes["id"] = note_id(next_note, own)
             renamed_notes[note.id] = changes["id"]
         notes.append(note.model_copy(update=changes))
     attachments = _restore_files(core, records, case.id, renamed_notes, files or {})
@@ -155,7 +158,7 @@ def _restore_files(
     """The attachments as this desk keeps them, their bytes written into its folder."""
     place = Attachments(core)
     issued = {*core.store.table(ATTACHMENTS), *core.store.touched_keys()}
-    number = _highest(issued, ATTACHMENT_ID)
+    number = ATTACHMENT_SERIES.highest(issued, core.code)
     restored = []
     taken: set[str] = set()
     for item in records.attachments:
@@ -167,7 +170,7 @@ def _restore_files(
         restored.append(
             item.model_copy(
                 update={
-                    "id": attachment_id(number),
+                    "id": attachment_id(number, core.code),
                     "subject": new_case,
                     "stored_as": stored_as,
                     "name": stored_as.rsplit("/", 1)[1],
@@ -200,9 +203,8 @@ def _check_together(records: CaseRecords) -> None:
         raise InvalidRecord(problems, "case file")
 
 
-def _highest(keys: Iterable[str], pattern: re.Pattern[str]) -> int:
-    """The highest number among keys like C-0012 or N-00042 (both "X-" then digits)."""
-    return max((int(key[2:]) for key in keys if pattern.match(key)), default=0)
+def _ids(notes: Iterable[Note]) -> list[str]:
+    return [note.id for note in notes]
 
 
 def _put(table: str, key: str, record: Case | Referral | TriageDecision | Note | Attachment) -> Op:

@@ -20,13 +20,14 @@ from mspdesk.desk.core import DeskCore
 from mspdesk.desk.deadlines import Deadlines
 from mspdesk.desk.milestones import Milestones
 from mspdesk.desk.support import Support
-from mspdesk.domain.case import CASE_ID, ENDED, Case, CaseChallenge, CaseStatus, case_id
+from mspdesk.domain.case import ENDED, Case, CaseChallenge, CaseStatus
 from mspdesk.domain.choices import Route, Stage
 from mspdesk.domain.errors import InvalidRecord, NotFound, UserError
 from mspdesk.domain.events import Op, changed_fields
 from mspdesk.domain.milestone import plan
 from mspdesk.domain.pathways import Pathway, parse_pathway, pathway_for
 from mspdesk.domain.people import Person, PersonRole
+from mspdesk.domain.references import CASES as CASE_SERIES
 from mspdesk.domain.referral import Referral
 from mspdesk.domain.validation import validated
 
@@ -161,8 +162,7 @@ class Cases:
 
     def next_id(self) -> str:
         """The next free case id (one above the highest in use)."""
-        numbers = (int(key[2:]) for key in self._core.store.table(TABLE) if CASE_ID.match(key))
-        return case_id(max(numbers, default=0) + 1)
+        return CASE_SERIES.next(self._core.store.table(TABLE), self._core.code)
 
     # ------------------------------------------------------------------ reading
 

@@ -50,6 +50,8 @@ class DeskCore:
         self.actor = actor
         self.device = socket.gethostname() or "device"
         self.changes = 0
+        self.code: str | None = None
+        """The desk code new ids carry (desk/identity.py), None for a desk that never synced."""
         """Changes recorded since the desk was opened (the demo asks before they are lost)."""
         self._origin: str | None = None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -9,6 +11,9 @@ from typing import Any
 from mspdesk.desk.core import DeskCore
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.events import Event, Op, inverse
+from mspdesk.store.keys import read_small_file
+
+DESK_ID_FILE = "desk.id"
 
 SKIPPED_FIELDS = frozenset({"updated_at", "created_at"})
 
@@ -30,12 +35,23 @@ class HistoryEntry:
     summary: str
     changes: list[FieldChange] = field(default_factory=list)
     undone: bool = False
+    origin: str = ""
+    """The id of the desk that recorded the change ("" before sync stamped events)."""
+    desk: str = ""
+    """That desk's code ("KM"), or "desk 1a2b3c" when its code is not known yet; "" on a
+    desk that never synced (every change there is its own)."""
+
+    @property
+    def who(self) -> str:
+        """The adviser and, once desks sync, the desk: "sam (KM)"."""
+        return f"{self.actor} ({self.desk})" if self.desk else self.actor
 
 
 def history(core: DeskCore, key: str) -> list[HistoryEntry]:
     """Every change to record `key`, oldest first, with the fields each one changed."""
     events = core.store.events_for(key)
     undone = {e.get("undoes") for e in core.store.recent_events() if e.get("undoes")}
+    desk_of = desk_labels(core)
     entries = []
     for event in events:
         changes: list[FieldChange] = []
@@ -51,9 +67,42 @@ def history(core: DeskCore, key: str) -> list[HistoryEntry]:
                 summary=event.get("summary", ""),
                 changes=changes,
                 undone=event["id"] in undone,
+                origin=str(event.get("origin") or ""),
+                desk=desk_of(event),
             )
         )
     return entries
+
+
+def desk_labels(core: DeskCore) -> Callable[[dict[str, Any]], str]:
+    """Who recorded an event, as history shows it: this desk's code for its own changes,
+    the origin desk's code for synced ones (from the sync layer's list of desks)."""
+    own_code = core.code
+    stored = read_small_file(core.store.directory, DESK_ID_FILE)
+    own_id = stored.decode("ascii", "replace") if stored else ""
+    known: dict[str, str] | None = None
+
+    def label(event: dict[str, Any]) -> str:
+        nonlocal known
+        origin = str(event.get("origin") or "")
+        if not origin or origin == own_id:
+            return own_code or ""
+        if known is None:
+            known = _known_desks(core)
+        return known.get(origin) or f"desk {origin[:6]}"
+
+    return label
+
+
+def _known_desks(core: DeskCore) -> dict[str, str]:
+    """Desk id -> desk code of every desk sync has seen; empty where sync is not built in.
+    Imported by name: the sync layer (desk/sync.py) is optional to this module."""
+    try:
+        sync = importlib.import_module("mspdesk.desk.sync")
+    except ImportError:
+        return {}
+    known = getattr(sync, "known_desks", None)
+    return dict(known(core)) if known is not None else {}
 
 
 def _changes_of(op: dict[str, Any]) -> list[FieldChange]:

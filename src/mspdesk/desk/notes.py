@@ -11,7 +11,8 @@ from mspdesk.desk.core import DeskCore
 from mspdesk.desk.note_search import NoteHit, NoteIndex
 from mspdesk.domain.errors import InvalidRecord, NotFound, UserError
 from mspdesk.domain.events import Op, changed_fields
-from mspdesk.domain.note import NOTE_ID, Note, NoteKind, note_id
+from mspdesk.domain.note import Note, NoteKind, note_id
+from mspdesk.domain.references import NOTES
 from mspdesk.domain.validation import validated
 from mspdesk.store.drafts import DRAFTS_DIR, Drafts
 
@@ -39,6 +40,7 @@ class Notes:
     def __init__(self, core: DeskCore) -> None:
         self._core = core
         self._highest: int | None = None
+        self._highest_code: str | None = None
         self._index = NoteIndex(core.store)
         self._drafts: Drafts | None = None
 
@@ -79,7 +81,9 @@ class Notes:
             ],
             f"Note {note.id} on {subject}: {first_line}",
         )
-        self._highest = max(self._highest or 0, int(note.id[2:]))
+        issued = NOTES.number(note.id, self._core.code)
+        if issued is not None and self._highest_code == self._core.code:
+            self._highest = max(self._highest or 0, issued)
         return note
 
     def edit(
@@ -229,12 +233,13 @@ class Notes:
         return self._core.store.table(TABLE).values()
 
     def _next_id(self) -> str:
-        if self._highest is None:
+        code = self._core.code
+        if self._highest is None or self._highest_code != code:
             # Undone (deleted) notes count too: an id is never issued twice.
             store = self._core.store
-            keys = [k for k in (*store.table(TABLE), *store.touched_keys()) if NOTE_ID.match(k)]
-            self._highest = max((int(k[2:]) for k in keys), default=0)
-        return note_id(self._highest + 1)
+            self._highest = NOTES.highest((*store.table(TABLE), *store.touched_keys()), code)
+            self._highest_code = code
+        return note_id(self._highest + 1, code)
 
 
 def _kind(kind: NoteKind | str) -> NoteKind:

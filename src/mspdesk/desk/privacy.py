@@ -20,10 +20,10 @@ from mspdesk.domain.case import CASE_ID
 from mspdesk.domain.errors import NotFound, UserError
 from mspdesk.domain.events import Op
 from mspdesk.domain.note import NOTE_ID
-from mspdesk.domain.referral import REFERENCE
+from mspdesk.domain.references import CODE_PATTERN, REFERENCE, TOMBSTONES
 
 ERASURES = "erasures"
-PERSON_ID = re.compile(r"^(C-\d{4,})/(\d+)$")
+PERSON_ID = re.compile(rf"^(C-(?:{CODE_PATTERN}-)?\d{{4,}})/(\d+)$")
 """A case person: the case id and the person's number as listed (1 = first)."""
 MIN_LINE = 6
 """Lines of erased text at least this long are also taken out of event summaries."""
@@ -156,8 +156,7 @@ def erase(core: DeskCore, target: str, reason: str = "") -> Tombstone:
     files = _attachments_of(core, target, keys)
     for key in files:
         keys[key] = ["name"]
-    number = len(core.store.table(ERASURES)) + 1
-    stone_id = f"E-{number:05d}"
+    stone_id = TOMBSTONES.next(core.store.table(ERASURES), core.code)
     at = core.now().isoformat(timespec="milliseconds")
     record = {
         "id": stone_id,

@@ -13,7 +13,8 @@ from pydantic import TypeAdapter
 from mspdesk.desk.core import DeskCore
 from mspdesk.domain.errors import InvalidRecord, NotFound
 from mspdesk.domain.events import Op, changed_fields
-from mspdesk.domain.referral import EDITABLE_FIELDS, REFERENCE, Referral, reference_for
+from mspdesk.domain.references import reference_for, reference_number
+from mspdesk.domain.referral import EDITABLE_FIELDS, Referral
 from mspdesk.domain.validation import validated
 
 TABLE = "referrals"
@@ -29,6 +30,7 @@ class Referrals:
     def __init__(self, core: DeskCore) -> None:
         self._core = core
         self._highest: dict[int, int] | None = None
+        self._highest_code: str | None = None
         self._haystacks: dict[str, tuple[dict[str, Any], str]] = {}
 
     # ----------------------------------------------------------------- writing
@@ -268,10 +270,12 @@ class Referrals:
         return hay
 
     def highest_numbers(self) -> dict[int, int]:
-        """The highest reference number issued in each year, undone referrals included: a bulk
-        import numbers its new rows after these, so no reference is ever issued twice."""
-        if self._highest is None:
+        """The highest reference number this desk issued in each year (in its own series:
+        with its desk code, or the short form if it has none), undone referrals included: a
+        bulk import numbers its new rows after these, so no reference is ever issued twice."""
+        if self._highest is None or self._highest_code != self._core.code:
             self._highest = {}
+            self._highest_code = self._core.code
             # Undone (deleted) referrals count too: a reference is never issued twice.
             store = self._core.store
             for key in itertools.chain(store.table(TABLE), store.touched_keys()):
@@ -279,14 +283,15 @@ class Referrals:
         return dict(self._highest)
 
     def _next_reference(self, year: int) -> str:
-        return reference_for(year, self.highest_numbers().get(year, 0) + 1)
+        code = self._core.code
+        return reference_for(year, self.highest_numbers().get(year, 0) + 1, code)
 
     def _note_reference(self, key: str) -> None:
-        if self._highest is None:
+        if self._highest is None or self._highest_code != self._core.code:
             return
-        match = REFERENCE.match(key)
-        if match:
-            year, number = int(match.group(1)), int(match.group(2))
+        found = reference_number(key, self._core.code)
+        if found:
+            year, number = found
             self._highest[year] = max(self._highest.get(year, 0), number)
 
 

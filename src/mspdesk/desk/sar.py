@@ -13,6 +13,7 @@ from mspdesk.desk.privacy import _matches
 from mspdesk.domain.choices import Choice
 from mspdesk.domain.errors import NotFound, UserError
 from mspdesk.domain.events import Op
+from mspdesk.domain.references import SUBJECT_ACCESS
 
 REQUESTS = "sar_requests"
 
@@ -80,8 +81,7 @@ def gather(core: DeskCore, text: str) -> SarBundle:
 
 def log_request(core: DeskCore, person: str, received: date | None = None) -> SarRequest:
     table = core.store.table(REQUESTS)
-    number = len(table) + 1
-    key = f"S-{number:05d}"
+    key = SUBJECT_ACCESS.next(table, core.code)
     on = received or core.today()
     record = {
         "id": key,

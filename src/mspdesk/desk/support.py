@@ -7,7 +7,6 @@ headroom is its total (programme.toml) less what every package commits.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -19,10 +18,11 @@ from mspdesk.domain.case import Case, CaseStatus
 from mspdesk.domain.choices import ParentBodyKind
 from mspdesk.domain.errors import InvalidRecord, NotFound, UserError
 from mspdesk.domain.events import Op, changed_fields
+from mspdesk.domain.references import PACKAGES as PACKAGE_SERIES
+from mspdesk.domain.references import PROVIDERS as PROVIDER_SERIES
+from mspdesk.domain.references import Series
 from mspdesk.domain.returns import Quarter, Returns, quarterly_returns
 from mspdesk.domain.support import (
-    PACKAGE_ID,
-    PROVIDER_ID,
     Money,
     Package,
     PackageKind,
@@ -102,7 +102,7 @@ class Support:
         provider = validated(
             Provider,
             {
-                "id": self._next_id(PROVIDERS, PROVIDER_ID, "SP-", 3),
+                "id": self._next_id(PROVIDERS, PROVIDER_SERIES),
                 "name": name,
                 "lots": tuple(lot.strip() for lot in lots if lot.strip()),
                 "day_rate": day_rate,
@@ -158,7 +158,7 @@ class Support:
         package = validated(
             Package,
             {
-                "id": self._next_id(PACKAGES, PACKAGE_ID, "PK-", 4),
+                "id": self._next_id(PACKAGES, PACKAGE_SERIES),
                 "case_id": case.id,
                 "provider_id": provider.id,
                 "kind": kind,
@@ -433,8 +433,6 @@ class Support:
 
     # ------------------------------------------------------------------ ids
 
-    def _next_id(self, table: str, pattern: re.Pattern[str], prefix: str, width: int) -> str:
+    def _next_id(self, table: str, series: Series) -> str:
         store = self._core.store
-        keys = [k for k in (*store.table(table), *store.touched_keys()) if pattern.match(k)]
-        highest = max((int(k[len(prefix) :]) for k in keys), default=0)
-        return f"{prefix}{highest + 1:0{width}d}"
+        return series.next((*store.table(table), *store.touched_keys()), self._core.code)

@@ -13,7 +13,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-ATTACHMENT_ID = re.compile(r"^F-\d{5,}$")
+from mspdesk.domain.references import ATTACHMENTS
+
+ATTACHMENT_ID = ATTACHMENTS.pattern
 NAME_LIMIT = 200
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 _HIDING = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -42,7 +44,7 @@ class Attachment(BaseModel):
     @classmethod
     def _id(cls, value: str) -> str:
         if not ATTACHMENT_ID.match(value):
-            raise ValueError("attachment id must look like F-00042")
+            raise ValueError("attachment id must look like F-00042 or F-KM-00042")
         return value
 
     @field_validator("stored_as")
@@ -54,9 +56,9 @@ class Attachment(BaseModel):
         return value
 
 
-def attachment_id(number: int) -> str:
-    """The id of the `number`th attachment."""
-    return f"F-{number:05d}"
+def attachment_id(number: int, code: str | None = None) -> str:
+    """The id of the `number`th attachment (of the desk with `code`, if any)."""
+    return ATTACHMENTS.make(number, code)
 
 
 def safe_file_name(name: str) -> str:

@@ -7,7 +7,6 @@ free). The shapes stay plain JSON: lists of small dicts.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -19,9 +18,10 @@ from mspdesk.domain.choices import Choice, ParentBodyKind, ProposedModel, Route,
 from mspdesk.domain.conflicts import ConflictEntry, Role
 from mspdesk.domain.milestone import Milestone
 from mspdesk.domain.people import Person
+from mspdesk.domain.references import CASES
 from mspdesk.domain.scope import Scope, staff_control_scope
 
-CASE_ID = re.compile(r"^C-\d{4,}$")
+CASE_ID = CASES.pattern
 
 
 class CaseStatus(Choice):
@@ -108,7 +108,7 @@ class Case(BaseModel):
     @classmethod
     def _id(cls, value: str) -> str:
         if not CASE_ID.match(value):
-            raise ValueError("case id must look like C-0017")
+            raise ValueError("case id must look like C-0017 or C-KM-0017")
         return value
 
     @field_validator("authority_roles")
@@ -146,6 +146,6 @@ class Case(BaseModel):
         return sorted(self.milestones, key=lambda m: m.position)
 
 
-def case_id(number: int) -> str:
-    """The id of the `number`th case."""
-    return f"C-{number:04d}"
+def case_id(number: int, code: str | None = None) -> str:
+    """The id of the `number`th case (of the desk with `code`, if any)."""
+    return CASES.make(number, code)

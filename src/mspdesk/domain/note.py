@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mspdesk.domain.choices import Choice
+from mspdesk.domain.references import NOTES
 
-NOTE_ID = re.compile(r"^N-\d{5,}$")
+NOTE_ID = NOTES.pattern
 
 
 class NoteKind(Choice):
@@ -42,7 +42,7 @@ class Note(BaseModel):
     @classmethod
     def _id(cls, value: str) -> str:
         if not NOTE_ID.match(value):
-            raise ValueError("note id must look like N-00042")
+            raise ValueError("note id must look like N-00042 or N-KM-00042")
         return value
 
     @field_validator("body")
@@ -53,6 +53,6 @@ class Note(BaseModel):
         return value
 
 
-def note_id(number: int) -> str:
-    """The id of the `number`th note."""
-    return f"N-{number:05d}"
+def note_id(number: int, code: str | None = None) -> str:
+    """The id of the `number`th note (of the desk with `code`, if any)."""
+    return NOTES.make(number, code)

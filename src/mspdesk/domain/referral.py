@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -19,10 +18,9 @@ from mspdesk.domain.choices import (
     Source,
     Stage,
 )
+from mspdesk.domain.references import REFERENCE
 from mspdesk.domain.scope import Scope, staff_control_scope
 from mspdesk.domain.validation import EMAIL, PHONE
-
-REFERENCE = re.compile(r"^R-(\d{4})-(\d{4,})$")
 
 
 def _choice(kind: type[Choice]) -> BeforeValidator:
@@ -139,7 +137,7 @@ class Referral(BaseModel):
     @classmethod
     def _reference(cls, value: str) -> str:
         if not REFERENCE.match(value):
-            raise ValueError("programme reference must look like R-2013-0042")
+            raise ValueError("programme reference must look like R-2013-0042 or R-2013-KM-0042")
         return value
 
     @field_validator("organisation", "parent_body")
@@ -177,18 +175,3 @@ EDITABLE_FIELDS = frozenset(Referral.model_fields) - {
     "merged_source_refs",
 }
 """Fields an adviser may change with `update_referral`."""
-
-
-def reference_for(year: int, number: int) -> str:
-    """The programme reference for the `number`th referral received in `year`."""
-    return f"R-{year:04d}-{number:04d}"
-
-
-def next_reference(year: int, existing: Any) -> str:
-    """The next free reference in `year`, given an iterable of existing references."""
-    highest = 0
-    for ref in existing:
-        match = REFERENCE.match(ref)
-        if match and int(match.group(1)) == year:
-            highest = max(highest, int(match.group(2)))
-    return reference_for(year, highest + 1)

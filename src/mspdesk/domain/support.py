@@ -17,9 +17,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from mspdesk.domain.choices import Choice
+from mspdesk.domain.references import PACKAGES, PROVIDERS
 
-PROVIDER_ID = re.compile(r"^SP-\d{3,}$")
-PACKAGE_ID = re.compile(r"^PK-\d{4,}$")
+PROVIDER_ID = PROVIDERS.pattern
+PACKAGE_ID = PACKAGES.pattern
 Pence = Annotated[int, Field(ge=0, le=100_000_000_000)]
 _MONEY = re.compile(r"^(\d+(?:\.\d+)?)(k|m)?$")
 _SCALE = {None: 1, "k": 1_000, "m": 1_000_000}
@@ -129,7 +130,7 @@ class Provider(BaseModel):
     @classmethod
     def _id(cls, value: str) -> str:
         if not PROVIDER_ID.match(value):
-            raise ValueError("provider id must look like SP-001")
+            raise ValueError("provider id must look like SP-001 or SP-KM-001")
         return value
 
     @field_validator("lots")
@@ -167,7 +168,7 @@ class Package(BaseModel):
     @classmethod
     def _id(cls, value: str) -> str:
         if not PACKAGE_ID.match(value):
-            raise ValueError("package id must look like PK-0001")
+            raise ValueError("package id must look like PK-0001 or PK-KM-0001")
         return value
 
     @property

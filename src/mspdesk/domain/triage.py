@@ -28,7 +28,7 @@ from mspdesk.domain.choices import (
     ReferralStatus,
 )
 from mspdesk.domain.errors import InvalidRecord
-from mspdesk.domain.referral import REFERENCE
+from mspdesk.domain.references import REFERENCE
 from mspdesk.domain.rubric import (
     SCORES,
     SLUG,
@@ -119,7 +119,7 @@ class TriageDecision(BaseModel):
     @classmethod
     def _reference(cls, value: str) -> str:
         if not REFERENCE.match(value):
-            raise ValueError("programme reference must look like R-2013-0042")
+            raise ValueError("programme reference must look like R-2013-0042 or R-2013-KM-0042")
         return value
 
     @field_validator("adviser")

@@ -38,6 +38,7 @@ DESK_NAMES = frozenset(
         "generations",
         "content",
         "desk.id",
+        "desk.code",
         "files",
         "erasure-pending.json",
         "retention.toml",
@@ -50,7 +51,8 @@ DESK_NAMES = frozenset(
 RECORD_FILES = ("snapshot.json", "journal.jsonl")
 
 _OWN_TEMP = re.compile(
-    r"^(snapshot\.json|mspdesk-data\.txt|evidence\.key|journal\.jsonl|erasure-pending\.json|"
+    r"^(snapshot\.json|mspdesk-data\.txt|evidence\.key|desk\.id|desk\.code|journal\.jsonl|"
+    r"erasure-pending\.json|"
     r"snapshot-\d+\.json|journal-\d+\.jsonl)\.tmp-\d+(-[0-9a-f]+)?$"
 )
 """Temporary names the store itself writes (`atomic_write`, the key file); only these are

@@ -25,31 +25,45 @@ def read_or_create_key(directory: Path, name: str, size: int = KEY_BYTES) -> byt
     two processes creating it at once agree on the one that landed first. A read-only desk
     may call this too: it adds a new file and never changes an existing one.
     """
-    path = directory / name
-    existing = _read(path)
+    existing = read_small_file(directory, name)
     if existing is not None:
         return existing
-    key = secrets.token_hex(size).encode("ascii")
+    return write_once(directory, name, secrets.token_hex(size).encode("ascii"))
+
+
+def write_once(directory: Path, name: str, value: bytes) -> bytes:
+    """Write `value` to `directory/name` (0600, fsync'd) unless the file is already there;
+    returns what the file holds afterwards (the earlier value, if another was there).
+
+    Race-free: the value is written to a temporary file and linked into place, so two
+    processes writing at once agree on the one that landed first. Never replaces a file.
+    """
+    path = directory / name
     tmp = directory / f"{name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         try:
-            write_all(fd, key)
+            write_all(fd, value)
             sync_to_disk(fd)
         finally:
             os.close(fd)
         with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)  # never replaces a key another process has just created
+            os.link(tmp, path)  # never replaces a value another process has just written
         fsync_dir(directory)
     except OSError as error:
-        raise StoreError(f"cannot create the key file {path}: {error.strerror or error}") from None
+        raise StoreError(f"cannot create the file {path}: {error.strerror or error}") from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
-    found = _read(path)
+    found = read_small_file(directory, name)
     if found is None:
-        raise StoreError(f"the key file {path} is empty or unreadable; move it aside")
+        raise StoreError(f"the file {path} is empty or unreadable; move it aside")
     return found
+
+
+def read_small_file(directory: Path, name: str) -> bytes | None:
+    """The stripped bytes of `directory/name`, or None if it is missing or empty."""
+    return _read(directory / name)
 
 
 def _read(path: Path) -> bytes | None:

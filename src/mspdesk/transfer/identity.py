@@ -7,7 +7,8 @@ from typing import Any
 
 from mspdesk.desk import Desk
 from mspdesk.desk.referrals import duplicate_key, source_key
-from mspdesk.domain.referral import Referral, reference_for
+from mspdesk.domain.references import reference_for
+from mspdesk.domain.referral import Referral
 from mspdesk.transfer.readers import Record
 from mspdesk.transfer.rows import Checked, FieldChange, Outcome, RowOutcome
 
@@ -91,7 +92,7 @@ class Decider:
         if ref is None:
             year = referral.received.year
             self._highest[year] = self._highest.get(year, 0) + 1
-            ref = reference_for(year, self._highest[year])
+            ref = reference_for(year, self._highest[year], self._desk.identity.code())
         if self._keep:
             self._row_of[ref] = record.row
         if looks_like is None:

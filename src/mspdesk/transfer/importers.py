@@ -35,7 +35,7 @@ from pathlib import Path
 
 from mspdesk.desk import Desk
 from mspdesk.domain.errors import UserError
-from mspdesk.domain.referral import REFERENCE
+from mspdesk.domain.references import reference_number
 from mspdesk.transfer.identity import Decider
 from mspdesk.transfer.readers import SourceTable, read_table
 from mspdesk.transfer.rejects import default_rejects_path, write_rejects
@@ -181,7 +181,7 @@ def plan_import(
     for record in table.rows():
         item = check(record, parser, desk)
         if item.reference:
-            _note_highest(highest, item.reference)
+            _note_highest(highest, item.reference, desk.identity.code())
         if kept is not None:
             kept.append(item)
             if len(kept) > KEEP_ROWS:
@@ -304,10 +304,11 @@ def _save(
     )
 
 
-def _note_highest(highest: dict[int, int], ref: str) -> None:
-    match = REFERENCE.match(ref)
-    if match:
-        year, number = int(match.group(1)), int(match.group(2))
+def _note_highest(highest: dict[int, int], ref: str, code: str | None) -> None:
+    """Count a reference the file carries if it is in this desk's own series."""
+    found = reference_number(ref, code)
+    if found:
+        year, number = found
         highest[year] = max(highest.get(year, 0), number)
 
 

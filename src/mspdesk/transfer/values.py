@@ -26,7 +26,7 @@ from mspdesk.domain.choices import (
     Stage,
 )
 from mspdesk.domain.parsing import parse_count, parse_date, parse_money
-from mspdesk.domain.referral import REFERENCE
+from mspdesk.domain.references import REFERENCE
 from mspdesk.transfer.columns import ColumnMap, squash
 
 ROW = "row"

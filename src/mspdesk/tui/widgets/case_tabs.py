@@ -235,7 +235,7 @@ def history(entries: Sequence[HistoryEntry]) -> RenderableType:
         fields = _changed_fields(entry)
         if fields:
             what.append(f"\n{fields}", style="dim")
-        table.add_row(Text(f"{entry.at.astimezone():%d %b %Y %H:%M}"), plain(entry.actor), what)
+        table.add_row(Text(f"{entry.at.astimezone():%d %b %Y %H:%M}"), plain(entry.who), what)
     return table
 
 

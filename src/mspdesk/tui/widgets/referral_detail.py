@@ -94,7 +94,10 @@ class ReferralDetail(VerticalScroll):
         if history:
             parts.append(Text("\nHistory", style="bold"))
             for entry in history:
-                line = Text(f"{entry.at.astimezone():%d %b %Y %H:%M} {entry.actor}: ", style="dim")
+                stamp = f"{entry.at.astimezone():%d %b %Y %H:%M} "
+                line = Text(stamp, style="dim")
+                line.append(printable(entry.who), style="dim")
+                line.append(": ", style="dim")
                 line.append(printable(entry.summary))
                 if entry.undone:
                     line.append(" (undone)", style="italic")
