@@ -8,10 +8,14 @@ One process per step; an incremental sync costs about five of them (benchmarks/s
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import signal
 import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from mspdesk.domain.errors import UserError
 
@@ -19,6 +23,7 @@ GIT_DIR = "git"
 BRANCHES = "refs/heads/desks/"
 TRACKING = "refs/remotes/origin/desks/"
 CODES = "refs/desk-codes/"
+PR_SET_PDEATHSIG = 1
 
 
 class RemoteUnreachable(UserError):
@@ -62,7 +67,12 @@ class Repo:
         SyncFailed, with git's own first line of explanation."""
         try:
             done = subprocess.run(
-                ["git", *args], input=stdin, capture_output=True, env=self._env(), check=False
+                ["git", *args],
+                input=stdin,
+                capture_output=True,
+                env=self._env(),
+                check=False,
+                preexec_fn=_die_with_parent,
             )
         except FileNotFoundError:
             raise SyncFailed("sync needs the `git` command; install git and try again") from None
@@ -216,6 +226,26 @@ class Repo:
     def all_objects(self) -> bytes:
         """Every object in the repository, uncompressed (to prove an erasure)."""
         return self.run("cat-file", "--batch-all-objects", "--batch").stdout
+
+
+def _load_libc() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        return None
+
+
+_LIBC = _load_libc()
+"""Loaded once here: loading a library between fork and exec can hang the child."""
+
+
+def _die_with_parent() -> None:
+    """A git left running after mspdesk is killed would race the next sync for the same
+    repository (and its lock files): on Linux it is killed with us."""
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _lock_files(git_dir: Path) -> Iterator[Path]:
