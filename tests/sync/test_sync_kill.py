@@ -28,7 +28,7 @@ def killed_sync(folder: Path, rng: random.Random) -> bool:
     )
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "go"
-    time.sleep(rng.uniform(0.0, 0.3))
+    time.sleep(rng.uniform(0.0, 0.08))
     process.send_signal(signal.SIGKILL)
     rest, _ = process.communicate()
     gone(process.pid)

@@ -24,6 +24,8 @@ class SyncState:
     """How many of this desk's events the remote holds."""
     scrubbed: list[str] = field(default_factory=list)
     """Tombstones whose erased data is already gone from this desk's branch."""
+    tips: dict[str, str] = field(default_factory=dict)
+    """Other desks' branch commits whose events are all applied here."""
     desks: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Other desks seen on the remote: id -> their desk.json (code, advisers)."""
 
