@@ -7,6 +7,7 @@ baseline of records made before syncing, the desk code claim, and settling clash
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,9 +66,13 @@ class Clash:
 class Sync:
     """Syncing this desk with others through a git remote."""
 
-    def __init__(self, core: DeskCore, identity: Any = None) -> None:
+    def __init__(
+        self, core: DeskCore, identity: Any = None, on_change: Callable[[], None] | None = None
+    ) -> None:
         self._core = core
         self._identity = identity
+        self._on_change = on_change
+        """Called once records came in: the desk drops what it counted or indexed."""
 
     @property
     def _dir(self):  # type: ignore[no-untyped-def]
@@ -143,11 +148,15 @@ class Sync:
             lambda event: erase_from_elsewhere(self._core, event),
         )
         try:
-            return syncer.run(self._core.clock())
+            report = syncer.run(self._core.clock())
         except UserError as error:
             syncer.state.last_error = str(error)
             syncer.state.write(self._dir)
             raise
+        finally:
+            if self._on_change is not None:
+                self._on_change()
+        return report
 
     def status(self) -> SyncStatus:
         state = SyncState.read(self._dir) or SyncState()
