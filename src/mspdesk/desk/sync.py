@@ -161,21 +161,20 @@ class Sync:
     def status(self) -> SyncStatus:
         state = SyncState.read(self._dir) or SyncState()
         store = self._core.store
-        outbox = Outbox.open(store.directory)
-        own = 0
-        if outbox is not None:
-            own = sum(
-                1
-                for seq, event in store.table("events").items()
-                if event.get("origin") == outbox.origin and int(seq) >= outbox.first_seq
-            )
+        origin = _read_id(store)
+        events = store.table("events")
+        waiting = sum(
+            1
+            for seq in range(state.pushed_seq + 1, store.seq + 1)
+            if (events.get(str(seq)) or {}).get("origin") == origin
+        )
         open_clashes = sum(1 for c in store.table(CLASHES).values() if c.get("status") == "open")
         return SyncStatus(
-            desk=self._core.origin if not store.read_only else _read_id(store),
+            desk=origin,
             code=state.code,
             remote=state.remote,
             last_sync=state.last_sync,
-            waiting=max(0, own - state.pushed),
+            waiting=waiting if state.remote else 0,
             clashes=open_clashes,
             desks={desk: str(info.get("code", "")) for desk, info in state.desks.items()},
         )

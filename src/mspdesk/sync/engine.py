@@ -220,6 +220,7 @@ class Syncer:
         report.went_out = max(0, outbox.count - self.state.pushed)
         report.rewritten = rewrite
         self.state.pushed = outbox.count
+        self.state.pushed_seq = self.store.seq
         self.state.scrubbed = stones
 
     def _remember_desk(self, desk: str, desk_file: bytes | None) -> None:
