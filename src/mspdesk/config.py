@@ -24,6 +24,7 @@ KEYS = {
     "marking": "the protective marking on every page of a Word file (default OFFICIAL-SENSITIVE)",
     "docx_template": "a house template (.docx) whose styles Word files use (default: none)",
     "calendar_reminder_days": "calendar events remind this many days before (default: none)",
+    "sync_every": "the open desk syncs in the background every this many minutes (default: never)",
 }
 
 

@@ -26,12 +26,17 @@ def open_desk(folder: Path, actor: str, number: int) -> Desk:
     """
     desk = Desk.open(folder, actor=actor)
     offset = number * 1000
-    highest = desk.referrals.highest_numbers()
+
+    def own(numbers: list[int], size: int = 1000) -> int:
+        return max([n for n in numbers if offset <= n < offset + size], default=offset)
+
+    referrals = [k.split("-") for k in desk.core.store.table("referrals")]
     desk.referrals._highest = {
-        year: max(highest.get(year, 0), offset) for year in range(2000, 2031)
+        year: own([int(n) for _r, y, n in referrals if int(y) == year])
+        for year in range(2000, 2031)
     }
     notes = [int(k[2:]) for k in desk.core.store.table("notes")]
-    desk.notes._highest = max([offset * 10, *notes])
+    desk.notes._highest = max([n for n in notes if n // 10_000 == number], default=offset * 10)
     cases = desk.cases
 
     def next_case() -> str:

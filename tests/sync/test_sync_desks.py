@@ -28,6 +28,7 @@ def sync_all(folders: list[Path], rounds: int = 2) -> None:
             sync(folder, NAMES[number - 1], number)
 
 
+@pytest.mark.slow
 def test_three_desks_hold_the_same_records_after_two_rounds(three: list[Path]) -> None:
     made: list[str] = []
     for number, folder in enumerate(three, start=1):
@@ -71,6 +72,7 @@ def test_different_fields_of_one_case_both_survive(three: list[Path]) -> None:
     assert "clashes" not in tables(a)
 
 
+@pytest.mark.slow
 def test_same_status_edit_is_one_clash_on_each_desk_settled_everywhere(
     three: list[Path],
 ) -> None:

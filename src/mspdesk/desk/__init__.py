@@ -63,7 +63,13 @@ class Desk:
         # The rubric file is only read when triage first needs it.
         rubric_path = locations.content_dir() / "triage.toml"
         self.triage = Triage(self.core, self.referrals, self.cases, rubric_path)
-        self.sync = Sync(self.core, getattr(self, "identity", None))
+        self.sync = Sync(self.core, getattr(self, "identity", None), self._forget_counts)
+
+    def _forget_counts(self) -> None:
+        """After records came from other desks: numbers and indexes are counted again."""
+        self.notes._highest = None
+        self.notes._index = NoteIndex(self.core.store)
+        self.referrals._highest = None
 
     @classmethod
     def open(

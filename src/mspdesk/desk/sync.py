@@ -7,6 +7,7 @@ baseline of records made before syncing, the desk code claim, and settling clash
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,9 +66,13 @@ class Clash:
 class Sync:
     """Syncing this desk with others through a git remote."""
 
-    def __init__(self, core: DeskCore, identity: Any = None) -> None:
+    def __init__(
+        self, core: DeskCore, identity: Any = None, on_change: Callable[[], None] | None = None
+    ) -> None:
         self._core = core
         self._identity = identity
+        self._on_change = on_change
+        """Called once records came in: the desk drops what it counted or indexed."""
 
     @property
     def _dir(self):  # type: ignore[no-untyped-def]
@@ -143,30 +148,33 @@ class Sync:
             lambda event: erase_from_elsewhere(self._core, event),
         )
         try:
-            return syncer.run(self._core.clock())
+            report = syncer.run(self._core.clock())
         except UserError as error:
             syncer.state.last_error = str(error)
             syncer.state.write(self._dir)
             raise
+        finally:
+            if self._on_change is not None:
+                self._on_change()
+        return report
 
     def status(self) -> SyncStatus:
         state = SyncState.read(self._dir) or SyncState()
         store = self._core.store
-        outbox = Outbox.open(store.directory)
-        own = 0
-        if outbox is not None:
-            own = sum(
-                1
-                for seq, event in store.table("events").items()
-                if event.get("origin") == outbox.origin and int(seq) >= outbox.first_seq
-            )
+        origin = _read_id(store)
+        events = store.table("events")
+        waiting = sum(
+            1
+            for seq in range(state.pushed_seq + 1, store.seq + 1)
+            if (events.get(str(seq)) or {}).get("origin") == origin
+        )
         open_clashes = sum(1 for c in store.table(CLASHES).values() if c.get("status") == "open")
         return SyncStatus(
-            desk=self._core.origin if not store.read_only else _read_id(store),
+            desk=origin,
             code=state.code,
             remote=state.remote,
             last_sync=state.last_sync,
-            waiting=max(0, own - state.pushed),
+            waiting=waiting if state.remote else 0,
             clashes=open_clashes,
             desks={desk: str(info.get("code", "")) for desk, info in state.desks.items()},
         )

@@ -7,11 +7,13 @@ path of a change: the outbox is written at most once per checkpoint or sync, one
 segment touched.
 
 Layout, inside the data folder: `sync/outbox.json` (this desk's id and the first change that
-travels) and `sync/out/events/000001.jsonl`, … (SEGMENT_SIZE events each, one JSON object a
-line, append-only): the tree of this desk's branch in the sync repository. Each line is the
-event as committed here; a line also carries `seen` (for every other desk, how many of its
-events this desk had applied before this one) when that changed since the line before, and
-always on a segment's first line.
+travels) and `sync/out/events/000001.jsonl`, … Each segment is named by the position of its
+first event in this desk's sequence and holds up to SEGMENT_SIZE events or about
+SEGMENT_BYTES, so the segment being appended to stays small; one JSON object a line,
+append-only. The folder is the tree of this desk's branch in the sync repository. Each line
+is the event as committed here; a line also carries `seen` (for every other desk, how many
+of its events this desk had applied before this one) when that changed since the line
+before, and always on a segment's first line.
 """
 
 from __future__ import annotations
@@ -36,11 +38,12 @@ SYNC_DIR = "sync"
 OUT_DIR = "out"
 STATE_NAME = "outbox.json"
 SEGMENT_SIZE = 1000
+SEGMENT_BYTES = 1 << 20
 
 
-def segment_name(number: int) -> str:
-    """The file name of segment `number` (1-based)."""
-    return f"{number:06d}.jsonl"
+def segment_name(first: int) -> str:
+    """The file name of the segment whose first event is number `first` (1-based)."""
+    return f"{first:06d}.jsonl"
 
 
 def events_dir(directory: Path) -> Path:
@@ -56,7 +59,11 @@ class Outbox:
         self.first_seq = first_seq
         self.count = 0
         self.last_seq = first_seq - 1
+        self._segment_first = 1
+        self._segment_lines = 0
+        self._segment_bytes = 0
         self._last_seen: dict[str, int] | None = None
+        self._pending: dict[int, list[bytes]] = {}
         self._read_tail()
 
     @classmethod
@@ -97,12 +104,17 @@ class Outbox:
                 handle.truncate(end)
                 sync_to_disk(handle.fileno())
         lines = raw[:end].split(b"\n")[:-1]
-        self.count = (len(segments) - 1) * SEGMENT_SIZE + len(lines)
-        for line in lines:
-            event = orjson.loads(line)
-            if "seen" in event:
-                self._last_seen = event["seen"]
-            self.last_seq = max(self.last_seq, int(event.get("seq", 0)))
+        self._segment_first = int(last.name.split(".")[0])
+        self._segment_lines = len(lines)
+        self._segment_bytes = end
+        self.count = self._segment_first - 1 + len(lines)
+        if lines:
+            self.last_seq = max(self.last_seq, _seq_of(lines[-1]))
+        for line in reversed(lines):
+            seen = seen_of(line)
+            if seen is not None:
+                self._last_seen = seen
+                break
 
     def own(self, event: Mapping[str, Any]) -> bool:
         return event.get("origin") == self.origin and int(event["seq"]) >= self.first_seq
@@ -115,36 +127,37 @@ class Outbox:
             return
         wanted_set = set(wanted)
         counts: dict[str, int] = {}
-        lines: list[bytes] = []
         for seq in range(1, wanted[-1] + 1):
             if seq in wanted_set:
-                lines.append(self._line(unsent[seq], counts))
+                self._line(unsent[seq], counts)
                 continue
             origin = (history.get(str(seq)) or {}).get("origin")
             if origin and origin != self.origin:
                 counts[origin] = counts.get(origin, 0) + 1
-        self._write(lines)
+        self._write()
         self.last_seq = wanted[-1]
 
     def _line(self, event: dict[str, Any], counts: dict[str, int]) -> bytes:
         line = dict(event)
-        starts_segment = (self.count % SEGMENT_SIZE) == 0
-        if starts_segment or counts != self._last_seen:
-            line["seen"] = dict(counts)
+        full = self._segment_lines >= SEGMENT_SIZE or self._segment_bytes >= SEGMENT_BYTES
+        if full:
+            self._segment_first = self.count + 1
+            self._segment_lines = self._segment_bytes = 0
+        if self._segment_lines == 0 or counts != self._last_seen:
+            line["seen"] = dict(counts)  # last key: readers skip lines by finding it
             self._last_seen = dict(counts)
+        data = orjson.dumps(line) + b"\n"
         self.count += 1
-        return orjson.dumps(line) + b"\n"
+        self._segment_lines += 1
+        self._segment_bytes += len(data)
+        self._pending.setdefault(self._segment_first, []).append(data)
+        return data
 
-    def _write(self, lines: list[bytes]) -> None:
+    def _write(self) -> None:
         folder = private_dir(events_dir(self.directory))
-        start = self.count - len(lines)
         created = False
-        index = 0
-        while index < len(lines):
-            number = (start + index) // SEGMENT_SIZE + 1
-            room = SEGMENT_SIZE - (start + index) % SEGMENT_SIZE
-            chunk = lines[index : index + room]
-            path = folder / segment_name(number)
+        for first, chunk in sorted(self._pending.items()):
+            path = folder / segment_name(first)
             created = created or not path.exists()
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
             try:
@@ -152,6 +165,27 @@ class Outbox:
                 sync_to_disk(fd)
             finally:
                 os.close(fd)
-            index += len(chunk)
+        self._pending.clear()
         if created:
             fsync_dir(folder)
+
+
+SEEN_KEY = b',"seen":'
+
+
+def seen_of(line: bytes) -> dict[str, int] | None:
+    """The `seen` counts of a segment line, without parsing the event (always its last key:
+    inside a JSON string the quotes would be escaped, so the text cannot occur there)."""
+    at = line.rfind(SEEN_KEY)
+    if at < 0:
+        return None
+    value: dict[str, int] = orjson.loads(line[at + len(SEEN_KEY) : line.rindex(b"}")])
+    return value
+
+
+def _seq_of(line: bytes) -> int:
+    at = line.rfind(b',"seq":')
+    if at < 0:
+        return 0
+    digits = line[at + 7 :].split(b",", 1)[0].split(b"}", 1)[0]
+    return int(digits)

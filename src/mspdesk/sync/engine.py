@@ -103,35 +103,34 @@ class Syncer:
     def run(self, now: datetime | None = None) -> SyncReport:
         report = SyncReport()
         self.repo.clear_stale_locks()
-        before = self.repo.tracking()
-        tips = self.repo.fetch()
-        forced = any(
-            old != tips.get(desk) and not self._ancestor(old, tips.get(desk))
-            for desk, old in before.items()
-        )
+        forced = self.repo.fetch()
+        tips = self.repo.tracking()
         outbox = self.store.flush_outbox()
         assert outbox is not None
         index = EventIndex(self.store, self.origin, outbox.first_seq)
         incoming: list[Incoming] = []
-        for desk, commit in sorted(tips.items()):
-            if desk != self.origin:
-                incoming.extend(new_events(self.repo, desk, commit, index.counts.get(desk, 0)))
+        changed = {
+            desk: commit
+            for desk, commit in sorted(tips.items())
+            if desk != self.origin and self.state.tips.get(desk) != commit
+        }
+        if changed:
+            with self.repo.reader() as reader:
+                for desk, commit in changed.items():
+                    segments, desk_file = reader.branch_files(commit)
+                    self._remember_desk(desk, desk_file)
+                    applied = index.counts.get(desk, 0)
+                    incoming.extend(new_events(reader, desk, segments, applied))
         incoming.sort(key=lambda one: (one.event.get("hlc") or ZERO, one.event["origin"]))
         self._apply(incoming, index, report)
         self._push(report)
         if forced or report.rewritten or report.erasures:
             self.repo.forget_old_objects()
-        self._remember_desks(tips)
+        self.state.tips = {desk: sha for desk, sha in tips.items() if desk != self.origin}
         self.state.last_sync = (now or datetime.now(UTC)).isoformat(timespec="seconds")
         self.state.last_error = ""
         self.state.write(self.dir)
         return report
-
-    def _ancestor(self, old: str, new: str | None) -> bool:
-        if new is None:
-            return True
-        done = self.repo.run("merge-base", "--is-ancestor", old, new, check=False)
-        return done.returncode == 0
 
     # ----------------------------------------------------------------- applying
 
@@ -210,11 +209,9 @@ class Syncer:
         assert outbox is not None
         stones = sorted(self.store.table("erasures"))
         rewrite = any(stone not in self.state.scrubbed for stone in stones)
-        write_desk_file(self.dir, self.origin, self.state.code, self.store)
-        committed = self.repo.commit_tree(
-            f"desk {self.origin}: {outbox.count} events", orphan=rewrite
-        )
-        if committed or self.state.pushed != outbox.count or rewrite:
+        changed = write_desk_file(self.dir, self.origin, self.state.code, self.store)
+        if changed or self.state.pushed != outbox.count or rewrite:
+            self.repo.commit_tree(f"desk {self.origin}: {outbox.count} events", orphan=rewrite)
             self.repo.push(force=rewrite)
             # Our own branch as fetched must not keep an older (perhaps erased) tree alive.
             head = self.repo.head()
@@ -223,30 +220,31 @@ class Syncer:
         report.went_out = max(0, outbox.count - self.state.pushed)
         report.rewritten = rewrite
         self.state.pushed = outbox.count
+        self.state.pushed_seq = self.store.seq
         self.state.scrubbed = stones
 
-    def _remember_desks(self, tips: dict[str, str]) -> None:
-        for desk, commit in tips.items():
-            if desk == self.origin:
-                continue
-            shown = self.repo.run("cat-file", "blob", f"{commit}:desk.json", check=False)
-            if shown.returncode == 0:
-                try:
-                    self.state.desks[desk] = orjson.loads(shown.stdout)
-                except orjson.JSONDecodeError:
-                    continue
+    def _remember_desk(self, desk: str, desk_file: bytes | None) -> None:
+        if desk_file is None:
+            return
+        try:
+            self.state.desks[desk] = orjson.loads(desk_file)
+        except orjson.JSONDecodeError:
+            return
 
 
-def write_desk_file(directory: Path, origin: str, code: str, store: Store) -> None:
-    """`desk.json` on this desk's branch: its id, code and the advisers who wrote here."""
+def write_desk_file(directory: Path, origin: str, code: str, store: Store) -> bool:
+    """`desk.json` on this desk's branch: its id, code and the advisers who wrote here.
+    True if it changed."""
     advisers = sorted(
         {str(e.get("actor")) for e in store.table("events").values() if e.get("origin") == origin}
     )
     data = {"desk": origin, "code": code, "advisers": advisers}
     path = directory / OUT_DIR / "desk.json"
     new = orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
-    if not path.exists() or path.read_bytes() != new:
-        atomic_write(path, new)
+    if path.exists() and path.read_bytes() == new:
+        return False
+    atomic_write(path, new)
+    return True
 
 
 def _local(event: dict[str, Any], ops: list[dict[str, Any]]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from mspdesk.domain.errors import UserError
@@ -62,7 +62,11 @@ class Repo:
         SyncFailed, with git's own first line of explanation."""
         try:
             done = subprocess.run(
-                ["git", *args], input=stdin, capture_output=True, env=self._env(), check=False
+                ["git", *args],
+                input=stdin,
+                capture_output=True,
+                env=self._env(),
+                check=False,
             )
         except FileNotFoundError:
             raise SyncFailed("sync needs the `git` command; install git and try again") from None
@@ -126,25 +130,28 @@ class Repo:
         """Raise RemoteUnreachable unless the remote answers."""
         self.run("ls-remote", "--heads", "origin", "refs/heads/desks/none", network=True)
 
-    def fetch(self) -> dict[str, str]:
-        """Fetch every desk's branch; returns desk id -> commit for the branches now known."""
-        self.run(
-            "fetch",
-            "--quiet",
-            "--no-tags",
-            "--prune",
-            "origin",
-            f"+{BRANCHES}*:{TRACKING}*",
-            network=True,
+    def fetch(self) -> bool:
+        """Fetch every desk's branch; True if one was rewritten (an erasure) rather than
+        only added to."""
+        done = self.run(
+            "fetch", "--no-tags", "--prune", "origin", f"+{BRANCHES}*:{TRACKING}*", network=True
         )
-        return self.tracking()
+        return b"(forced update)" in done.stderr
 
     def tracking(self) -> dict[str, str]:
-        out = self.text("for-each-ref", "--format=%(objectname) %(refname)", TRACKING)
+        """Desk id -> commit of every branch fetched, read from the ref files (packed and
+        loose) rather than by one more git process."""
         found: dict[str, str] = {}
-        for line in out.splitlines():
-            sha, ref = line.split(" ", 1)
-            found[ref.removeprefix(TRACKING)] = sha
+        with contextlib.suppress(FileNotFoundError):
+            for line in (self.git_dir / "packed-refs").read_text().splitlines():
+                sha, _, ref = line.partition(" ")
+                if ref.startswith(TRACKING):
+                    found[ref.removeprefix(TRACKING)] = sha
+        loose = self.git_dir / TRACKING
+        if loose.is_dir():
+            for path in loose.iterdir():
+                if path.is_file() and not path.name.endswith(".lock"):
+                    found[path.name] = path.read_text().strip()
         return found
 
     def push(self, *, force: bool = False) -> None:
@@ -190,28 +197,9 @@ class Repo:
 
     # ----------------------------------------------------------------- reading
 
-    def segment_blobs(self, commit: str) -> list[tuple[str, str]]:
-        """(segment file name, blob id) of a branch's events, in order."""
-        out = self.text("ls-tree", f"{commit}", "events/")
-        rows = []
-        for line in out.splitlines():
-            meta, path = line.split("\t", 1)
-            rows.append((path.removeprefix("events/"), meta.split()[2]))
-        return sorted(rows)
-
-    def read_blobs(self, blobs: Iterable[str]) -> Iterator[bytes]:
-        """The contents of `blobs`, in order (one `git cat-file --batch`)."""
-        wanted = list(blobs)
-        if not wanted:
-            return
-        out = self.run("cat-file", "--batch", stdin="".join(f"{b}\n" for b in wanted).encode())
-        data, at = out.stdout, 0
-        for _ in wanted:
-            end = data.index(b"\n", at)
-            header = data[at:end].split()
-            size = int(header[2])
-            yield data[end + 1 : end + 1 + size]
-            at = end + 1 + size + 1
+    def reader(self) -> ObjectReader:
+        """One `git cat-file --batch` for every object this sync reads."""
+        return ObjectReader(["git", "cat-file", "--batch"], self._env())
 
     def all_objects(self) -> bytes:
         """Every object in the repository, uncompressed (to prove an erasure)."""
@@ -233,3 +221,55 @@ def _first_error(stderr: bytes) -> str:
         if line:
             return line.removeprefix("fatal: ").removeprefix("error: ")
     return ""
+
+
+class ObjectReader:
+    """Reads objects by name from one long-lived `git cat-file --batch` process."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self._process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
+
+    def get(self, name: str) -> bytes | None:
+        """The object's content, or None if there is none by that name."""
+        process = self._process
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(f"{name}\n".encode())
+        process.stdin.flush()
+        header = process.stdout.readline().split()
+        if len(header) < 3 or header[-1] == b"missing":
+            return None
+        data = process.stdout.read(int(header[2]))
+        process.stdout.read(1)
+        return data
+
+    def branch_files(self, commit: str) -> tuple[list[tuple[str, str]], bytes | None]:
+        """(segment file name, blob id) of a branch's events/ folder, and its desk.json."""
+        tree = self.get(f"{commit}:events")
+        return (_tree_entries(tree) if tree is not None else []), self.get(f"{commit}:desk.json")
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        self._process.wait()
+
+    def __enter__(self) -> ObjectReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _tree_entries(tree: bytes) -> list[tuple[str, str]]:
+    """(name, object id) of each entry of a git tree object (binary format)."""
+    entries, at = [], 0
+    while at < len(tree):
+        space = tree.index(b" ", at)
+        nul = tree.index(b"\0", space)
+        name = tree[space + 1 : nul].decode()
+        entries.append((name, tree[nul + 1 : nul + 21].hex()))
+        at = nul + 21
+    return entries

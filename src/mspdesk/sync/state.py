@@ -22,8 +22,12 @@ class SyncState:
     last_error: str = ""
     pushed: int = 0
     """How many of this desk's events the remote holds."""
+    pushed_seq: int = 0
+    """The desk's change number when it last pushed (what is newer waits to go out)."""
     scrubbed: list[str] = field(default_factory=list)
     """Tombstones whose erased data is already gone from this desk's branch."""
+    tips: dict[str, str] = field(default_factory=dict)
+    """Other desks' branch commits whose events are all applied here."""
     desks: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Other desks seen on the remote: id -> their desk.json (code, advisers)."""
 

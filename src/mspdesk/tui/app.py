@@ -24,6 +24,7 @@ from mspdesk.tui.programme_commands import ProgrammeCommands
 from mspdesk.tui.report_commands import ReportCommands
 from mspdesk.tui.screens.inbox import InboxScreen
 from mspdesk.tui.screens.retention_review import RetentionCommands
+from mspdesk.tui.sync_actions import SyncCommands
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -54,6 +55,7 @@ class MspdeskApp(App[int]):
         CaseCommands,
         NoteCommands,
         RetentionCommands,
+        SyncCommands,
         ReportCommands,
         ExportCommands,
         DuplicateCommands,
@@ -80,6 +82,7 @@ class MspdeskApp(App[int]):
         Binding("f7", "search_notes", "Notes", show=False, tooltip="Search every case's notes"),
         Binding("f8", "switch_mode('reports')", "Reports", tooltip="Programme figures and charts"),
         Binding("f9", "duplicates", "Duplicates", show=False, tooltip="Possible duplicates"),
+        Binding("ctrl+k", "clashes", "Clashes", show=False, tooltip="Sync clashes to settle"),
         Binding("q", "quit", "Quit", tooltip="Back to where you came from, or leave the desk"),
         Binding("escape", "go_back", "Back", show=False, tooltip="Back to the screen before"),
     ]
@@ -146,6 +149,9 @@ class MspdeskApp(App[int]):
         self.desk_ready = True
         if not desk.read_only:
             self.call_after_refresh(self.offer_drafts)
+            from mspdesk.tui.sync_actions import start_background_sync
+
+            start_background_sync(self)
 
     # -------------------------------------------------------------- drafts
 
@@ -235,6 +241,11 @@ class MspdeskApp(App[int]):
         self.notify(event.summary, title="Undone", markup=False)
         self.refresh_data()
 
+    def action_clashes(self) -> None:
+        from mspdesk.tui.screens.clashes import open_clashes
+
+        open_clashes(self)
+
     def action_duplicates(self) -> None:
         from mspdesk.tui.screens.duplicates import open_duplicates
 
@@ -320,6 +331,10 @@ class MspdeskApp(App[int]):
     def refresh_data(self) -> None:
         """Tell the screens that records changed (see screens/base.py)."""
         self.records_changed.publish(None)
+        if self.desk is not None and not self.desk.read_only:
+            from mspdesk.tui.sync_actions import show_status
+
+            show_status(self)  # "n to send" in the title
 
     def open_guidance(self, slug: str, anchor: str | None = None) -> None:
         """Switch to Guidance and open page `slug`, scrolled to heading `anchor` if given."""
