@@ -41,6 +41,7 @@ DESK_NAMES = frozenset(
         "files",
         "erasure-pending.json",
         "retention.toml",
+        "inbox-head.json",
     }
 )
 """Everything an mspdesk of any version puts in its folder. A folder holding only these
@@ -50,6 +51,7 @@ RECORD_FILES = ("snapshot.json", "journal.jsonl")
 
 _OWN_TEMP = re.compile(
     r"^(snapshot\.json|mspdesk-data\.txt|evidence\.key|journal\.jsonl|erasure-pending\.json|"
+    r"inbox-head\.json|"
     r"snapshot-\d+\.json|journal-\d+\.jsonl)\.tmp-\d+(-[0-9a-f]+)?$"
 )
 """Temporary names the store itself writes (`atomic_write`, the key file); only these are

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from textual import on
 from textual.containers import Vertical
@@ -33,7 +33,32 @@ def matching(haystacks: Sequence[str], text: str, within: Sequence[int] | None =
     pool = range(len(haystacks)) if within is None else within
     if not words:
         return list(pool)
-    return [i for i in pool if all(word in haystacks[i] for word in words)]
+    # One word per pass, longest (rarest) first: plain `in` tests, no generator per row
+    # (a keystroke on 100,000 rows stays within a few milliseconds).
+    for word in sorted(set(words), key=len, reverse=True):
+        pool = [i for i in pool if word in haystacks[i]]
+    return list(pool)
+
+
+class Shown(Sequence[Row]):
+    """The rows at `positions` of `rows`, without copying them (a filter on 100,000 rows
+    hands the table a view, not a new list of rows)."""
+
+    def __init__(self, rows: Sequence[Row], positions: Sequence[int]) -> None:
+        self._rows = rows
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Row]: ...
+    def __getitem__(self, index: int | slice) -> Row | Sequence[Row]:
+        if isinstance(index, slice):
+            return [self._rows[i] for i in self._positions[index]]
+        return self._rows[self._positions[index]]
 
 
 class RecordList(Vertical):
@@ -99,13 +124,20 @@ class RecordList(Vertical):
     # ------------------------------------------------------------------ data
 
     def show(
-        self, rows: Sequence[Row], haystacks: Sequence[str], *, keep: str | None = None
+        self,
+        rows: Sequence[Row],
+        haystacks: Sequence[str],
+        *,
+        keep: str | None = None,
+        folded: bool = False,
     ) -> None:
-        """Show `rows` (each found by the lower-case text beside it), filtered as typed; the
-        cursor stays on `keep`, else the row it was on, else the row that took its place."""
+        """Show `rows` (each found by the text beside it, already case-folded if `folded`),
+        filtered as typed; the cursor stays on `keep`, else the row it was on, else the row
+        that took its place."""
         table = self.table
         old_key, old_index = keep or table.current_key, table.cursor
-        self.rows, self.haystacks = list(rows), [h.casefold() for h in haystacks]
+        self.rows = list(rows)
+        self.haystacks = list(haystacks) if folded else [h.casefold() for h in haystacks]
         self._apply(self.filter_text, fresh=True)
         if old_key is not None and not table.move_to(old_key) and table.rows:
             table.cursor = min(old_index, len(table.rows) - 1)
@@ -130,7 +162,9 @@ class RecordList(Vertical):
         self._filtered_by = text
         table = self.table
         table.empty_text = self.no_match if text.strip() and self.rows else self.empty
-        table.set_rows([self.rows[i] for i in self.shown])
+        table.set_rows(
+            self.rows if len(self.shown) == len(self.rows) else Shown(self.rows, self.shown)
+        )
         self.refresh_status()
 
     @on(Input.Changed)

@@ -88,7 +88,7 @@ def fit_columns(columns: Sequence[Column], available: int) -> list[int]:
     return [widths[i] if i in shown else 0 for i in range(len(columns))]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     key: str
     cells: tuple[str, ...]
