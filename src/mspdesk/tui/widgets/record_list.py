@@ -147,8 +147,9 @@ class RecordList(Vertical):
         self._apply(self.filter_text, fresh=True)
 
     def refresh_status(self) -> None:
+        # One line, always: no layout needed (a layout redraws the whole screen).
         self.query_one(".record-list--status", Static).update(
-            self.describe(len(self.shown), len(self.rows))
+            self.describe(len(self.shown), len(self.rows)), layout=False
         )
 
     def apply_filter(self, text: str) -> None:

@@ -182,7 +182,13 @@ class RecordTable(ScrollView, can_focus=True):
         wanted = keep if keep is not None else self.current_key
         self.rows = rows
         # Width 0: the last column flexes to fit, so there is nothing to scroll sideways.
-        self.virtual_size = Size(0, len(rows) + 1)
+        size = Size(0, len(rows) + 1)
+        if size != self.virtual_size:
+            # Set without the full-screen layout the reactive asks for (most of a filter
+            # keystroke's cost): only the scrollbar follows; if it must appear or go, the
+            # scrollbar's own reactive lays the screen out.
+            self.set_reactive(RecordTable.virtual_size, size)
+            self._scroll_update(size)
         index = 0
         if wanted is not None:
             for position, row in enumerate(rows):
