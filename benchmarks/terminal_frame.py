@@ -48,8 +48,11 @@ DESK_LOADED = "sorted by"
 class Terminal:
     """One tmux server with one 120x40 pane; programs are respawned into it."""
 
+    started = 0
+
     def __init__(self) -> None:
-        self.socket = f"i17tui-bench-{os.getpid()}"
+        Terminal.started += 1  # a socket of its own each time: an old server may be closing
+        self.socket = f"i17tui-bench-{os.getpid()}-{Terminal.started}"
         self._tmux("-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "120", "-y", "40")
         self._tmux("set-option", "-g", "status", "off")
         self._tmux("resize-window", "-t", "b", "-x", "120", "-y", "40")

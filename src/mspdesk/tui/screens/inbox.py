@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -121,6 +122,7 @@ class InboxScreen(ListScreen):
         self._synced, entries = loaded
         self._head, self._live = None, True
         self._show_entries(entries)
+        gc.freeze()  # the entries live until the next full load: the cyclic GC can skip them
         if self._apply_changes():  # changes saved while the worker was reading
             return
         self.load_rows()

@@ -177,8 +177,11 @@ class RecordTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ data
 
-    def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
-        """Show `rows`; the cursor stays on the row with key `keep` (or the current row)."""
+    def set_rows(
+        self, rows: Sequence[Row], *, keep: str | None = None, at: int | None = None
+    ) -> None:
+        """Show `rows`; the cursor goes to position `at` if given (the caller knows where its
+        row went), else stays on the row with key `keep` (or the current row)."""
         wanted = keep if keep is not None else self.current_key
         self.rows = rows
         # Width 0: the last column flexes to fit, so there is nothing to scroll sideways.
@@ -189,8 +192,8 @@ class RecordTable(ScrollView, can_focus=True):
             # scrollbar's own reactive lays the screen out.
             self.set_reactive(RecordTable.virtual_size, size)
             self._scroll_update(size)
-        index = 0
-        if wanted is not None:
+        index = at if at is not None else 0
+        if at is None and wanted is not None:
             for position, row in enumerate(rows):
                 if row.key == wanted:
                     index = position
