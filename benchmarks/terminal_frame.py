@@ -55,6 +55,7 @@ class Terminal:
         self.socket = f"i17tui-bench-{os.getpid()}-{Terminal.started}"
         self._tmux("-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "120", "-y", "40")
         self._tmux("set-option", "-g", "status", "off")
+        self._tmux("set-option", "-g", "remain-on-exit", "on")  # a crash stays readable
         self._tmux("resize-window", "-t", "b", "-x", "120", "-y", "40")
 
     def _tmux(self, *args: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import shlex
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -57,8 +58,8 @@ def timed_show(self, entries):
 
 InboxScreen._show_entries = timed_show
 
-def timed_apply(self, text, *, fresh=False):
-    _apply(self, text, fresh=fresh)
+def timed_apply(self, text, *, fresh=False, **options):
+    _apply(self, text, fresh=fresh, **options)
     start = LAST_KEY[0]
     if not fresh and start:
         LAST_KEY[0] = 0.0
@@ -144,6 +145,27 @@ Bare().run()
 """
 
 
+DESK_PEAK = """
+import sys
+from pathlib import Path
+from mspdesk.desk import Desk
+desk = Desk.open(Path(sys.argv[1]), read_only=True)
+status = Path("/proc/self/status").read_text()
+print(next(l for l in status.splitlines() if l.startswith("VmHWM")).split()[1])
+"""
+
+
+def desk_peak_kib(directory: Path) -> int:
+    """Peak memory of opening the same desk without the TUI (the store's part)."""
+    out = subprocess.run(
+        [sys.executable, "-c", DESK_PEAK, str(directory)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return int(out.split()[-1])
+
+
 def _typing(phrase: str) -> list[str]:
     return ["Space" if ch == " " else ch for ch in phrase]
 
@@ -217,6 +239,7 @@ def run(quick: bool) -> list[Row]:
         bare_keys = bare_keystrokes(Path(tmp))
         prepare(directory, size)
         result = drive(directory, Path(tmp) / "timings.json")
+        desk_kib = desk_peak_kib(directory)
     keys = [s * 1000 for s in result["keys"]]
     p95, bare_p95 = _p95(keys), _p95(bare_keys)
     rows: list[Row] = [
@@ -257,8 +280,15 @@ def run(quick: bool) -> list[Row]:
                 "baseline": f"budget {REFRESH_BUDGET_MS:g} ms",
             },
         ]
-    peak, bare = result["peak_kib"] / 1024, bare_kib / 1024
+    peak, bare, desk = result["peak_kib"] / 1024, bare_kib / 1024, desk_kib / 1024
     rows += [
+        {"name": f"desk_open_peak_rss_{label}", "value": round(desk, 1), "unit": "MiB"},
+        {
+            "name": f"tui_peak_rss_{label}_vs_desk_open",
+            "value": round(peak / desk, 3),
+            "unit": "ratio",
+            "baseline": f"desk_open_peak_rss_{label} (the store's part, without the TUI)",
+        },
         {"name": f"tui_peak_rss_{label}", "value": round(peak, 1), "unit": "MiB"},
         {"name": "bare_textual_peak_rss", "value": round(bare, 1), "unit": "MiB"},
         {

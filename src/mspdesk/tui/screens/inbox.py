@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import bisect
 import gc
 from typing import TYPE_CHECKING, ClassVar
 
@@ -14,6 +13,7 @@ from textual.widgets import Header
 
 from mspdesk.tui.access import report
 from mspdesk.tui.inbox_head import head_rows
+from mspdesk.tui.inbox_model import InboxModel
 from mspdesk.tui.inbox_rows import (
     INBOX_COLUMNS,
     SORT_ORDERS,
@@ -55,8 +55,7 @@ class InboxScreen(ListScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._entries: list[InboxEntry] = []
-        self._overdue = 0
+        self._model = InboxModel()
         self._sort_index = 0
         self._reverse = False
         self._select_next: str | None = None
@@ -65,7 +64,7 @@ class InboxScreen(ListScreen):
         self._live = False
         """Whether the rows shown are the desk's (not the head's): keys that act wait for it."""
         self._synced = -1
-        """The change number `_entries` reflect; later changes are applied row by row."""
+        """The change number the entries reflect; later changes are applied row by row."""
 
     LIST = ListSpec(
         INBOX_COLUMNS,
@@ -109,19 +108,21 @@ class InboxScreen(ListScreen):
         """Build the inbox off the UI thread, then show it."""
         order, reverse = SORT_ORDERS[self._sort_index], self._reverse
 
-        def fetch(desk: Desk) -> tuple[int, list[InboxEntry]]:
+        def fetch(desk: Desk) -> tuple[int, InboxModel]:
             seq = desk.triage.change_number()  # before reading: later changes apply after
-            items = desk.triage.inbox_rows()
-            return seq, sort_entries(inbox_entries(items), order, reverse=reverse)
+            model = InboxModel()
+            entries = inbox_entries(desk.triage.inbox_rows())
+            model.load(sort_entries(entries, order, reverse=reverse), order, reverse)
+            return seq, model
 
         self.load_in_background(
             fetch, self._show_loaded, failed=lambda e: report(self.app, e, title="Triage rubric")
         )
 
-    def _show_loaded(self, loaded: tuple[int, list[InboxEntry]]) -> None:
-        self._synced, entries = loaded
+    def _show_loaded(self, loaded: tuple[int, InboxModel]) -> None:
+        self._synced, self._model = loaded
         self._head, self._live = None, True
-        self._show_entries(entries)
+        self._draw()
         gc.freeze()  # the entries live until the next full load: the cyclic GC can skip them
         if self._apply_changes():  # changes saved while the worker was reading
             return
@@ -134,31 +135,23 @@ class InboxScreen(ListScreen):
         if changed is None:
             return False
         if changed:
-            self._show_entries(self._entries)
+            self._draw()
         return True
 
     def _catch_up(self) -> bool | None:
-        """Patch `_entries` with the changes since `_synced`: True if any, None if they are
-        too many to patch (or cannot be told)."""
+        """Patch the entries with the changes since `_synced`: True if any, None if they
+        are too many to patch (or cannot be told)."""
         desk = self.desk
         if desk is None or self._synced < 0:
             return None
-        seq, touched = desk.triage.change_number(), None
-        if seq == self._synced:
+        if desk.triage.change_number() == self._synced:
             return False
         seq, touched = desk.triage.changed_since(self._synced)
         if touched is None:
             return None
         items = desk.triage.inbox_items(touched)
-        entries = [e for e in self._entries if e.item.referral_id not in touched]
-        fresh = [inbox_entry(item) for item in items.values()]
-        order = SORT_ORDERS[self._sort_index]
-        if self._reverse:
-            entries = sort_entries(entries + fresh, order, reverse=True)
-        else:
-            for entry in fresh:
-                bisect.insort(entries, entry, key=order.key)
-        self._synced, self._entries = seq, entries
+        self._model.patch(touched, [inbox_entry(item) for item in items.values()])
+        self._synced = seq
         return True
 
     def entries_for_head(self) -> tuple[int, list[InboxEntry]] | None:
@@ -166,14 +159,15 @@ class InboxScreen(ListScreen):
         head written at close; None if the whole inbox was never loaded."""
         if not self._live or self._catch_up() is None:
             return None
-        return self._synced, self._entries
+        return self._synced, self._model.entries
 
-    def _show_entries(self, entries: list[InboxEntry]) -> None:
+    def _draw(self) -> None:
         keep, self._select_next = self._select_next, None  # a referral just added
-        self._entries = entries
-        self._overdue = sum(1 for entry in entries if entry.item.overdue)
-        rows, haystacks = [e.row for e in entries], [e.haystack for e in entries]
-        self.records.show(rows, haystacks, keep=keep, folded=True)
+        model, records = self._model, self.records
+        at = model.index_of(keep or records.table.current_key)
+        records.show(
+            model.rows, model.haystacks, keep=keep, folded=True, at=-1 if at is None else at
+        )
 
     def describe(self, shown: int, total: int) -> str:
         head = self._head
@@ -185,7 +179,7 @@ class InboxScreen(ListScreen):
             )
         counts = f"{shown:,} of {total:,}" if shown != total else f"{total:,}"
         order = SORT_ORDERS[self._sort_index].name + (" (reversed)" if self._reverse else "")
-        return f"{counts} waiting for triage · {self._overdue:,} overdue · sorted by {order}"
+        return f"{counts} waiting for triage · {self._model.overdue:,} overdue · sorted by {order}"
 
     async def loaded(self, timeout: float = 30.0) -> None:
         """Return once the desk's rows are on show (or after `timeout` seconds)."""
@@ -232,7 +226,8 @@ class InboxScreen(ListScreen):
 
     def _resort(self) -> None:
         order = SORT_ORDERS[self._sort_index]
-        self._show_entries(sort_entries(self._entries, order, reverse=self._reverse))
+        self._model.resort(order, self._reverse)
+        self._draw()
         self.notify(f"Sorted by {order.name}", timeout=1.5)
 
     # ------------------------------------------------------------------ detail

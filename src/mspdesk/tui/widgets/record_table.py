@@ -18,7 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -174,6 +174,8 @@ class RecordTable(ScrollView, can_focus=True):
         self.empty_text = empty_text
         self._fitted: tuple[int, list[int]] | None = None
         """The column widths for the last width drawn at."""
+        self._base_style = Style()
+        self._lines: dict[tuple[Row, bool, int, Style], Strip] = {}
 
     # ------------------------------------------------------------------ data
 
@@ -279,13 +281,39 @@ class RecordTable(ScrollView, can_focus=True):
             segments.append(Segment(shown + " ", style))
         return Strip(segments).crop_extend(0, self.size.width, style)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The base style walks every ancestor: look it up once per redraw, not per line.
+        self._base_style = self.rich_style
+        return super().render_lines(crop)
+
+    def _row_line(self, row: Row, is_cursor: bool) -> Strip:
+        """A row's line, kept while the styles and width stay the same: typing a filter
+        mostly moves the same rows up the screen, which then need no drawing again."""
+        base = self._base_style
+        cache_key = (row, is_cursor, self.size.width, base)
+        line = self._lines.get(cache_key)
+        if line is None:
+            style = base
+            if row.flag:
+                style = base + self.get_component_rich_style(f"record-table--{row.flag}")
+            if is_cursor:
+                style = style + self.get_component_rich_style("record-table--cursor")
+            if len(self._lines) > 1000:
+                self._lines.clear()
+            line = self._lines[cache_key] = self._line(row.cells, style)
+        return line
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # the theme or a pseudo-class (focus) changed the styles
+
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
         if y == 0:
             style = self.get_component_rich_style("record-table--header")
             return self._line([c.label for c in self.columns], style)
         index = scroll_y + y - 1
-        base = self.rich_style
+        base = self._base_style
         if index >= len(self.rows):
             if not self.rows and y == 1:
                 muted = self.get_component_rich_style("record-table--muted")
@@ -293,10 +321,4 @@ class RecordTable(ScrollView, can_focus=True):
                     0, self.size.width, base
                 )
             return Strip.blank(self.size.width, base)
-        row = self.rows[index]
-        style = base
-        if row.flag:
-            style = base + self.get_component_rich_style(f"record-table--{row.flag}")
-        if index == self.cursor:
-            style = style + self.get_component_rich_style("record-table--cursor")
-        return self._line(row.cells, style)
+        return self._row_line(self.rows[index], index == self.cursor)
