@@ -48,15 +48,15 @@ RESULTS = {"keys": [], "triage": [], "triage_refresh": [], "undo": []}
 LAST_KEY = [0.0]
 PENDING = []
 _apply = RecordList._apply
-_show_entries = InboxScreen._show_entries
+_draw = InboxScreen._draw
 
-def timed_show(self, entries):
-    _show_entries(self, entries)
+def timed_draw(self):
+    _draw(self)
     while PENDING:
         record = PENDING.pop()
         self.app.call_after_refresh(record)
 
-InboxScreen._show_entries = timed_show
+InboxScreen._draw = timed_draw
 
 def timed_apply(self, text, *, fresh=False, **options):
     _apply(self, text, fresh=fresh, **options)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, overload
 from textual import on
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input, Static
 
 from mspdesk.tui.widgets.record_table import Column, RecordTable, Row
@@ -65,6 +67,14 @@ class Shown(Sequence[Row]):
         return self._rows[self._positions[index]]
 
 
+class FilterBox(Input):
+    """The filter box. Typing changes its text's width (its virtual size), which Textual's
+    Input answers with a layout of the whole screen: most of a keystroke's cost on a full
+    screen. The box's own size never depends on its text, so a repaint is enough."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
 class RecordList(Vertical):
     """Filter box, table and status line. Ids of the parts are given, so screens keep theirs."""
 
@@ -106,7 +116,7 @@ class RecordList(Vertical):
 
     def compose(self) -> ComposeResult:
         table_id, filter_id, status_id = self._ids
-        yield Input(placeholder=self.placeholder, id=filter_id)
+        yield FilterBox(placeholder=self.placeholder, id=filter_id)
         yield RecordTable(self.columns, id=table_id, empty_text="Loading…")
         yield Static("", id=status_id, classes="record-list--status")
 
