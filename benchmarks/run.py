@@ -1,7 +1,8 @@
 """mspdesk benchmarks: every figure is a ratio against a baseline measured in the same run.
 
-    python benchmarks/run.py --quick     # under a minute; one JSON object per line
-    python benchmarks/run.py             # full sizes (1k, 10k, 100k), a few minutes
+    python benchmarks/run.py --quick     # a few minutes; one JSON object per line
+    python benchmarks/run.py             # full sizes (1k, 10k, 100k), longer
+    python benchmarks/run.py --only frame --only keys   # the real-terminal figures (tmux)
 
 Results are printed and appended to benchmarks/results/<date>-<mode>.jsonl.
 """
@@ -132,92 +133,21 @@ def bench_writes(quick: bool, workdir: Path) -> list[Row]:
 
 # ----------------------------------------------------------------- first frame
 
-# Each child reports the moment its first frame (or its filled table) was painted, measured
-# from just before the parent launched it, then leaves at once with os._exit so that
-# background threads still loading do not count against the frame.
-REPORT = """
-import os, sys, time
-def report():
-    sys.stdout.write(str((time.time() - float(sys.argv[1])) * 1000))
-    sys.stdout.flush()
-    os._exit(0)
-"""
-
-BARE_APP = (
-    REPORT
-    + """
-from textual.app import App
-from textual.widgets import Static
-class Bare(App):
-    def compose(self):
-        yield Static("hello")
-    def on_mount(self):
-        self.call_after_refresh(report)
-Bare().run(headless=True, size=(120, 40))
-"""
-)
-
-DESK_APP = (
-    REPORT
-    + """
-from pathlib import Path
-from mspdesk.tui.app import MspdeskApp
-class Timed(MspdeskApp):
-    def on_mount(self):
-        if MODE == "frame":
-            self.call_after_refresh(report)
-    def watch_desk_ready(self, ready):
-        if ready and MODE == "rows":
-            self.set_timer(0.001, self._rows_shown)
-    def _rows_shown(self):
-        table = self.screen.query("RecordTable").first()
-        if table.rows:
-            self.call_after_refresh(report)
-        else:
-            self.set_timer(0.005, self._rows_shown)
-Timed(Path(sys.argv[2])).run(headless=True, size=(120, 40))
-"""
-)
-
-
-def run_python(code: str, *args: str) -> float:
-    """Milliseconds from launch to what the child reports."""
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(time.time()), *args],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return float(out.strip().splitlines()[-1])
+# The first frame is measured as a user sees it: in a real terminal (tmux), until a referral's
+# organisation is on the screen, interleaved with a bare Textual app (terminal_frame.py).
+# Keystrokes, triage and undo are typed into the running desk through tmux (terminal_keys.py).
 
 
 def bench_first_frame(quick: bool, workdir: Path) -> list[Row]:
-    directory = workdir / "frame-10k"
-    fill(directory, 10_000)
-    runs = 5 if quick else 11
-    bare, frame, rows_shown = [], [], []
-    for _ in range(runs):  # interleaved, so machine noise hits all three alike
-        bare.append(run_python(BARE_APP))
-        frame.append(run_python(DESK_APP.replace("MODE", '"frame"'), str(directory)))
-        rows_shown.append(run_python(DESK_APP.replace("MODE", '"rows"'), str(directory)))
-    b, f, r = (statistics.median(x) for x in (bare, frame, rows_shown))
-    return [
-        {"name": "bare_textual_first_frame", "value": round(b, 1), "unit": "ms"},
-        {"name": "mspdesk_first_frame_10k", "value": round(f, 1), "unit": "ms"},
-        {
-            "name": "mspdesk_first_frame_10k_vs_bare",
-            "value": round(f / b, 3),
-            "unit": "ratio",
-            "baseline": "bare_textual_first_frame",
-        },
-        {"name": "mspdesk_rows_shown_10k", "value": round(r, 1), "unit": "ms"},
-        {
-            "name": "mspdesk_rows_shown_10k_vs_bare",
-            "value": round(r / b, 3),
-            "unit": "ratio",
-            "baseline": "bare_textual_first_frame",
-        },
-    ]
+    import terminal_frame
+
+    return terminal_frame.run(quick)
+
+
+def bench_keys(quick: bool, workdir: Path) -> list[Row]:
+    import terminal_keys
+
+    return terminal_keys.run(quick)
 
 
 # VmHWM (peak RSS of this process image): ru_maxrss can carry the parent's peak across exec.
@@ -290,11 +220,14 @@ def bench_plugins(quick: bool) -> list[Row]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
-    parser.add_argument("--only", choices=["writes", "frame", "rss", "plugins"], action="append")
+    parser.add_argument(
+        "--only", choices=["writes", "frame", "keys", "rss", "plugins"], action="append"
+    )
     args = parser.parse_args()
     parts: dict[str, Callable[[Path], list[Row]]] = {
         "writes": lambda w: bench_writes(args.quick, w),
         "frame": lambda w: bench_first_frame(args.quick, w),
+        "keys": lambda w: bench_keys(args.quick, w),
         "rss": bench_rss,
         "plugins": lambda w: bench_plugins(args.quick),
     }

@@ -9,8 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from mspdesk.cli import common, main
+from mspdesk.cli import commands, common, main
 from mspdesk.desk import Desk
+
+# The command modules bind `open_desk` when first imported, and `mspdesk.cli` imports them
+# only when a subcommand is parsed (the TUI starts without them): they are imported above,
+# before any test pins the clock, so a pin never outlives its test.
+assert commands.REGISTRARS
 
 
 def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:

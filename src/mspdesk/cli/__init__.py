@@ -13,13 +13,14 @@ import sys
 from collections.abc import Sequence
 
 from mspdesk import __version__
-from mspdesk.cli import commands
 from mspdesk.cli.common import add_location_options, report_failure, show_warnings
 from mspdesk.cli.gate import gated_output, unfiltered
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, every subcommand registered."""
+    from mspdesk.cli import commands  # only here: the TUI's start-up does not need them
+
     parser = argparse.ArgumentParser(
         prog="mspdesk",
         description="Case-management desk for Mutuals Support Programme advisers.",
@@ -42,9 +43,33 @@ def main(argv: Sequence[str] | None = None) -> int:
                 show_warnings(last=True)  # what closing added (a snapshot not written)
 
 
+def _only_picks_the_data(argv: Sequence[str]) -> bool:
+    """Whether `argv` has no subcommand and only says where the data is (`--data-dir`,
+    `--demo`): the TUI then opens without building every subcommand's parser, whose
+    imports (pydantic and the models) would delay its first frame."""
+    rest = list(argv)
+    while rest:
+        word = rest.pop(0)
+        if word == "--demo" or (word.startswith("--data-dir=") and len(word) > 11):
+            continue
+        if word == "--data-dir" and rest and not rest[0].startswith("-"):
+            rest.pop(0)
+            continue
+        return False
+    return True
+
+
+def _tui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mspdesk")
+    add_location_options(parser, top_level=True)
+    return parser
+
+
 def _run(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser = _tui_parser() if _only_picks_the_data(words) else build_parser()
     args = parser.parse_args(argv)
+    args.command = getattr(args, "command", None)
     try:
         if args.command is None:
             from mspdesk.cli.tui_launcher import run_tui

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -39,7 +39,7 @@ TRIAGEABLE = frozenset({*INBOX_STATUSES, ReferralStatus.SIGNPOSTED.value})
 """Statuses a decision may be recorded from (a signposted referral is triaged again on revisit)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InboxItem:
     """One referral waiting for triage, with what the inbox shows about it."""
 
@@ -237,51 +237,115 @@ class Triage:
 
     def inbox_rows(self) -> list[InboxItem]:
         """Referrals that are new or awaiting triage, oldest first (most urgent on top)."""
+        build = self._item_builder()
+        bands = self._last_scored_bands()
+        # list(): one atomic copy, as the inbox reads this in a worker while the UI may write.
+        items = [
+            build(row, bands.get(row["id"]))
+            for row in list(self._core.store.table(REFERRALS).values())
+            if row.get("status") in INBOX_STATUSES
+        ]
+        items.sort(key=lambda item: (item.received, item.referral_id))
+        return items
+
+    def inbox_items(self, referral_ids: Iterable[str]) -> dict[str, InboxItem]:
+        """The inbox items of those of `referral_ids` that are in the inbox now: what the
+        inbox redraws after a change to a few referrals, without reading every one."""
+        build = self._item_builder()
+        table = self._core.store.table(REFERRALS)
+        items = {}
+        for referral_id in referral_ids:
+            row = table.get(referral_id)
+            if row is not None and row.get("status") in INBOX_STATUSES:
+                items[referral_id] = build(row, self._last_scored_band(referral_id))
+        return items
+
+    def change_number(self) -> int:
+        """The number of the newest change: what `changed_since` counts from."""
+        return self._core.store.seq
+
+    def changed_since(self, seq: int, limit: int = 500) -> tuple[int, set[str] | None]:
+        """(the newest change number, the referrals touched by the changes after `seq`).
+
+        The set is None when they cannot be told (a change no longer in the history) or
+        number more than `limit`: a caller keeping inbox items then reads them all again."""
+        store = self._core.store
+        newest = store.seq
+        events = store.table("events")
+        touched: set[str] = set()
+        for number in range(seq + 1, newest + 1):
+            event = events.get(str(number))
+            if event is None or len(touched) > limit:
+                return newest, None
+            touched.add(event["subject"])
+            for op in event["ops"]:
+                if op["table"] == REFERRALS:
+                    touched.add(op["key"])
+                elif op["table"] in (TABLE, ELIGIBILITY):
+                    touched.add(op["key"].rpartition("/")[0])
+        return newest, touched if len(touched) <= limit else None
+
+    def _item_builder(self) -> Callable[[Mapping[str, Any], tuple[str, float] | None], InboxItem]:
+        """A function making one inbox item from a stored referral and its last scored band."""
         rubric = self.rubric()
         today = self._core.today()
         service_level = rubric.service_level_working_days
         titles = {band.key: band.title for band in rubric.bands}
-        bands = self._last_scored_bands()
-        items = []
-        # list(): one atomic copy, as the inbox reads this in a worker while the UI may write.
-        for row in list(self._core.store.table(REFERRALS).values()):
-            if row.get("status") not in INBOX_STATUSES:
-                continue
+
+        def build(row: Mapping[str, Any], scored: tuple[str, float] | None) -> InboxItem:
             received = date.fromisoformat(row["received"])
             due = triage_due(received, service_level)
-            band, percent = bands.get(row["id"], (None, None))
-            title = titles.get(band, band) if band else ""
+            band, percent = scored or (None, None)
             organisation = str(row.get("organisation", ""))
             parent_body = str(row.get("parent_body", ""))
-            items.append(
-                InboxItem(
-                    referral_id=row["id"],
-                    organisation=organisation,
-                    parent_body=parent_body,
-                    route=str(row.get("route", "")),
-                    proposed_model=str(row.get("proposed_model", "")),
-                    status=str(row["status"]),
-                    received=received,
-                    age_days=(today - received).days,
-                    due=due,
-                    overdue=today > due,
-                    in_scope=_in_scope(row),
-                    band=band,
-                    band_title=title,
-                    score_percent=percent,
-                    haystack=" ".join(
-                        (
-                            row["id"],
-                            organisation,
-                            parent_body,
-                            str(row.get("service_area", "")),
-                            str(row.get("source_ref", "")),  # MIS-2013-0006 finds it too
-                        )
-                    ).casefold(),
-                )
+            return InboxItem(
+                referral_id=row["id"],
+                organisation=organisation,
+                parent_body=parent_body,
+                route=str(row.get("route", "")),
+                proposed_model=str(row.get("proposed_model", "")),
+                status=str(row["status"]),
+                received=received,
+                age_days=(today - received).days,
+                due=due,
+                overdue=today > due,
+                in_scope=_in_scope(row),
+                band=band,
+                band_title=titles.get(band, band) if band else "",
+                score_percent=percent,
+                haystack=" ".join(
+                    (
+                        row["id"],
+                        organisation,
+                        parent_body,
+                        str(row.get("service_area", "")),
+                        str(row.get("source_ref", "")),  # MIS-2013-0006 finds it too
+                    )
+                ).casefold(),
             )
-        items.sort(key=lambda item: (item.received, item.referral_id))
-        return items
+
+        return build
+
+    def _last_scored_band(self, referral_id: str) -> tuple[str, float] | None:
+        """(band key, percent) of the newest scored decision on one referral, found through
+        the events that touched it (decision keys are `<referral>/<n>`)."""
+        prefix = f"{referral_id}/"
+        keys = {
+            op["key"]
+            for event in self._core.store.events_for(referral_id)
+            for op in event["ops"]
+            if op["table"] == TABLE and op["key"].startswith(prefix)
+        }
+        decisions = self._core.store.table(TABLE)
+        scored = [
+            (int(key.rpartition("/")[2]), decisions[key])
+            for key in keys
+            if key in decisions and decisions[key].get("band")
+        ]
+        if not scored:
+            return None
+        _, record = max(scored, key=lambda pair: pair[0])
+        return str(record["band"]), float(record["score_percent"])
 
     def _last_scored_bands(self) -> dict[str, tuple[str, float]]:
         """Referral id -> (band key, percent) of its newest scored decision."""

@@ -32,6 +32,7 @@ from typing import Any
 
 import orjson
 
+from mspdesk.inbox_head import HEAD_NAME as INBOX_HEAD_NAME
 from mspdesk.store.files import atomic_write, fsync_dir
 from mspdesk.store.journal import read_journal
 from mspdesk.store.snapshot import BACKUP_DIR, FORMAT, generations, read_snapshot_file
@@ -206,6 +207,10 @@ def scrub_loose_files(directory: Path, scrubber: Scrubber) -> None:
         if name in _UNTOUCHED or (
             _STRUCTURED.match(name) and path.parent in (directory, directory / BACKUP_DIR)
         ):
+            continue
+        if name == INBOX_HEAD_NAME and path.parent == directory:
+            path.unlink()  # the cached inbox rows: rewritten at the next close
+            fsync_dir(directory)
             continue
         if path.parent.name == "drafts" and any(key in name for key in scrubber.keys):
             path.unlink()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,10 +30,13 @@ from mspdesk.tui.sync_actions import SyncCommands
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from datetime import datetime
 
     from mspdesk.desk import Desk
     from mspdesk.guidance import Library
+    from mspdesk.inbox_head import InboxHead
+    from mspdesk.tui.inbox_rows import InboxEntry
+
+LOADING = "The desk is still loading; try again in a moment."
 
 
 def _lazy_screen(module: str, name: str) -> Screen[Any]:
@@ -111,6 +116,20 @@ class MspdeskApp(App[int]):
         """Published after every change: the screen on show reloads, the others go stale."""
         self._came_from: dict[str, str] = {}
         """Mode -> the mode it was visited from (guidance opened from a case), for Back."""
+        self.inbox_for_head: Callable[[], tuple[int, list[InboxEntry]] | None] | None = None
+        """The inbox's up-to-date entries, for the head saved at close (set by the inbox)."""
+
+    def today(self) -> date:
+        """Today where the adviser is (by the app's clock), before the desk is open too."""
+        moment = self.clock() if self.clock is not None else datetime.now().astimezone()
+        return moment.astimezone().date()
+
+    def inbox_head(self) -> InboxHead | None:
+        """The inbox rows cached at the last close, if the data has not changed since."""
+        from mspdesk import locations
+        from mspdesk.inbox_head import read_head
+
+        return read_head(self.data_dir, locations.content_dir() / "triage.toml")
 
     def on_mount(self) -> None:
         from mspdesk.config import quiet_get
@@ -141,6 +160,8 @@ class MspdeskApp(App[int]):
         self.call_from_thread(self._desk_opened, desk)
 
     def _desk_opened(self, desk: Desk) -> None:
+        # What is loaded now lives as long as the desk: the cyclic GC need not walk it again.
+        gc.freeze()
         self.desk = desk
         if desk.read_only:
             self.sub_title = f"READ-ONLY — {self.data_dir}"
@@ -196,6 +217,7 @@ class MspdeskApp(App[int]):
         await self.switch_mode("inbox")
         screen = self.screen
         if isinstance(screen, InboxScreen):
+            await screen.loaded()
             table = screen.query_one(RecordTable)
             if table.move_to(referral_id):
                 screen.action_triage()
@@ -231,7 +253,10 @@ class MspdeskApp(App[int]):
 
     def action_undo(self) -> None:
         desk = self.desk
-        if desk is None or desk.read_only:
+        if desk is None:
+            self.notify(LOADING, timeout=2)
+            return
+        if desk.read_only:
             self.notify("Nothing can be changed in a read-only desk.", severity="warning")
             return
         if desk.can_undo() is None:
@@ -313,7 +338,10 @@ class MspdeskApp(App[int]):
 
     def action_redo(self) -> None:
         desk = self.desk
-        if desk is None or desk.read_only:
+        if desk is None:
+            self.notify(LOADING, timeout=2)
+            return
+        if desk.read_only:
             self.notify("Nothing can be changed in a read-only desk.", severity="warning")
             return
         if desk.can_redo() is None:
@@ -349,10 +377,29 @@ class MspdeskApp(App[int]):
         yield SystemCommand("Redo", "Apply again what Undo reversed", self.action_redo)
 
     def on_unmount(self) -> None:
-        if self.desk is not None:
-            # Fold the journal into a fresh snapshot so the next start replays nothing.
-            self.desk.close(checkpoint=True)
-            self.desk = None
+        gc.unfreeze()
+        desk = self.desk
+        if desk is not None:
+            # Fold the journal into a fresh snapshot so the next start replays nothing,
+            # then cache the inbox's first rows for the next start to paint at once.
+            try:
+                desk.checkpoint()
+                self._save_inbox_head(desk)
+            finally:
+                desk.close(checkpoint=True)
+                self.desk = None
+
+    def _save_inbox_head(self, desk: Desk) -> None:
+        from mspdesk.tui.inbox_head import save_inbox_head
+
+        if desk.read_only or self.demo:
+            return
+        current = self.inbox_for_head() if self.inbox_for_head is not None else None
+        if current is not None:
+            seq, entries = current
+            save_inbox_head(desk, entries, seq)
+        elif self.inbox_head() is None:  # never loaded, and the cached head is out of date
+            save_inbox_head(desk)
 
 
 def run(data_dir: Path, *, demo: bool = False) -> int:

@@ -33,7 +33,7 @@ INBOX_COLUMNS = [
 OUT_OF_SCOPE = "out of scope"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InboxEntry:
     """One inbox line: the desk's item, its table row, and the text the filter searches."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -10,11 +12,14 @@ from textual.containers import Vertical
 from textual.widgets import Header
 
 from mspdesk.tui.access import report
+from mspdesk.tui.inbox_head import head_rows
+from mspdesk.tui.inbox_model import InboxModel
 from mspdesk.tui.inbox_rows import (
     INBOX_COLUMNS,
     SORT_ORDERS,
     InboxEntry,
     inbox_entries,
+    inbox_entry,
     sort_entries,
 )
 from mspdesk.tui.screens.list_screen import ListScreen
@@ -28,6 +33,9 @@ if TYPE_CHECKING:
 
     from mspdesk.desk import Desk
     from mspdesk.domain.triage import TriageDecision
+    from mspdesk.inbox_head import InboxHead
+
+LOADING = "The desk is still loading; try again in a moment."
 
 
 class InboxScreen(ListScreen):
@@ -47,11 +55,16 @@ class InboxScreen(ListScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._entries: list[InboxEntry] = []
-        self._overdue = 0
+        self._model = InboxModel()
         self._sort_index = 0
         self._reverse = False
         self._select_next: str | None = None
+        self._head: InboxHead | None = None
+        """The cached head on show until the whole inbox is loaded (mspdesk/inbox_head.py)."""
+        self._live = False
+        """Whether the rows shown are the desk's (not the head's): keys that act wait for it."""
+        self._synced = -1
+        """The change number the entries reflect; later changes are applied row by row."""
 
     LIST = ListSpec(
         INBOX_COLUMNS,
@@ -73,32 +86,118 @@ class InboxScreen(ListScreen):
 
     def on_mount(self) -> None:
         self.query_one("#inbox-detail").display = False
+        app = self.desk_app
+        app.inbox_for_head = self.entries_for_head
+        if app.desk is None:
+            self._paint_head(app.inbox_head())
+
+    def _paint_head(self, head: InboxHead | None) -> None:
+        """Show the cached first rows while the desk loads (only if they are current)."""
+        if head is None:
+            return
+        self._head = head
+        rows = head_rows(head, self.desk_app.today())
+        self.records.show(rows, [""] * len(rows), folded=True)
 
     def reload(self) -> None:
+        if self._live and self._apply_changes():
+            return
         self.load_rows()
 
     def load_rows(self) -> None:
         """Build the inbox off the UI thread, then show it."""
         order, reverse = SORT_ORDERS[self._sort_index], self._reverse
 
-        def fetch(desk: Desk) -> list[InboxEntry]:
-            return sort_entries(inbox_entries(desk.triage.inbox_rows()), order, reverse=reverse)
+        def fetch(desk: Desk) -> tuple[int, InboxModel]:
+            seq = desk.triage.change_number()  # before reading: later changes apply after
+            model = InboxModel()
+            entries = inbox_entries(desk.triage.inbox_rows())
+            model.load(sort_entries(entries, order, reverse=reverse), order, reverse)
+            return seq, model
 
         self.load_in_background(
-            fetch, self._show_entries, failed=lambda e: report(self.app, e, title="Triage rubric")
+            fetch, self._show_loaded, failed=lambda e: report(self.app, e, title="Triage rubric")
         )
 
-    def _show_entries(self, entries: list[InboxEntry]) -> None:
+    def _show_loaded(self, loaded: tuple[int, InboxModel]) -> None:
+        self._synced, self._model = loaded
+        self._head, self._live = None, True
+        self._draw()
+        gc.freeze()  # the entries live until the next full load: the cyclic GC can skip them
+        if self._apply_changes():  # changes saved while the worker was reading
+            return
+        self.load_rows()
+
+    def _apply_changes(self) -> bool:
+        """Bring the rows up to date by redrawing only the referrals changed since they were
+        read (a triage or an undo touches one). False if the whole inbox must be read again."""
+        changed = self._catch_up()
+        if changed is None:
+            return False
+        if changed:
+            self._draw()
+        return True
+
+    def _catch_up(self) -> bool | None:
+        """Patch the entries with the changes since `_synced`: True if any, None if they
+        are too many to patch (or cannot be told)."""
+        desk = self.desk
+        if desk is None or self._synced < 0:
+            return None
+        if desk.triage.change_number() == self._synced:
+            return False
+        seq, touched = desk.triage.changed_since(self._synced)
+        if touched is None:
+            return None
+        items = desk.triage.inbox_items(touched)
+        self._model.patch(touched, [inbox_entry(item) for item in items.values()])
+        self._synced = seq
+        return True
+
+    def entries_for_head(self) -> tuple[int, list[InboxEntry]] | None:
+        """The inbox's entries and the change they reflect, brought up to date, for the
+        head written at close; None if the whole inbox was never loaded."""
+        if not self._live or self._catch_up() is None:
+            return None
+        return self._synced, self._model.entries
+
+    def _draw(self) -> None:
         keep, self._select_next = self._select_next, None  # a referral just added
-        self._entries = entries
-        self._overdue = sum(1 for entry in entries if entry.item.overdue)
-        rows, haystacks = [e.row for e in entries], [e.haystack for e in entries]
-        self.records.show(rows, haystacks, keep=keep)
+        model, records = self._model, self.records
+        at = model.index_of(keep or records.table.current_key)
+        records.show(
+            model.rows, model.haystacks, keep=keep, folded=True, at=-1 if at is None else at
+        )
 
     def describe(self, shown: int, total: int) -> str:
+        head = self._head
+        if head is not None:
+            overdue = head.overdue_on(self.desk_app.today())
+            return (
+                f"Loading the desk… the first {shown:,} of {head.total:,} waiting for triage"
+                f" · {overdue:,} overdue"
+            )
         counts = f"{shown:,} of {total:,}" if shown != total else f"{total:,}"
         order = SORT_ORDERS[self._sort_index].name + (" (reversed)" if self._reverse else "")
-        return f"{counts} waiting for triage · {self._overdue:,} overdue · sorted by {order}"
+        return f"{counts} waiting for triage · {self._model.overdue:,} overdue · sorted by {order}"
+
+    async def loaded(self, timeout: float = 30.0) -> None:
+        """Return once the desk's rows are on show (or after `timeout` seconds)."""
+        waited = 0.0
+        while not self._live and waited < timeout:
+            await asyncio.sleep(0.02)
+            waited += 0.02
+
+    def _waiting(self) -> bool:
+        """True (and says so) while the rows are not yet the desk's: keys wait for the load."""
+        if self._live:
+            return False
+        self.notify(LOADING, timeout=2)
+        return True
+
+    def action_filter(self) -> None:
+        if not self._waiting():
+            super().action_filter()
 
     def action_back(self) -> None:
         """Escape: clear the filter if typing in it, else close the detail pane."""
@@ -113,23 +212,30 @@ class InboxScreen(ListScreen):
     # ------------------------------------------------------------------ sort
 
     def action_sort(self) -> None:
+        if self._waiting():
+            return
         self._sort_index = (self._sort_index + 1) % len(SORT_ORDERS)
         self._reverse = False
         self._resort()
 
     def action_reverse(self) -> None:
+        if self._waiting():
+            return
         self._reverse = not self._reverse
         self._resort()
 
     def _resort(self) -> None:
         order = SORT_ORDERS[self._sort_index]
-        self._show_entries(sort_entries(self._entries, order, reverse=self._reverse))
+        self._model.resort(order, self._reverse)
+        self._draw()
         self.notify(f"Sorted by {order.name}", timeout=1.5)
 
     # ------------------------------------------------------------------ detail
 
     @on(RecordTable.Selected, "#inbox-table")
     def _selected(self, event: RecordTable.Selected) -> None:
+        if self._waiting():
+            return
         detail = self.query_one("#inbox-detail", ReferralDetail)
         detail.display = not detail.display
         if detail.display:
@@ -155,11 +261,15 @@ class InboxScreen(ListScreen):
         self._select_next = key
 
     def action_new_referral(self) -> None:
+        if self._waiting():
+            return
         from mspdesk.tui.intake_actions import new_referral
 
         new_referral(self.app, self.select_when_loaded)
 
     def action_import_referrals(self) -> None:
+        if self._waiting():
+            return
         from mspdesk.tui.intake_actions import import_referrals
 
         import_referrals(self.app, self.select_when_loaded)
@@ -170,6 +280,8 @@ class InboxScreen(ListScreen):
         from mspdesk.domain.errors import UserError
         from mspdesk.tui.screens.triage_modal import TriageModal, triage_draft_key
 
+        if self._waiting():
+            return
         desk = self.desk_app.desk
         key = self.query_one(RecordTable).current_key
         if desk is None or key is None:

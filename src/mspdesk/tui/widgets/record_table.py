@@ -18,7 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -88,7 +88,7 @@ def fit_columns(columns: Sequence[Column], available: int) -> list[int]:
     return [widths[i] if i in shown else 0 for i in range(len(columns))]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     key: str
     cells: tuple[str, ...]
@@ -174,17 +174,28 @@ class RecordTable(ScrollView, can_focus=True):
         self.empty_text = empty_text
         self._fitted: tuple[int, list[int]] | None = None
         """The column widths for the last width drawn at."""
+        self._base_style = Style()
+        self._lines: dict[tuple[Row, bool, int, Style], Strip] = {}
 
     # ------------------------------------------------------------------ data
 
-    def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
-        """Show `rows`; the cursor stays on the row with key `keep` (or the current row)."""
+    def set_rows(
+        self, rows: Sequence[Row], *, keep: str | None = None, at: int | None = None
+    ) -> None:
+        """Show `rows`; the cursor goes to position `at` if given (the caller knows where its
+        row went), else stays on the row with key `keep` (or the current row)."""
         wanted = keep if keep is not None else self.current_key
         self.rows = rows
         # Width 0: the last column flexes to fit, so there is nothing to scroll sideways.
-        self.virtual_size = Size(0, len(rows) + 1)
-        index = 0
-        if wanted is not None:
+        size = Size(0, len(rows) + 1)
+        if size != self.virtual_size:
+            # Set without the full-screen layout the reactive asks for (most of a filter
+            # keystroke's cost): only the scrollbar follows; if it must appear or go, the
+            # scrollbar's own reactive lays the screen out.
+            self.set_reactive(RecordTable.virtual_size, size)
+            self._scroll_update(size)
+        index = at if at is not None else 0
+        if at is None and wanted is not None:
             for position, row in enumerate(rows):
                 if row.key == wanted:
                     index = position
@@ -270,13 +281,39 @@ class RecordTable(ScrollView, can_focus=True):
             segments.append(Segment(shown + " ", style))
         return Strip(segments).crop_extend(0, self.size.width, style)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The base style walks every ancestor: look it up once per redraw, not per line.
+        self._base_style = self.rich_style
+        return super().render_lines(crop)
+
+    def _row_line(self, row: Row, is_cursor: bool) -> Strip:
+        """A row's line, kept while the styles and width stay the same: typing a filter
+        mostly moves the same rows up the screen, which then need no drawing again."""
+        base = self._base_style
+        cache_key = (row, is_cursor, self.size.width, base)
+        line = self._lines.get(cache_key)
+        if line is None:
+            style = base
+            if row.flag:
+                style = base + self.get_component_rich_style(f"record-table--{row.flag}")
+            if is_cursor:
+                style = style + self.get_component_rich_style("record-table--cursor")
+            if len(self._lines) > 1000:
+                self._lines.clear()
+            line = self._lines[cache_key] = self._line(row.cells, style)
+        return line
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # the theme or a pseudo-class (focus) changed the styles
+
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
         if y == 0:
             style = self.get_component_rich_style("record-table--header")
             return self._line([c.label for c in self.columns], style)
         index = scroll_y + y - 1
-        base = self.rich_style
+        base = self._base_style
         if index >= len(self.rows):
             if not self.rows and y == 1:
                 muted = self.get_component_rich_style("record-table--muted")
@@ -284,10 +321,4 @@ class RecordTable(ScrollView, can_focus=True):
                     0, self.size.width, base
                 )
             return Strip.blank(self.size.width, base)
-        row = self.rows[index]
-        style = base
-        if row.flag:
-            style = base + self.get_component_rich_style(f"record-table--{row.flag}")
-        if index == self.cursor:
-            style = style + self.get_component_rich_style("record-table--cursor")
-        return self._line(row.cells, style)
+        return self._row_line(self.rows[index], index == self.cursor)
