@@ -52,6 +52,7 @@ class Desk:
         self, store: Store, *, clock: Clock = system_clock, actor: str | None = None
     ) -> None:
         self.core = DeskCore(store, clock, actor or current_adviser())
+        self._closed = False
         self.referrals = Referrals(self.core)
         self.notes = Notes(self.core)
         self.cases = Cases(self.core)
@@ -140,7 +141,9 @@ class Desk:
         """Erase the personal data of a note, a referral or a case person ("C-0001/2") from
         every copy the desk keeps, leaving a tombstone. Cannot be undone."""
         stone = erase(self.core, target, reason)
-        self.notes._index = NoteIndex(self.core.store)  # rebuilt without the erased text
+        # The saved index was deleted with the erased text; the next search rebuilds it.
+        self.notes._index.close()
+        self.notes._index = NoteIndex.of_store(self.core.store)
         return stone
 
     def erasures(self) -> list[Tombstone]:
@@ -217,6 +220,10 @@ class Desk:
     def close(self, *, checkpoint: bool | None = None) -> None:
         """Release the data directory (checkpointing if asked, or if much is pending).
         Safe to call twice."""
+        if not self._closed:
+            self._closed = True
+            self.notes._index.refresh_saved()  # while the writer lock is still held
+            self.notes._index.close()
         self.core.store.close(checkpoint=checkpoint)
 
     def __enter__(self) -> Desk:

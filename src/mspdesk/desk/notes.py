@@ -39,7 +39,7 @@ class Notes:
     def __init__(self, core: DeskCore) -> None:
         self._core = core
         self._highest: int | None = None
-        self._index = NoteIndex(core.store)
+        self._index = NoteIndex.of_store(core.store)
         self._drafts: Drafts | None = None
 
     def add(

@@ -41,6 +41,7 @@ DESK_NAMES = frozenset(
         "files",
         "erasure-pending.json",
         "retention.toml",
+        "notes-index.bin",
     }
 )
 """Everything an mspdesk of any version puts in its folder. A folder holding only these
@@ -50,7 +51,7 @@ RECORD_FILES = ("snapshot.json", "journal.jsonl")
 
 _OWN_TEMP = re.compile(
     r"^(snapshot\.json|mspdesk-data\.txt|evidence\.key|journal\.jsonl|erasure-pending\.json|"
-    r"snapshot-\d+\.json|journal-\d+\.jsonl)\.tmp-\d+(-[0-9a-f]+)?$"
+    r"snapshot-\d+\.json|journal-\d+\.jsonl|notes-index\.bin)\.tmp-\d+(-[0-9a-f]+)?$"
 )
 """Temporary names the store itself writes (`atomic_write`, the key file); only these are
 ever cleaned up after a crash."""
