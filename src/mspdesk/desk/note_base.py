@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -72,8 +73,8 @@ def build_sections(
 ) -> dict[str, bytes]:
     """Every section of the file, from (id, record) of every note (deleted ones skipped)."""
     live = sorted((str(r["on"]), key, r) for key, r in notes if not r.get("deleted"))
-    token_id: dict[str, int] = {}
-    postings: list[array[int]] = []
+    # Insertion order gives each token its id; one C-level lookup per occurrence.
+    postings: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
     hays: list[bytes] = []
     recs: list[bytes] = []
     titles: dict[str, str] = {}
@@ -84,20 +85,16 @@ def build_sections(
             title = titles[subject] = title_of(subject)
         tokens = note_tokens(key, record, title)
         for token in tokens:
-            found = token_id.get(token)
-            if found is None:
-                found = token_id[token] = len(postings)
-                postings.append(array("I"))
-            postings[found].append(slot)
+            postings[token].append(slot)
         hays.append(" ".join(tokens).encode())
         recs.append(orjson.dumps(_shown(key, record, title)))
-    vocabulary, starts = vocabulary_of(list(token_id))
-    post_off = array("I", itertools.accumulate(map(len, postings), initial=0))
+    vocabulary, starts = vocabulary_of(list(postings))
+    post_off = array("I", itertools.accumulate(map(len, postings.values()), initial=0))
     return {
         "vocab": vocabulary.encode(),
         "starts": starts.tobytes(),
         "post_off": post_off.tobytes(),
-        "postings": b"".join(p.tobytes() for p in postings),
+        "postings": b"".join(p.tobytes() for p in postings.values()),
         "hay_off": _offsets(hays),
         "hays": b"".join(hays),
         "rec_off": _offsets(recs),
