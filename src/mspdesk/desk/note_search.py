@@ -138,11 +138,15 @@ class NoteIndex:
             return None
         if store_erasure.is_pending(store.directory):
             return None
-        sections = build_sections(
-            store.table(TABLE).items(), lambda subject: subject_title(store, subject)
-        )
+        # The sequence first, then the notes (one C-level copy, safe against a commit on
+        # another thread): a change landing in between is in the notes *and* re-read by
+        # the in-memory part, which is harmless; the other order could miss it.
+        seq = store.seq
+        event_id = _event_id(store, seq)
+        notes = list(store.table(TABLE).items())
+        sections = build_sections(notes, lambda subject: subject_title(store, subject))
         try:
-            write_notes_file(store.directory, store.seq, _event_id(store, store.seq), sections)
+            write_notes_file(store.directory, seq, event_id, sections)
         except OSError:
             return None  # a full disk: search works from memory, the desk carries on
         return _open_saved(store)

@@ -37,19 +37,25 @@ def select(store: Store, table: str, condition: QueryInstance) -> list[dict[str,
     return found
 
 
+class _FieldEquals(QueryInstance):
+    """Records whose field `name` equals `value`: one Python call per record tested (a
+    QueryInstance's own __call__ adds a second, TinyDB's `Query().field == v` four)."""
+
+    def __init__(self, name: str, value: object) -> None:
+        super().__init__(self.__call__, ("equal", name, value))
+        self._name, self._value = name, value
+
+    def __call__(self, record: Record) -> bool:
+        return bool(record.get(self._name) == self._value)
+
+
 def fields_equal(**wanted: object) -> QueryInstance:
     """Records whose fields equal these values (a missing field is None)."""
-    items = tuple(sorted(wanted.items()))
-    test: Callable[[Record], bool]
-    if len(items) == 1:
-        ((name, value),) = items
-        test = lambda record: record.get(name) == value  # noqa: E731 (one call per record)
-    elif len(items) == 2:
-        (first, one), (second, two) = items
-        test = lambda record: record.get(first) == one and record.get(second) == two  # noqa: E731
-    else:
-        test = lambda record: all(record.get(name) == value for name, value in items)  # noqa: E731
-    return QueryInstance(test, ("equal", items))
+    conditions = [_FieldEquals(name, value) for name, value in sorted(wanted.items())]
+    combined: QueryInstance = conditions[0]
+    for condition in conditions[1:]:
+        combined &= condition
+    return combined
 
 
 def matching(test: Callable[[Record], bool], key: Hashable) -> QueryInstance:
