@@ -169,3 +169,11 @@ def test_a_read_only_desk_never_writes_the_index(data_dir: Path) -> None:
     with Desk.open(data_dir, read_only=True) as reader:
         assert ids(reader.notes.search("budget")) == ["N-00001"]
     assert not (data_dir / NOTES_INDEX_NAME).exists()
+
+
+def test_whole_tokens_are_found_at_either_end_of_the_vocabulary() -> None:
+    from mspdesk.desk.note_base import _exact
+
+    vocabulary = "\x00".join(["n-1", "n-12", "r-1", "n-1x"])
+    assert [_exact(vocabulary, t) for t in ["n-1", "n-12", "r-1", "n-1x"]] == [0, 4, 9, 13]
+    assert _exact(vocabulary, "n-") == -1 and _exact("n-1", "n-1") == 0

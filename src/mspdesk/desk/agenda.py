@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal, NamedTuple
 
-from mspdesk.store.queries import QueryInstance, matching
-
 WEEK_DAYS = 7
 """'This week' is today and the next seven days (due in 0..7 days, inclusive)."""
 
@@ -67,17 +65,6 @@ class Agenda:
         }
 
 
-def agenda_cases(adviser: str | None) -> QueryInstance:
-    """The cases whose milestones can be on the agenda: active, and `adviser`'s if given
-    (a TinyDB query over the stored cases, store/queries.py)."""
-    if adviser is None:
-        return matching(lambda case: case.get("status", "active") == "active", "agenda")
-    return matching(
-        lambda case: case.get("status", "active") == "active" and case.get("adviser") == adviser,
-        ("agenda", adviser),
-    )
-
-
 def agenda(
     cases: Iterable[Mapping[str, Any]],
     today: date,
@@ -85,7 +72,6 @@ def agenda(
     days: int = 30,
     adviser: str | None = None,
     dated: Iterable[tuple[date, str, str, str]] = (),
-    owners: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Agenda:
     """The agenda for `today` over stored case dicts.
 
@@ -94,8 +80,7 @@ def agenda(
     days ahead inclusive (when `days` is under a week, the week stops there too).
     `adviser` keeps only that adviser's cases. `dated` adds (due, case id, code, title)
     items that are not milestones (package deliverables, monitoring after spin-out), whatever
-    the case's status; each is placed by the same rules. `owners` (every case by id) gives
-    their case when `cases` holds only the selected ones (see `agenda_cases`).
+    the case's status; each is placed by the same rules.
     """
     if days < 0:
         raise ValueError("days must be 0 or more")
@@ -107,8 +92,8 @@ def agenda(
     later: list[AgendaItem] = []
     parsed: dict[str, tuple[date, int]] = {}
     extra = list(dated)
-    by_id: Mapping[str, Mapping[str, Any]] = owners or {}
-    if extra and owners is None:
+    by_id: dict[str, Mapping[str, Any]] = {}
+    if extra:
         cases = list(cases)
         by_id = {case["id"]: case for case in cases}
     for case in cases:

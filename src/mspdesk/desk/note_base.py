@@ -200,12 +200,10 @@ class BaseIndex:
 
     def slots_with_token(self, token: str) -> list[int]:
         """Slots of notes holding exactly this (lowercase) token."""
-        padded = f"{SEPARATOR}{self._vocabulary}{SEPARATOR}"
-        position = padded.find(f"{SEPARATOR}{token}{SEPARATOR}")
+        position = _exact(self._vocabulary, token)
         if position == -1:
             return []
-        token_id = bisect.bisect_right(self._starts, position) - 1
-        return list(self._posting(token_id))
+        return list(self._posting(bisect.bisect_right(self._starts, position) - 1))
 
     def slot_of(self, note_id: str) -> int | None:
         """The slot of a note by id (its id is one of its tokens)."""
@@ -231,6 +229,18 @@ class BaseIndex:
 
     def close(self) -> None:
         self.file.close()
+
+
+def _exact(vocabulary: str, token: str) -> int:
+    """Where `token` starts as a whole vocabulary entry, or -1 (no copy of the vocabulary)."""
+    if vocabulary == token or vocabulary.startswith(token + SEPARATOR):
+        return 0
+    found = vocabulary.find(f"{SEPARATOR}{token}{SEPARATOR}")
+    if found != -1:
+        return found + 1
+    if vocabulary.endswith(SEPARATOR + token):
+        return len(vocabulary) - len(token)
+    return -1
 
 
 def _array(view: memoryview | bytes) -> array[int]:

@@ -37,25 +37,28 @@ def select(store: Store, table: str, condition: QueryInstance) -> list[dict[str,
     return found
 
 
-class _FieldEquals(QueryInstance):
-    """Records whose field `name` equals `value`: one Python call per record tested (a
-    QueryInstance's own __call__ adds a second, TinyDB's `Query().field == v` four)."""
+class _FieldsEqual(QueryInstance):
+    """Records whose fields equal the wanted values: one Python call per record tested
+    (a QueryInstance on a function adds a second, TinyDB's `Query().field == v` four,
+    and `&` two more)."""
 
-    def __init__(self, name: str, value: object) -> None:
-        super().__init__(self.__call__, ("equal", name, value))
-        self._name, self._value = name, value
+    def __init__(self, items: tuple[tuple[str, object, object], ...]) -> None:
+        super().__init__(self.__call__, ("equal", items))
+        self._items = items  # (field, wanted value, value when the field is missing)
 
     def __call__(self, record: Record) -> bool:
-        return bool(record.get(self._name) == self._value)
+        # A plain loop, not all(<generator>): a generator per record costs more.
+        for name, value, missing in self._items:  # noqa: SIM110
+            if record.get(name, missing) != value:
+                return False
+        return True
 
 
-def fields_equal(**wanted: object) -> QueryInstance:
-    """Records whose fields equal these values (a missing field is None)."""
-    conditions = [_FieldEquals(name, value) for name, value in sorted(wanted.items())]
-    combined: QueryInstance = conditions[0]
-    for condition in conditions[1:]:
-        combined &= condition
-    return combined
+def fields_equal(missing: Mapping[str, object] | None = None, /, **wanted: object) -> QueryInstance:
+    """Records whose fields equal these values; a missing field counts as its value in
+    `missing` (given first, by position), else None."""
+    defaults = missing or {}
+    return _FieldsEqual(tuple((k, v, defaults.get(k)) for k, v in sorted(wanted.items())))
 
 
 def matching(test: Callable[[Record], bool], key: Hashable) -> QueryInstance:
