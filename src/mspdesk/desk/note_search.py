@@ -158,14 +158,18 @@ class NoteIndex:
         if store is None or store.read_only or self._closed:
             return
         with self._lock:
-            saved = self._base if self._memory is not None else _open_saved(store)
-            if saved is None:
-                return  # never written (no search yet): nothing to keep in step
-            behind = store.seq - saved.seq
-            changed = len(self._memory.slot_of) if self._memory is not None else 0
-            if saved is not self._base:
-                saved.close()
-            if behind > REWRITE_EVENTS or changed > REWRITE_NOTES:
+            if self._memory is not None:
+                if self._base is None:
+                    return  # not saved (a full disk): searching from memory this time
+                saved_seq, changed = self._base.seq, len(self._memory.slot_of)
+            else:
+                # No search this time (most commands): the header alone says how far behind.
+                opened = read_notes_file(store.directory)
+                if opened is None:
+                    return  # never written (no search yet): nothing to keep in step
+                saved_seq, changed = opened.seq, 0
+                opened.close()
+            if store.seq - saved_seq > REWRITE_EVENTS or changed > REWRITE_NOTES:
                 self._drop()
                 self._base = self._save()
 
