@@ -150,15 +150,20 @@ def test_erasure_deletes_the_index_and_search_forgets_the_text(folder: Path) -> 
     assert search_folder(folder, "pension") == []
 
 
-def test_closing_far_behind_rewrites_the_index(
+def test_closing_far_behind_rewrites_the_index_after_a_search(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(note_search, "REWRITE_EVENTS", 2)
-    before = (folder / NOTES_INDEX_NAME).stat().st_mtime_ns
+    path = folder / NOTES_INDEX_NAME
+    before = path.read_bytes()
     with opened(folder) as desk:
         for n in range(3):
             desk.notes.add(subjects(desk)[0], f"weekly call {n}")
-    assert (folder / NOTES_INDEX_NAME).stat().st_mtime_ns != before
+    assert path.read_bytes() == before  # no search in that session: left for the next
+    assert search_folder(folder, "weekly") is not None
+    with opened(folder) as desk:
+        assert len(desk.notes.search("weekly")) == 3
+    assert path.read_bytes() != before
     assert len(search_folder(folder, "weekly") or []) == 3
 
 

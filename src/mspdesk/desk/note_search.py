@@ -41,9 +41,10 @@ SNIPPET_LEAD = 30
 REWRITE_NOTES = 2_000
 """Notes changed since the saved index above which closing the desk rewrites it."""
 REWRITE_EVENTS = 500
-"""Changes since the saved index above which closing the desk rewrites it. Below it the
-journal and the segments backups/ keeps (three checkpoints of at least 200 changes) still
-hold every change since, so the command line can catch up without the store."""
+"""Changes since the saved index above which closing a desk that searched rewrites it.
+Below it the journal and the segments backups/ keeps (three checkpoints of at least 200
+changes) still hold every change since, so the command line can catch up without the
+store."""
 
 
 @dataclass(frozen=True)
@@ -152,24 +153,17 @@ class NoteIndex:
         return _open_saved(store)
 
     def refresh_saved(self) -> None:
-        """At close: rewrite the saved index if it is far behind (REWRITE_EVENTS,
-        REWRITE_NOTES). Never written yet (no search so far): nothing to do."""
+        """At close, after a session that searched notes: rewrite the saved index if it is
+        far behind (REWRITE_EVENTS, REWRITE_NOTES). A session that did not search (most
+        commands) leaves it: the next search catches up, and rewrites it when it closes."""
         store = self._store
         if store is None or store.read_only or self._closed:
             return
         with self._lock:
-            if self._memory is not None:
-                if self._base is None:
-                    return  # not saved (a full disk): searching from memory this time
-                saved_seq, changed = self._base.seq, len(self._memory.slot_of)
-            else:
-                # No search this time (most commands): the header alone says how far behind.
-                opened = read_notes_file(store.directory)
-                if opened is None:
-                    return  # never written (no search yet): nothing to keep in step
-                saved_seq, changed = opened.seq, 0
-                opened.close()
-            if store.seq - saved_seq > REWRITE_EVENTS or changed > REWRITE_NOTES:
+            if self._memory is None or self._base is None:
+                return  # no search this time, or the index could not be saved (full disk)
+            behind = store.seq - self._base.seq
+            if behind > REWRITE_EVENTS or len(self._memory.slot_of) > REWRITE_NOTES:
                 self._drop()
                 self._base = self._save()
 
