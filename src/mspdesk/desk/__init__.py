@@ -220,11 +220,13 @@ class Desk:
     def close(self, *, checkpoint: bool | None = None) -> None:
         """Release the data directory (checkpointing if asked, or if much is pending).
         Safe to call twice."""
-        if not self._closed:
-            self._closed = True
-            self.notes._index.refresh_saved()  # while the writer lock is still held
+        try:
+            if not self._closed:
+                self._closed = True
+                self.notes._index.refresh_saved()  # while the writer lock is still held
+        finally:
             self.notes._index.close()
-        self.core.store.close(checkpoint=checkpoint)
+            self.core.store.close(checkpoint=checkpoint)
 
     def __enter__(self) -> Desk:
         return self
