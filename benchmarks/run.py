@@ -203,6 +203,7 @@ PLUGINS = [
     "agenda_bench",
     "notes_search",
     "sync_bench",
+    "tinydb_queries",
 ]
 
 

@@ -153,3 +153,16 @@ def test_notes_commands_do_not_import_textual(data: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_search_answers_alike_from_the_saved_index_the_store_and_a_locked_desk(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    index = data / "notes-index.bin"
+    first = run(capsys, data, "notes", "search", "budget", "--json")  # writes the index
+    assert index.is_file()
+    assert run(capsys, data, "notes", "search", "budget", "--json") == first  # from it
+    index.unlink()
+    with Desk.open(data, actor="tester"):  # another desk holds the lock: read-only
+        assert run(capsys, data, "notes", "search", "budget", "--json") == first
+    assert not index.exists()

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from mspdesk.desk import Desk, note_search
+from mspdesk.desk import Desk, note_base
 from mspdesk.desk.note_search import snippet_of
 
 
@@ -100,8 +100,8 @@ def test_search_agrees_with_a_plain_scan_on_random_notes(
     token_cap: int,
     dense_notes: int,
 ) -> None:
-    monkeypatch.setattr(note_search, "TOKEN_CAP", token_cap)
-    monkeypatch.setattr(note_search, "DENSE_NOTES", dense_notes)
+    monkeypatch.setattr(note_base, "TOKEN_CAP", token_cap)
+    monkeypatch.setattr(note_base, "DENSE_NOTES", dense_notes)
     rng = random.Random(7)
     vocabulary = ["budget", "board", "staff", "pension", "TUPE", "lease", "ß", "café", "x"]
     kent, leeds = subjects

@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from mspdesk.cli.common import open_desk, print_json, subcommand
+from mspdesk.cli.common import data_path, open_desk, print_json, subcommand
 from mspdesk.cli.gate import visible
 from mspdesk.domain.errors import InvalidRecord, NotFound
 from mspdesk.domain.parsing import parse_date
@@ -122,8 +122,14 @@ def list_notes(args: argparse.Namespace) -> int:
 
 
 def search_notes(args: argparse.Namespace) -> int:
-    with open_desk(args, read_only=True) as desk:
-        hits = desk.notes.search(args.query, limit=args.limit)
+    from mspdesk.desk.note_search import search_folder
+
+    hits = None
+    if not getattr(args, "demo", False):
+        # The saved index and the journal answer without loading every record.
+        hits = search_folder(data_path(args), args.query, args.limit)
+    if hits is None:
+        hits = _search_desk(args)
     if args.json:
         print_json([_hit_json(hit) for hit in hits])
         return 0
@@ -133,6 +139,22 @@ def search_notes(args: argparse.Namespace) -> int:
     more = " (the newest; --limit shows more)" if len(hits) >= args.limit else ""
     print(f"{len(hits)} note(s){more}", file=sys.stderr)
     return 0
+
+
+def _search_desk(args: argparse.Namespace) -> list[Any]:
+    """Search with the store loaded; as the writer when free, so the saved index is
+    (re)written for the next search. A folder not made yet is not created for a search."""
+    from mspdesk.desk import StoreLocked
+
+    if not getattr(args, "demo", False) and not data_path(args).is_dir():
+        desk = open_desk(args, read_only=True)
+    else:
+        try:
+            desk = open_desk(args)
+        except StoreLocked:
+            desk = open_desk(args, read_only=True)
+    with desk:
+        return desk.notes.search(args.query, limit=args.limit)
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:

@@ -143,11 +143,7 @@ def show_referral(args: argparse.Namespace) -> int:
 
 def list_referrals(args: argparse.Namespace) -> int:
     with open_desk(args, read_only=True) as desk:
-        rows = desk.referrals.rows()
-        if args.status:
-            rows = [r for r in rows if r["status"] == args.status]
-        if args.search:
-            rows = desk.referrals.search(args.search, rows)
+        rows = desk.referrals.select(status=args.status or None, text=args.search or "")
         if args.source_ref:
             wanted = args.source_ref.strip().casefold()
             rows = [r for r in rows if str(r.get("source_ref", "")).casefold() == wanted]

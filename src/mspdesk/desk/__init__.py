@@ -53,6 +53,7 @@ class Desk:
     ) -> None:
         self.core = DeskCore(store, clock, actor or current_adviser())
         self.identity = DeskIdentity(self.core, self.desk_id)
+        self._closed = False
         self.referrals = Referrals(self.core)
         self.notes = Notes(self.core)
         self.cases = Cases(self.core)
@@ -148,7 +149,9 @@ class Desk:
         """Erase the personal data of a note, a referral or a case person ("C-0001/2") from
         every copy the desk keeps, leaving a tombstone. Cannot be undone."""
         stone = erase(self.core, target, reason)
-        self.notes._index = NoteIndex(self.core.store)  # rebuilt without the erased text
+        # The saved index was deleted with the erased text; the next search rebuilds it.
+        self.notes._index.close()
+        self.notes._index = NoteIndex.of_store(self.core.store)
         return stone
 
     def erasures(self) -> list[Tombstone]:
@@ -225,7 +228,13 @@ class Desk:
     def close(self, *, checkpoint: bool | None = None) -> None:
         """Release the data directory (checkpointing if asked, or if much is pending).
         Safe to call twice."""
-        self.core.store.close(checkpoint=checkpoint)
+        try:
+            if not self._closed:
+                self._closed = True
+                self.notes._index.refresh_saved()  # while the writer lock is still held
+        finally:
+            self.notes._index.close()
+            self.core.store.close(checkpoint=checkpoint)
 
     def __enter__(self) -> Desk:
         return self

@@ -5,45 +5,46 @@ it, case-insensitively, anywhere (inside a word too: "commiss" finds "Commission
 The text searched is the body, tags, kind, ids, adviser, date and the subject's
 organisation.
 
-A query word never holds whitespace, so it matches a note exactly when it is inside one
-of the note's whitespace-separated tokens. The index therefore keeps:
+Two parts answer a query: the index saved in the data folder (`notes-index.bin`,
+desk/note_base.py), trusted only up to the journal sequence it records, and an
+in-memory index (desk/note_memory.py) of the notes changed since (every note when no
+saved index can be used). A note the in-memory part has read hides its saved copy. A
+desk that holds the writer lock writes the saved index when there is none (the first
+search) and again at close once the journal no longer reaches back to it.
 
-* each live note's distinct lowercase tokens (its "haystack"), newest note first;
-* a vocabulary of every token seen, joined into one string, with a postings array per
-  token (the notes holding it).
-
-A word found in few tokens (most words once two or three letters are typed) is looked up
-in the vocabulary with `str.find` at C speed, and only the notes in those tokens'
-postings are checked. A word found in very many tokens ("e") matches most notes, so the
-haystacks are scanned newest first and the scan stops after `limit` hits. The index
-follows the event log: each search first applies the events committed since the last.
+The command line answers from the saved index and the journal alone, without loading
+the store (`search_folder`); when they cannot answer for sure it returns None and the
+caller opens the desk.
 """
 
 from __future__ import annotations
 
-import bisect
-import heapq
-import itertools
 import re
 import threading
-from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
+from mspdesk.desk.note_base import SEPARATOR, BaseIndex, build_sections
+from mspdesk.desk.note_journal import JournalView, UnknownRecord
+from mspdesk.desk.note_memory import TABLE, MemoryIndex, OrderKey, RecordSource, subject_title
 from mspdesk.domain.note import NoteKind
-from mspdesk.store import Store
+from mspdesk.store import Store, StoreError
+from mspdesk.store import erasure as store_erasure
+from mspdesk.store.notes_file import DamagedIndex, read_notes_file, write_notes_file
 
-TABLE = "notes"
-SUBJECT_TABLES = ("referrals", "cases")
-SEPARATOR = "\x00"  # never in a query word, so no match spans two vocabulary tokens
-TOKEN_CAP = 2_000
-"""A word inside more vocabulary tokens than this is "dense": it is checked by scanning."""
-DENSE_NOTES = 8_000
-"""Candidates above this many: scanning newest-first (and stopping early) is cheaper."""
+T = TypeVar("T")
 SNIPPET_WIDTH = 120
 SNIPPET_LEAD = 30
+REWRITE_NOTES = 2_000
+"""Notes changed since the saved index above which closing the desk rewrites it."""
+REWRITE_EVENTS = 500
+"""Changes since the saved index above which closing a desk that searched rewrites it.
+Below it the journal and the segments backups/ keeps (three checkpoints of at least 200
+changes) still hold every change since, so the command line can catch up without the
+store."""
 
 
 @dataclass(frozen=True)
@@ -62,26 +63,20 @@ class NoteHit:
 
 
 class NoteIndex:
-    """Tokens of every live note and the notes of every token, kept in step with the log."""
+    """The saved index plus the notes changed since, kept in step with the log."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, source: RecordSource, store: Store | None = None) -> None:
+        self._source = source
+        self._store = store  # None on the command line's journal-only path
         self._lock = threading.Lock()  # searches may run in worker threads
-        self._synced_seq = -1
-        # Notes, by a slot number that stays theirs while the index lives.
-        self._slot_of: dict[str, int] = {}
-        self._note_of: list[str] = []
-        self._hays: dict[int, str] = {}  # live notes only: distinct tokens, space-joined
-        self._order_key: dict[int, tuple[str, int]] = {}
-        self._order: list[tuple[str, int]] = []  # (date, slot), oldest first
-        self._subject_of: dict[int, str] = {}
-        self._by_subject: dict[str, set[int]] = {}
-        # The vocabulary. Postings only grow: a slot left behind by an edit is harmless
-        # because every candidate is checked against its current haystack.
-        self._token_id: dict[str, int] = {}
-        self._postings: list[array[int]] = []
-        self._vocabulary = ""
-        self._token_starts: list[int] = []
+        self._base: BaseIndex | None = None
+        self._memory: MemoryIndex | None = None
+        self._closed = False  # after close the lock is gone: never write again
+        self._damaged = False  # the saved index failed a check: do not reopen it
+
+    @classmethod
+    def of_store(cls, store: Store) -> NoteIndex:
+        return cls(store, store)
 
     def search(self, text: str, limit: int = 200) -> list[NoteHit]:
         """Live notes containing every word of `text` (case-insensitive), newest first."""
@@ -89,201 +84,199 @@ class NoteIndex:
         if not words or limit <= 0:
             return []
         with self._lock:
-            self._sync()
-            found = [self._note_of[slot] for slot in self._match(words, limit)]
-        return [hit for hit in (self._hit(note_id, words) for note_id in found) if hit]
+            return self._despite_damage(lambda: self._search(words, limit))
+
+    def _search(self, words: list[str], limit: int) -> list[NoteHit]:
+        memory = self._ready()
+        found = self._changed_matches(memory, words, limit)
+        if self._base is not None:
+            found += _saved_matches(self._base, memory.slot_of, words, limit)
+        found.sort(key=lambda pair: pair[0], reverse=True)
+        return [self._hit(record, words) for _, record in found[:limit]]
 
     def __len__(self) -> int:
         with self._lock:
-            self._sync()
-            return len(self._hays)
+            return self._despite_damage(self._count)
 
-    # ------------------------------------------------------------- matching
+    def _count(self) -> int:
+        memory = self._ready()
+        saved = self._base.notes if self._base is not None else 0
+        return saved + len(memory) - sum(1 for _ in self._shadowed(memory))
 
-    def _match(self, words: list[str], limit: int) -> list[int]:
-        sparse: list[tuple[int, list[int]]] = []  # (estimated notes, token ids) per word
-        for word in words:
-            tokens = self._tokens_containing(word)
-            if tokens is not None:
-                sparse.append((sum(len(self._postings[t]) for t in tokens), tokens))
-        sparse.sort()
-        if not sparse or sparse[0][0] > DENSE_NOTES:
-            return self._scan(words, limit)
-        candidates = self._notes_in(sparse[0][1])
-        for estimate, tokens in sparse[1:]:
-            if not candidates or estimate > DENSE_NOTES:
-                break
-            candidates &= self._notes_in(tokens)
-        hays = self._hays
-        matched = [
-            slot
-            for slot in candidates
-            if (hay := hays.get(slot)) is not None and all(word in hay for word in words)
-        ]
-        return heapq.nlargest(limit, matched, key=self._order_key.__getitem__)
+    def _despite_damage(self, call: Callable[[], T]) -> T:
+        """A damaged block noticed while reading the saved index: rebuild, ask again."""
+        try:
+            return call()
+        except DamagedIndex:
+            self._drop()
+            self._damaged = True
+            return call()
 
-    def _scan(self, words: list[str], limit: int) -> list[int]:
-        """Every word is common: walk the notes newest first until `limit` match."""
-        hays = self._hays
-        found: list[int] = []
-        for _, slot in reversed(self._order):
-            hay = hays[slot]
-            if all(word in hay for word in words):
-                found.append(slot)
-                if len(found) >= limit:
-                    break
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._drop()
+
+    # ------------------------------------------------------------- the parts
+
+    def _ready(self) -> MemoryIndex:
+        if self._memory is None:
+            if self._store is not None:
+                saved = None if self._damaged else _open_saved(self._store)
+                self._base = saved or self._save()
+                self._damaged = False
+            notes_of = self._base.notes_of if self._base is not None else _no_notes
+            self._memory = MemoryIndex(self._source, notes_of)
+            if self._base is not None:
+                self._memory.synced_seq = self._base.seq
+        self._memory.sync()
+        return self._memory
+
+    def _save(self) -> BaseIndex | None:
+        """Write the saved index from the store (only with the writer lock); None if not."""
+        store = self._store
+        if store is None or store.read_only or self._closed:
+            return None
+        if store_erasure.is_pending(store.directory):
+            return None
+        # The sequence first, then the notes (one C-level copy, safe against a commit on
+        # another thread): a change landing in between is in the notes *and* re-read by
+        # the in-memory part, which is harmless; the other order could miss it.
+        seq = store.seq
+        event_id = _event_id(store, seq)
+        notes = list(store.table(TABLE).items())
+        sections = build_sections(notes, lambda subject: subject_title(store, subject))
+        try:
+            write_notes_file(store.directory, seq, event_id, sections)
+        except OSError:
+            return None  # a full disk: search works from memory, the desk carries on
+        return _open_saved(store)
+
+    def refresh_saved(self) -> None:
+        """At close, after a session that searched notes: rewrite the saved index if it is
+        far behind (REWRITE_EVENTS, REWRITE_NOTES). A session that did not search (most
+        commands) leaves it: the next search catches up, and rewrites it when it closes."""
+        store = self._store
+        if store is None or store.read_only or self._closed:
+            return
+        with self._lock:
+            if self._memory is None or self._base is None:
+                return  # no search this time, or the index could not be saved (full disk)
+            behind = store.seq - self._base.seq
+            if behind > REWRITE_EVENTS or len(self._memory.slot_of) > REWRITE_NOTES:
+                self._drop()
+                self._base = self._save()
+
+    def _drop(self) -> None:
+        if self._base is not None:
+            self._base.close()
+        self._base, self._memory = None, None
+
+    def _shadowed(self, memory: MemoryIndex) -> Iterable[str]:
+        if self._base is None:
+            return ()
+        return (key for key in memory.slot_of if self._base.slot_of(key) is not None)
+
+    def _changed_matches(
+        self, memory: MemoryIndex, words: list[str], limit: int
+    ) -> list[tuple[OrderKey, dict[str, Any]]]:
+        found = []
+        for slot in memory.match(words, limit):
+            note_id = memory.note_of[slot]
+            record = self._source.get(TABLE, note_id) or {}
+            title = subject_title(self._source, str(record["subject"]))
+            found.append((memory.order_key[slot], {**record, "id": note_id, "title": title}))
         return found
 
-    def _tokens_containing(self, word: str) -> list[int] | None:
-        """Ids of the vocabulary tokens that contain `word`; None if there are too many."""
-        vocabulary = self._vocabulary
-        if vocabulary.count(word) > TOKEN_CAP:
-            return None
-        starts = self._token_starts
-        tokens: list[int] = []
-        position = vocabulary.find(word)
-        while position != -1:
-            token = bisect.bisect_right(starts, position) - 1
-            tokens.append(token)
-            following = token + 1
-            position = vocabulary.find(
-                word, starts[following] if following < len(starts) else len(vocabulary)
-            )
-        return tokens
-
-    def _notes_in(self, tokens: list[int]) -> set[int]:
-        return set(itertools.chain.from_iterable(self._postings[t] for t in tokens))
-
-    def _hit(self, note_id: str, words: list[str]) -> NoteHit | None:
-        record = self._store.get(TABLE, note_id)
-        if record is None:
-            return None
+    def _hit(self, record: dict[str, Any], words: list[str]) -> NoteHit:
         snippet, spans = snippet_of(str(record["body"]), words)
-        subject = str(record["subject"])
         return NoteHit(
-            note_id=note_id,
-            subject=subject,
-            subject_title=_subject_title(self._store, subject),
+            note_id=str(record["id"]),
+            subject=str(record["subject"]),
+            subject_title=str(record["title"]),
             on=date.fromisoformat(str(record["on"])),
-            kind=NoteKind(record.get("kind", NoteKind.OTHER)),
-            adviser=str(record.get("adviser", "")),
+            kind=NoteKind(record.get("kind") or NoteKind.OTHER),
+            adviser=str(record.get("adviser") or ""),
             snippet=snippet,
             spans=spans,
         )
 
-    # ------------------------------------------------------------- keeping up
 
-    def _sync(self) -> None:
-        """Apply every event committed since the last search (all notes the first time)."""
-        seq = self._store.seq
-        if self._synced_seq < 0:
-            self._refresh(list(self._store.table(TABLE)), bulk=True)
-        elif seq != self._synced_seq:
-            self._refresh(self._changed_since(self._synced_seq))
-        self._synced_seq = seq
+def _saved_matches(
+    base: BaseIndex, shadowed: dict[str, int], words: list[str], limit: int
+) -> list[tuple[OrderKey, dict[str, Any]]]:
+    """The newest `limit` saved notes holding every word, but not those changed since."""
+    found = []
+    for slot in base.newest_matching(words):
+        record = base.record(slot)
+        if record["id"] in shadowed:
+            continue
+        found.append(((str(record["on"]), str(record["id"])), record))
+        if len(found) >= limit:
+            break
+    return found
 
-    def _changed_since(self, seq: int) -> set[str]:
-        changed: set[str] = set()
-        for event in self._store.recent_events():
-            if event["seq"] <= seq:
-                break
-            for op in event["ops"]:
-                if op["table"] == TABLE:
-                    changed.add(op["key"])
-                elif op["table"] in SUBJECT_TABLES:
-                    # The subject's organisation is part of its notes' haystacks.
-                    slots = self._by_subject.get(op["key"], ())
-                    changed.update(self._note_of[slot] for slot in slots)
-        return changed
 
-    def _refresh(self, note_ids: Iterable[str], *, bulk: bool = False) -> None:
-        """Re-read these notes; `bulk` (the first build) sorts once instead of inserting."""
-        new_tokens: list[str] = []
-        token_ids, postings = self._token_id, self._postings  # locals: this loop is hot
-        for note_id in note_ids:
-            slot = self._slot_of.get(note_id)
-            if slot is None:
-                slot = self._slot_of[note_id] = len(self._note_of)
-                self._note_of.append(note_id)
-            old_hay = self._forget(slot)
-            record = self._store.get(TABLE, note_id)
-            if record is None or record.get("deleted"):
-                continue
-            tokens = _tokens(self._store, note_id, record)
-            old_tokens = set(old_hay.split())
-            for token in tokens:
-                token_id = token_ids.get(token)
-                if token_id is None:
-                    token_id = token_ids[token] = len(postings)
-                    postings.append(array("i"))
-                    new_tokens.append(token)
-                elif token in old_tokens:
-                    continue  # its postings already hold this note
-                postings[token_id].append(slot)
-            subject = str(record["subject"])
-            key = (str(record["on"]), slot)
-            self._hays[slot] = " ".join(tokens)
-            self._order_key[slot] = key
-            self._subject_of[slot] = subject
-            self._by_subject.setdefault(subject, set()).add(slot)
-            if bulk:
-                self._order.append(key)
-            else:
-                bisect.insort(self._order, key)
-        if bulk:
-            self._order.sort()
-        if new_tokens:
-            self._extend_vocabulary(new_tokens)
+def _no_notes(subject: str) -> list[str]:
+    return []
 
-    def _forget(self, slot: int) -> str:
-        """Take a note out of the live set; returns the haystack it had ("" if none)."""
-        hay = self._hays.pop(slot, None)
-        if hay is None:
-            return ""
-        key = self._order_key.pop(slot)
-        del self._order[bisect.bisect_left(self._order, key)]
-        self._by_subject[self._subject_of.pop(slot)].discard(slot)
-        return hay
 
-    def _extend_vocabulary(self, tokens: list[str]) -> None:
-        # Tokens are appended, so their ids stay their positions in the joined string.
-        offset = len(self._vocabulary) + 1 if self._vocabulary else 0
-        lengths = (len(token) + 1 for token in tokens)
-        self._token_starts.extend(itertools.accumulate(lengths, initial=offset))
-        self._token_starts.pop()  # the last "start" is past the end
-        joined = SEPARATOR.join(tokens)
-        self._vocabulary = f"{self._vocabulary}{SEPARATOR}{joined}" if offset else joined
+def _event_id(source: Store, seq: int) -> str:
+    """The id of change `seq`: the saved index names the change it stops at, so a folder
+    whose history went another way is told apart from the one it was written for."""
+    event = source.table("events").get(str(seq))
+    return str(event.get("id", "")) if event else ""
+
+
+def _open_saved(store: Store) -> BaseIndex | None:
+    """The saved index if it can be trusted for this store's history, else None."""
+    if store_erasure.is_pending(store.directory):
+        return None  # it may hold erased text until the erasure finishes
+    return _trusted(store.directory, lambda s, e: s <= store.seq and _event_id(store, s) == e)
+
+
+def _trusted(directory: Path, agrees: Callable[[int, str], bool]) -> BaseIndex | None:
+    opened = read_notes_file(directory)
+    if opened is None:
+        return None
+    try:
+        base = BaseIndex(opened)
+    except ValueError:
+        opened.close()
+        return None
+    if not agrees(base.seq, str(opened.header.get("event_id", ""))):
+        base.close()
+        return None
+    return base
+
+
+def search_folder(directory: Path, text: str, limit: int = 200) -> list[NoteHit] | None:
+    """Search the desk in `directory` from its saved index and journal, without loading
+    the store; None when those cannot answer for sure (open the desk instead)."""
+    if store_erasure.is_pending(directory):
+        return None
+    try:
+        base = _trusted(directory, lambda seq, event_id: True)
+        if base is None:
+            return None
+        try:
+            view = JournalView.read(directory, base, str(base.file.header.get("event_id", "")))
+            if view is None:
+                return None
+            index = NoteIndex(view)
+            index._base, index._memory = base, MemoryIndex(view, base.notes_of)
+            index._memory.synced_seq = base.seq
+            return index.search(text, limit)
+        finally:
+            base.close()
+    except (UnknownRecord, StoreError, ValueError, KeyError, TypeError):
+        return None  # anything unexpected: the store itself decides
 
 
 def _words(text: str) -> list[str]:
     """The distinct words of a query, longest (most selective) first."""
     words = set(text.replace(SEPARATOR, " ").casefold().split())
     return sorted(words, key=lambda word: (-len(word), word))
-
-
-def _tokens(store: Store, note_id: str, record: dict[str, Any]) -> list[str]:
-    """The distinct lowercase whitespace-separated tokens of everything searched."""
-    subject = str(record["subject"])
-    parts = [
-        str(record["body"]),
-        " ".join(record.get("tags") or ()),
-        str(record.get("kind", "")),
-        note_id,
-        subject,
-        _subject_title(store, subject),
-        str(record.get("adviser", "")),
-        str(record["on"]),
-    ]
-    text = "\n".join(parts).replace(SEPARATOR, " ").casefold()
-    return list(dict.fromkeys(text.split()))
-
-
-def _subject_title(store: Store, subject: str) -> str:
-    for table in SUBJECT_TABLES:
-        record = store.get(table, subject)
-        if record is not None:
-            return str(record.get("organisation", ""))
-    return ""
 
 
 def snippet_of(body: str, words: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:

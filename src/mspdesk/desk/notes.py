@@ -41,7 +41,7 @@ class Notes:
         self._core = core
         self._highest: int | None = None
         self._highest_code: str | None = None
-        self._index = NoteIndex(core.store)
+        self._index = NoteIndex.of_store(core.store)
         self._drafts: Drafts | None = None
 
     def add(

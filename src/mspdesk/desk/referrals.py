@@ -16,6 +16,7 @@ from mspdesk.domain.events import Op, changed_fields
 from mspdesk.domain.references import reference_for, reference_number
 from mspdesk.domain.referral import EDITABLE_FIELDS, Referral
 from mspdesk.domain.validation import validated
+from mspdesk.store.queries import QueryInstance, fields_equal, matching, select
 
 TABLE = "referrals"
 _STAMP: TypeAdapter[datetime] = TypeAdapter(datetime)
@@ -200,12 +201,35 @@ class Referrals:
 
     def search(self, text: str, rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
         """Rows whose reference, organisation, parent body, service area or region contain
-        every word of `text` (case-insensitive)."""
-        candidates = self.rows() if rows is None else rows
+        every word of `text` (case-insensitive); of `rows` if given, else of all, newest
+        first."""
+        if rows is None:
+            return self.select(text=text)
         words = text.casefold().split()
         if not words:
-            return candidates
-        return [row for row in candidates if all(w in self._haystack(row) for w in words)]
+            return rows
+        return [row for row in rows if all(w in self._haystack(row) for w in words)]
+
+    def select(self, *, status: str | None = None, text: str = "") -> list[dict[str, Any]]:
+        """Referrals with this status and holding every word of `text` (as `search`),
+        newest first: a TinyDB query over the store's records (store/queries.py)."""
+        words = tuple(sorted(set(text.casefold().split())))
+        if status is None and not words:
+            return self.rows()
+        condition = self._text_condition(words) if words else None
+        if status is not None:
+            by_status = fields_equal(status=status)
+            condition = by_status if condition is None else by_status & condition
+        assert condition is not None
+        found = select(self._core.store, TABLE, condition)
+        return sorted(found, key=lambda r: (r["received"], r["id"]), reverse=True)
+
+    def _text_condition(self, words: tuple[str, ...]) -> QueryInstance:
+        haystack = self._haystack
+        return matching(
+            lambda row: all(w in haystack(row) for w in words),  # type: ignore[arg-type]
+            ("referral words", words),
+        )
 
     def find_duplicate(self, organisation: str, parent_body: str) -> str | None:
         """The id of a referral (not merged away) with the same organisation and parent body,

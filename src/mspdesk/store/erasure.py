@@ -10,7 +10,8 @@ Order (a kill -9 at any moment leaves the erasure finishable, never half-forgott
 
 1. The plan is written atomically to `erasure-pending.json` before anything changes.
    It holds the secrets, so it is itself personal data; it is deleted as the last step.
-2. Loose files (drafts, rejected/, pre-migration copies, logs) are scrubbed or removed
+2. Loose files (drafts, rejected/, pre-migration copies, logs, the notes search index)
+   are scrubbed or removed
    first, while the structured files still hold the secrets (a re-run can re-read them).
 3. The in-memory state is scrubbed and the tombstone event is committed (once).
 4. A checkpoint writes a scrubbed snapshot and moves the journal into backups/.
@@ -35,6 +36,7 @@ import orjson
 from mspdesk.inbox_head import HEAD_NAME as INBOX_HEAD_NAME
 from mspdesk.store.files import atomic_write, fsync_dir
 from mspdesk.store.journal import read_journal
+from mspdesk.store.notes_file import remove_notes_file
 from mspdesk.store.snapshot import BACKUP_DIR, FORMAT, generations, read_snapshot_file
 
 PENDING_NAME = "erasure-pending.json"
@@ -197,7 +199,9 @@ def remove_attached_files(directory: Path, plan: dict[str, Any]) -> None:
 
 def scrub_loose_files(directory: Path, scrubber: Scrubber) -> None:
     """Every file that is not the snapshot, journal or their backups: drafts of the erased
-    records are deleted; any other file holding a secret is rewritten without it."""
+    records are deleted; any other file holding a secret is rewritten without it. The
+    notes search index holds every note's words: it is deleted (the desk rebuilds it)."""
+    remove_notes_file(directory)
     git_dir = directory / "sync" / "git"
     for path in sorted(directory.rglob("*")):
         if not path.is_file() or path.is_symlink() or path.is_relative_to(git_dir):

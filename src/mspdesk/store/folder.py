@@ -44,6 +44,7 @@ DESK_NAMES = frozenset(
         "retention.toml",
         "sync",
         "inbox-head.json",
+        "notes-index.bin",
     }
 )
 """Everything an mspdesk of any version puts in its folder. A folder holding only these
@@ -53,7 +54,7 @@ RECORD_FILES = ("snapshot.json", "journal.jsonl")
 
 _OWN_TEMP = re.compile(
     r"^(snapshot\.json|mspdesk-data\.txt|evidence\.key|desk\.id|desk\.code|journal\.jsonl|"
-    r"erasure-pending\.json|inbox-head\.json|"
+    r"erasure-pending\.json|inbox-head\.json|notes-index\.bin|"
     r"snapshot-\d+\.json|journal-\d+\.jsonl)\.tmp-\d+(-[0-9a-f]+)?$"
 )
 """Temporary names the store itself writes (`atomic_write`, the key file); only these are

@@ -68,9 +68,16 @@ class _ViewStorage(Storage):
         raise ReadOnlyStore("records change only through the desk (the journal), not TinyDB")
 
 
+def _as_stored(record: Any, key: str) -> Any:
+    return record
+
+
 class _RecordTable(Table):
     # Our keys are human ids ("R-2013-0042"), not TinyDB's integers.
     document_id_class = str  # type: ignore[assignment]
+    # Query results are the stored dicts themselves (read only), not a copy of each
+    # (store/queries.py: the desk's filtered reads).
+    document_class = staticmethod(_as_stored)  # type: ignore[assignment]
 
 
 class _RecordDB(TinyDB):
