@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from drive import settle, type_text
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
@@ -47,18 +48,6 @@ def data(tmp_path: Path) -> Path:
 @pytest.fixture
 def app(data: Path) -> Iterator[MspdeskApp]:
     yield MspdeskApp(data, clock=lambda: NOW)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    names = {" ": "space", "\n": "enter", "[": "left_square_bracket", "]": "right_square_bracket"}
-    await pilot.press(*[names.get(ch, ch) for ch in text])
 
 
 async def open_editor(
