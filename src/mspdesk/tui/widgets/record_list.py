@@ -1,10 +1,12 @@
 """The one filterable record list: a filter box (shown by `/`), the table and a status line.
 
-Used by the inbox, referrals, cases, agenda and conflicts register. The screen hands over
-rows with the text each is found by (`show`); the list filters as the adviser types (every
-word must appear, case-insensitive; typing on only narrows what is already shown), keeps
+Used by the inbox, referrals, cases, agenda, conflicts register and notes search. The screen
+hands over rows with the text each is found by (`show`); the list filters as the adviser types
+(every word must appear, case-insensitive; typing on only narrows what is already shown), keeps
 the selected row across reloads, and writes the status line through the screen's
-`describe(shown, total)`.
+`describe(shown, total)`. A list made with `searched=True` leaves the finding to the screen:
+typing posts `SearchChanged`, the screen shows the rows its search found, and Enter in the
+box opens the row under the cursor.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from mspdesk.tui.widgets.record_table import Column, RecordTable, Row
@@ -39,6 +42,13 @@ def matching(haystacks: Sequence[str], text: str, within: Sequence[int] | None =
 class RecordList(Vertical):
     """Filter box, table and status line. Ids of the parts are given, so screens keep theirs."""
 
+    class SearchChanged(Message):
+        """The search box of a `searched` list now holds `text`."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     DEFAULT_CSS = """
     RecordList { height: 1fr; }
     RecordList > Input { border: tall $surface-lighten-1; height: 3; }
@@ -55,6 +65,7 @@ class RecordList(Vertical):
         empty: str = "Nothing here yet.",
         no_match: str = "Nothing matches the filter.",
         filter_always_shown: bool = False,
+        searched: bool = False,
         id: str | None = None,
         table_id: str | None = None,
         filter_id: str | None = None,
@@ -67,6 +78,7 @@ class RecordList(Vertical):
         self.empty = empty
         self.no_match = no_match
         self.filter_always_shown = filter_always_shown
+        self.searched = searched
         self._ids = (table_id, filter_id, status_id)
         self.rows: list[Row] = []
         self.haystacks: list[str] = []
@@ -126,7 +138,10 @@ class RecordList(Vertical):
     def _apply(self, text: str, *, fresh: bool = False) -> None:
         previous = self._filtered_by
         narrowing = not fresh and previous.strip() and text.startswith(previous)
-        self.shown = matching(self.haystacks, text, self.shown if narrowing else None)
+        if self.searched:  # the screen's search chose the rows
+            self.shown = list(range(len(self.rows)))
+        else:
+            self.shown = matching(self.haystacks, text, self.shown if narrowing else None)
         self._filtered_by = text
         table = self.table
         table.empty_text = self.no_match if text.strip() and self.rows else self.empty
@@ -136,11 +151,17 @@ class RecordList(Vertical):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
+        if self.searched:
+            self.post_message(self.SearchChanged(event.value))
+            return
         self._apply(event.value)
 
     @on(Input.Submitted)
     def _done(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.searched:
+            self.table.call_later(self.table.action_select)  # as Enter on the table
+            return
         self.table.focus()
 
     # ------------------------------------------------------------------ keys
