@@ -25,7 +25,7 @@ from mspdesk.tui.screens import case_actions, case_record_actions
 from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets import case_tabs
 from mspdesk.tui.widgets.files_pane import FilesPane
-from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.widgets.key_bar import KeyBar, hidden
 from mspdesk.tui.widgets.notes_pane import NotesPane
 from mspdesk.tui.widgets.package_summary import packages_panel
 from mspdesk.tui.widgets.record_table import RecordTable, printable
@@ -70,13 +70,7 @@ class CaseScreen(DeskScreen):
         Binding("p", "add_person", "Add person", tooltip="Add a person or partner"),
         Binding("i", "declare_conflict", "Declare", tooltip="Declare a conflict of interest"),
         Binding("b", "set_budget", "Set budget", tooltip="Support days and pounds"),
-        Binding(
-            "X",
-            "export",
-            "Export",
-            tooltip="Export this case, all cases, notes or evidence",
-            show=False,
-        ),
+        hidden("X", "export", "Export", "Export this case, all cases, notes or evidence"),
         *(
             Binding(str(number), f"tab('{name}')", TAB_NAMES.get(name, name.title()), show=False)
             for number, name in enumerate(TABS, start=1)
