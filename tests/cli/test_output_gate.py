@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_inprocess import mspdesk_in_process
 from mspdesk.cli.gate import json_text, terminal_bytes, visible
 from mspdesk.desk import Desk
 
@@ -26,6 +27,15 @@ def mspdesk(data: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         capture_output=True,
         timeout=120,
         env={**os.environ, "MSPDESK_ADVISER": "gate-tester"},
+    )
+
+
+def mspdesk_here(data: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """The same command in this process (the gate wraps sys.stdout there too): for the many
+    listings; `mspdesk` (a real process) proves the gate end to end."""
+    result = mspdesk_in_process(data, *args, env={"MSPDESK_ADVISER": "gate-tester"})
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.encode(), result.stderr.encode()
     )
 
 
@@ -60,7 +70,7 @@ def hostile_desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ],
 )
 def test_listings_show_controls_visibly(hostile_desk: Path, argv: tuple[str, ...]) -> None:
-    result = mspdesk(hostile_desk, *argv)
+    result = mspdesk_here(hostile_desk, *argv)
     assert result.returncode == 0, result.stderr
     out = assert_clean(result.stdout)
     assert_clean(result.stderr)
@@ -77,11 +87,17 @@ def test_listings_show_controls_visibly(hostile_desk: Path, argv: tuple[str, ...
     ],
 )
 def test_json_escapes_controls_and_reads_back(hostile_desk: Path, argv: tuple[str, ...]) -> None:
-    result = mspdesk(hostile_desk, *argv)
+    result = mspdesk_here(hostile_desk, *argv)
     assert result.returncode == 0, result.stderr
     out = assert_clean(result.stdout)
     assert "\\u202e" in out and "\\u009b" in out and "\\u001b" in out
     assert any(HOSTILE in text for text in strings(json.loads(out)))
+
+
+def test_a_listing_in_a_real_process_is_gated(hostile_desk: Path) -> None:
+    result = mspdesk(hostile_desk, "referrals", "list")
+    assert result.returncode == 0, result.stderr
+    assert "\\x1b]52;c;SGVsbG8=\\x07Clip" in assert_clean(result.stdout)
 
 
 def strings(value: object) -> list[str]:

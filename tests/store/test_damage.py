@@ -4,15 +4,14 @@ untouched and `doctor` saying what and where; a lost snapshot loses nothing."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
 from storehelp import file_bytes
 
+from cli_inprocess import mspdesk_in_process
 from mspdesk.desk import Desk
 from mspdesk.store import CorruptStore, Store
 from mspdesk.store.journal import ACK_NAME, JOURNAL_NAME
@@ -20,13 +19,8 @@ from mspdesk.store.snapshot import SNAPSHOT_NAME
 
 
 def mspdesk(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mspdesk", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "MSPDESK_ADVISER": "damage-tester"},
-    )
+    """`mspdesk` in this process (tests/cli_inprocess.py): what it says and leaves behind."""
+    return mspdesk_in_process(data, *args, env={"MSPDESK_ADVISER": "damage-tester"})
 
 
 def add(data: Path, org: str) -> str:

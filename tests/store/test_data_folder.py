@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from cli_inprocess import mspdesk_in_process
 from mspdesk.desk import Desk
 from mspdesk.store import ReadOnlyStore, Store
 from mspdesk.store.errors import NotADeskFolder
@@ -20,13 +20,8 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 
 
 def mspdesk(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mspdesk", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "MSPDESK_ADVISER": "folder-tester"},
-    )
+    """`mspdesk` in this process (tests/cli_inprocess.py): what it says and leaves behind."""
+    return mspdesk_in_process(data, *args, env={"MSPDESK_ADVISER": "folder-tester"})
 
 
 def state(folder: Path) -> tuple[int, dict[str, tuple[int, bytes]]]:

@@ -11,13 +11,13 @@ import errno
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from storehelp import file_bytes
 
+from cli_inprocess import mspdesk_in_process
 from mspdesk.cli import main
 from mspdesk.desk import Desk
 from mspdesk.store import journal as journal_module
@@ -28,14 +28,8 @@ from mspdesk.store.snapshot import SNAPSHOT_NAME
 
 
 def mspdesk(data: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mspdesk", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env={**os.environ, "MSPDESK_ADVISER": "fault-tester"},
-    )
+    """`mspdesk` in this process (tests/cli_inprocess.py): what it says and leaves behind."""
+    return mspdesk_in_process(data, *args, env={"MSPDESK_ADVISER": "fault-tester"}, cwd=cwd)
 
 
 def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from export_data import fill_case
 
+from cli_inprocess import mspdesk_in_process
 from mspdesk.transfer.exporters import ExportError, write_export
 from mspdesk.transfer.exporters import output as output_module
 from mspdesk.transfer.exporters.output import check_target, remove_leftovers
@@ -30,12 +31,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def mspdesk(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mspdesk", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """`mspdesk` in this process (tests/cli_inprocess.py): what it says and leaves behind."""
+    return mspdesk_in_process(data, *args)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

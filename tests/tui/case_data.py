@@ -9,9 +9,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from textual.pilot import Pilot
+from drive import settle
 
 from mspdesk.desk import Desk
+
+__all__ = ["settle"]  # the tests of these screens wait with it
 
 OPENED = datetime(2013, 1, 7, 9, 0, tzinfo=UTC)
 NOW = datetime(2013, 3, 14, 10, 30, tzinfo=UTC)  # a Thursday
@@ -56,11 +58,3 @@ def fill(directory: Path) -> None:
         )
         desk.cases.update("C-0002", {"procurement_on": date(2013, 9, 1)})
         desk.notes.add("C-0001", "Met the sponsor; cabinet paper due in February.", kind="meeting")
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let the desk open and the screen's rows load (each runs in a worker)."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()

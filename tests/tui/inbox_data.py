@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
-from textual.pilot import Pilot
+from drive import settle
 
 from mspdesk.desk import Desk
+
+__all__ = ["settle"]  # the tests of these screens wait with it
 
 NOW = datetime(2013, 3, 14, 10, 30, tzinfo=UTC)  # a Thursday
 CLICK_ME = "[@click=app.quit]CLICK ME[/]"
@@ -57,11 +58,3 @@ def fill(directory: Path) -> None:
             "R-2013-0005", "signpost", "Come back", scores=ALL_TWOS, revisit_on=date(2013, 6, 1)
         )
         desk.referrals.update("R-2013-0005", {"status": "awaiting"})
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let the desk open and the inbox load (each runs in a worker)."""
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from case_data import NOW, fill
+from drive import settle
 from rich.console import Console, RenderableType
 from textual.pilot import Pilot
 from textual.widgets import TextArea
@@ -48,13 +49,6 @@ def data(tmp_path: Path) -> Path:
 @pytest.fixture
 def app(data: Path) -> Iterator[MspdeskApp]:
     yield MspdeskApp(data, clock=lambda: NOW)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_notes_tab(pilot: Pilot[Any]) -> NotesPane:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from case_data import CLICK_ME, NOW, fill, settle
+from drive import type_text
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TabbedContent
@@ -49,10 +50,6 @@ def text_of(static: Static) -> str:
     with console.capture() as capture:
         console.print(static.content)
     return capture.get()
-
-
-async def type_text(pilot: Pilot[int], text: str) -> None:
-    await pilot.press(*[("space" if ch == " " else ch) for ch in text])
 
 
 async def open_case(pilot: Pilot[int], case_id: str) -> CaseScreen:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from drive import type_text
 from inbox_data import NOW, fill, settle
 from intake_data import (
     ADDED,
@@ -246,7 +247,7 @@ async def test_import_from_the_palette(app: MspdeskApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*[("space" if ch == " " else ch) for ch in "Import referrals"])
+        await type_text(pilot, "Import referrals")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()

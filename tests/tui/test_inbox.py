@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from drive import type_text
 from inbox_data import BOLD, CLICK_ME, NOW, fill, settle
 from rich.console import Console
-from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from mspdesk.desk import Desk
@@ -42,10 +42,6 @@ def table(app: MspdeskApp) -> RecordTable:
 
 def keys_shown(app: MspdeskApp) -> list[str]:
     return [row.key for row in table(app).rows]
-
-
-async def type_text(pilot: Pilot[int], text: str) -> None:
-    await pilot.press(*[("space" if ch == " " else ch) for ch in text])
 
 
 def plain(static: Static) -> str:

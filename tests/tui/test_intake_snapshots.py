@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from drive import type_text
 from inbox_data import NOW, fill, settle
 from intake_data import write_messy
 from textual.pilot import Pilot
@@ -43,7 +44,7 @@ async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
     await pilot.pause()
     if isinstance(box, Input):
         box.value = ""
-    await pilot.press(*[("space" if ch == " " else ch) for ch in text])
+    await type_text(pilot, text)
 
 
 def test_referral_form_with_problems(snap_compare: SnapCompare, app: MspdeskApp) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from drive import settle, type_text
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from mspdesk.desk import Desk
 from mspdesk.domain.note import Note, NoteKind
@@ -20,6 +21,7 @@ from mspdesk.tui.screens.note_editor import NoteEditor
 from mspdesk.tui.screens.note_leave import LeaveNote
 from mspdesk.tui.screens.notes_search import NotesSearch
 from mspdesk.tui.screens.referrals import ReferralsScreen
+from mspdesk.tui.widgets.record_table import RecordTable
 
 NOW = datetime(2013, 3, 14, 10, 30, tzinfo=UTC)
 SIZE = (120, 36)
@@ -47,18 +49,6 @@ def data(tmp_path: Path) -> Path:
 @pytest.fixture
 def app(data: Path) -> Iterator[MspdeskApp]:
     yield MspdeskApp(data, clock=lambda: NOW)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    names = {" ": "space", "\n": "enter", "[": "left_square_bracket", "]": "right_square_bracket"}
-    await pilot.press(*[names.get(ch, ch) for ch in text])
 
 
 async def open_editor(
@@ -303,9 +293,9 @@ async def test_search_notes_as_you_type_and_jump_to_the_referral(app: MspdeskApp
         status = str(screen.query_one("#notes-search-status", Static).render())
         assert status.startswith("1 note")
         assert [hit.subject for hit in screen.hits] == [OTHER]
-        options = screen.query_one("#notes-search-results", OptionList)
-        prompt = str(options.get_option_at_index(0).prompt)
-        assert CLICK_ME in prompt  # the organisation shown as text, never as markup
+        results = screen.query_one("#notes-search-results", RecordTable)
+        line = results.render_line(1).text  # under the header: the one hit
+        assert CLICK_ME in line  # the organisation shown as text, never as markup
 
         await pilot.press("enter")
         await settle(pilot)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from changes import count_changes
+from drive import settle
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -64,13 +65,6 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def app(tmp_path: Path) -> MspdeskApp:
     fill(tmp_path / "data")
     return MspdeskApp(tmp_path / "data", clock=lambda: NOW)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def palette(pilot: Pilot[Any], command: str) -> None:

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from drive import type_text
 from inbox_data import BOLD, NOW, fill, settle
 from rich.console import Console
 from textual.pilot import Pilot
@@ -52,11 +53,7 @@ async def fill_in(pilot: Pilot[int], field: str, text: str) -> None:
     box.focus()
     await pilot.pause()
     box.value = ""
-    for ch in text:
-        if ch.isascii():
-            await pilot.press("space" if ch == " " else ch)
-        else:  # no key name for "£": typed as a paste would put it
-            box.insert_text_at_cursor(ch)
+    await type_text(pilot, text)
 
 
 def value(app: MspdeskApp, field: str) -> str:
@@ -102,7 +99,7 @@ async def test_new_referral_problems_by_the_field_nothing_lost_then_saved(
         await fill_in(pilot, "contact-name", "Jo Bloggs")
         await fill_in(pilot, "contact-email", "jo at example")
         form(app).query_one("#rform-enquiry", TextArea).focus()
-        await pilot.press(*[("space" if ch == " " else ch) for ch in "Wants to spin out"])
+        await type_text(pilot, "Wants to spin out")
         await pilot.press("ctrl+s")
         await pilot.pause()
 
@@ -214,7 +211,7 @@ async def test_new_referral_from_the_list_and_the_palette(app: MspdeskApp, data:
         assert isinstance(app.screen, ReferralsScreen)
         assert app.screen.query_one(RecordTable).current_key == NEW_ID
         await pilot.press("ctrl+p")
-        await pilot.press(*[("space" if ch == " " else ch) for ch in "New referral"])
+        await type_text(pilot, "New referral")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from drive import settle
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Sparkline, Static
@@ -90,14 +91,6 @@ def data(tmp_path: Path) -> Path:
 @pytest.fixture
 def app(data: Path) -> MspdeskApp:
     return MspdeskApp(data, clock=lambda: NOW)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let the desk open and the figures be worked out (each in a worker)."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_reports(pilot: Pilot[Any]) -> ReportsScreen:

@@ -3,51 +3,36 @@ cases and agenda screens (so each action can be found by name as well as by key)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-MAX_HITS = 20
+from mspdesk.tui.access import open_desk
+from mspdesk.tui.command_list import CommandList, Entry
 
 
-class CaseCommands(Provider):
+class CaseCommands(CommandList):
     """'Find case…' over every case, and the keys of the screen in front."""
 
-    async def search(self, query: str) -> Hits:
-        from mspdesk.tui.app import MspdeskApp
+    def finder(self) -> Entry:
+        return "Find case…", "Type a case number or organisation", self._cases
 
-        matcher = self.matcher(query)
-        for text, help_text, run in self._fixed():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), run, help=help_text)
-        app = self.app
-        if not isinstance(app, MspdeskApp) or app.desk is None:
-            return
-        shown = 0
-        for row in app.desk.cases.summaries():
-            text = f"Find case {row.case_id} {row.organisation}"
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(text),
-                    partial(self._open, row.case_id),
-                    help=f"{row.parent_body} — {row.status}, {row.adviser}",
-                )
-                shown += 1
-                if shown >= MAX_HITS:
-                    break
+    def found(self) -> Iterator[Entry]:
+        desk = open_desk(self.app)
+        for row in desk.cases.summaries() if desk is not None else ():
+            help_text = f"{row.parent_body} — {row.status}, {row.adviser}"
+            yield (
+                f"Find case {row.case_id} {row.organisation}",
+                help_text,
+                partial(self._open, row.case_id),
+            )
 
-    async def discover(self) -> Hits:
-        yield DiscoveryHit("Find case…", self._cases, help="Type a case number or organisation")
-        for text, help_text, run in self._fixed():
-            yield DiscoveryHit(text, run, help=help_text)
+    def commands(self) -> Iterator[Entry]:
+        return self._fixed()
 
-    def _fixed(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+    def _fixed(self) -> Iterator[Entry]:
         yield "Cases", "Every case (F4)", self._cases
         yield "Agenda", "What is due and overdue across cases (F5)", self._agenda
         screen = self._working_screen()

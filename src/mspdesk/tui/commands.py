@@ -3,49 +3,33 @@ import referrals."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from mspdesk.tui.access import open_desk
+from mspdesk.tui.command_list import CommandList, Entry
 
-MAX_HITS = 20
 
-
-class DeskCommands(Provider):
+class DeskCommands(CommandList):
     """'Find referral…': every referral, matched on reference and organisation."""
 
-    async def search(self, query: str) -> Hits:
-        from mspdesk.tui.app import MspdeskApp
+    def finder(self) -> Entry:
+        return "Find referral…", "Type a reference or organisation name here", self._focus_filter
 
-        app = self.app
-        if not isinstance(app, MspdeskApp) or app.desk is None:
-            return
-        matcher = self.matcher(query)
-        for command, action, help_text in self._intake_commands():
-            score = matcher.match(command)
-            if score > 0:
-                yield Hit(score, matcher.highlight(command), action, help=help_text)
-        shown = 0
-        for record in app.desk.referrals.rows():
-            text = f"Find referral {record['id']} {record['organisation']}"
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(text),
-                    partial(self._open, str(record["id"])),
-                    help=f"{record['parent_body']} — {record['status']}",
-                )
-                shown += 1
-                if shown >= MAX_HITS:
-                    break
+    def found(self) -> Iterator[Entry]:
+        desk = open_desk(self.app)
+        for record in desk.referrals.rows() if desk is not None else ():
+            key = str(record["id"])
+            help_text = f"{record['parent_body']} — {record['status']}"
+            yield (
+                f"Find referral {key} {record['organisation']}",
+                help_text,
+                partial(self._open, key),
+            )
 
-    async def discover(self) -> Hits:
-        yield DiscoveryHit(
-            "Find referral…", self._focus_filter, help="Type a reference or organisation name here"
-        )
+    def commands(self) -> Iterator[Entry]:
         for command, action, help_text in self._intake_commands():
-            yield DiscoveryHit(command, action, help=help_text)
+            yield command, help_text, action
 
     def _intake_commands(self) -> list[tuple[str, Callable[[], None], str]]:
         from mspdesk.tui import intake_actions as intake

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 
 from mspdesk.tui.case_rows import AGENDA_COLUMNS, agenda_rows
-from mspdesk.tui.screens.list_screen import ListScreen
+from mspdesk.tui.screens.list_screen import FILTER_KEYS, ListScreen
 from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 
@@ -25,8 +25,7 @@ class AgendaScreen(ListScreen):
     """What is due across all cases; the overdue count shows in the header."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", tooltip="Filter the agenda as you type"),
-        Binding("escape", "clear_filter", "Back to list", show=False),
+        *FILTER_KEYS,
         Binding("a", "next_adviser", "Adviser", tooltip="Show one adviser's agenda, then all"),
         Binding("m", "mine", "Mine", tooltip="Only my cases (again: everyone's)"),
     ]

@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import on
 from textual.screen import ModalScreen, Screen
 
 from mspdesk.domain.errors import UserError
 from mspdesk.tui.access import desk_app, report
+from mspdesk.tui.desk_messages import Refused, Saved
 
 if TYPE_CHECKING:
     from mspdesk.desk import Desk
@@ -68,6 +70,25 @@ class DeskScreen(Screen[None]):
         if self._stale and self.desk is not None:
             self._stale = False
             self.reload()
+
+    # ------------------------------------------------------------- changes
+
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        event.stop()
+        if event.summary:
+            self.notify(event.summary, title="Saved", markup=False)
+        if event.select is not None:
+            self.keep_selected(event.select)
+        self.desk_app.refresh_data()
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        event.stop()
+        report(self.app, event.error, title=event.title)
+
+    def keep_selected(self, key: str) -> None:
+        """After a change: keep the cursor on row `key` when the rows reload (subclasses)."""
 
     # ------------------------------------------------------------- workers
 

@@ -20,12 +20,13 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.milestone import Milestone, MilestoneStatus
 from mspdesk.tui.access import report
-from mspdesk.tui.case_rows import MILESTONE_COLUMNS, milestone_rows, short_date
+from mspdesk.tui.case_rows import short_date
 from mspdesk.tui.screens import case_actions, case_record_actions
 from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets import case_tabs
 from mspdesk.tui.widgets.files_pane import FilesPane
-from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.widgets.key_bar import KeyBar, hidden
+from mspdesk.tui.widgets.milestone_plan import MilestonePlan
 from mspdesk.tui.widgets.notes_pane import NotesPane
 from mspdesk.tui.widgets.package_summary import packages_panel
 from mspdesk.tui.widgets.record_table import RecordTable, printable
@@ -70,13 +71,7 @@ class CaseScreen(DeskScreen):
         Binding("p", "add_person", "Add person", tooltip="Add a person or partner"),
         Binding("i", "declare_conflict", "Declare", tooltip="Declare a conflict of interest"),
         Binding("b", "set_budget", "Set budget", tooltip="Support days and pounds"),
-        Binding(
-            "X",
-            "export",
-            "Export",
-            tooltip="Export this case, all cases, notes or evidence",
-            show=False,
-        ),
+        hidden("X", "export", "Export", "Export this case, all cases, notes or evidence"),
         *(
             Binding(str(number), f"tab('{name}')", TAB_NAMES.get(name, name.title()), show=False)
             for number, name in enumerate(TABS, start=1)
@@ -95,8 +90,7 @@ class CaseScreen(DeskScreen):
         # Short tab labels, so all eight fit 80 columns.
         with TabbedContent(initial="tab-milestones", id="case-tabs"):
             with TabPane("1 Plan", id="tab-milestones"):
-                yield RecordTable(MILESTONE_COLUMNS, id="case-milestones", empty_text="None")
-                yield Static("", id="milestone-detail")
+                yield MilestonePlan(self.case_id, select=self._select, id="case-plan")
             with TabPane("2 Notes", id="tab-notes"):
                 yield NotesPane(id="case-notes")
             for name, title in (
@@ -135,10 +129,9 @@ class CaseScreen(DeskScreen):
         except UserError:
             self.sub_title = ""  # a pathway no longer shipped: its key means nothing to anyone
         self.query_one("#case-header", Static).update(case_tabs.header(case, today))
-        table = self.query_one("#case-milestones", RecordTable)
-        keep, self._select = self._select, None
-        table.set_rows(milestone_rows(case.milestones, today), keep=keep)
-        self._show_milestone(table.current_key)
+        plan = self.plan
+        plan.show(case, today)
+        self._show_milestone(plan.table.current_key)
         self._fill_tabs(desk, case, today)
         self.refresh_bindings()
 
@@ -249,10 +242,13 @@ class CaseScreen(DeskScreen):
     def _can_open_guidance(self) -> bool:
         return True
 
+    @property
+    def plan(self) -> MilestonePlan:
+        return self.query_one(MilestonePlan)
+
     def current_milestone(self) -> Milestone | None:
         """The milestone under the cursor, if any."""
-        code = self.query_one("#case-milestones", RecordTable).current_key
-        return self.case.milestone(code) if self.case and code else None
+        return self.plan.current_milestone()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -263,25 +259,25 @@ class CaseScreen(DeskScreen):
             self.query_one("#case-milestones", RecordTable).focus()
 
     def action_done(self) -> None:
-        case_actions.complete(self)
+        self.plan.complete()
 
     def action_skip(self) -> None:
-        case_actions.skip(self)
+        self.plan.skip()
 
     def action_reopen(self) -> None:
-        case_actions.reopen(self)
+        self.plan.reopen()
 
     def action_reschedule(self) -> None:
-        case_actions.reschedule(self)
+        self.plan.reschedule()
 
     def action_replan_start(self) -> None:
-        case_actions.replan_start(self)
+        self.plan.replan_start()
 
     def action_add(self) -> None:
-        case_actions.add(self)
+        self.plan.add()
 
     def action_move(self, by: int) -> None:
-        case_actions.move(self, by)
+        self.plan.move(by)
 
     def action_guidance(self) -> None:
         milestone = self.current_milestone()
@@ -314,5 +310,7 @@ class CaseScreen(DeskScreen):
 
     def select_milestone(self, code: str) -> None:
         """Put the cursor on milestone `code` (after the next load if not loaded yet)."""
-        self._select = code
-        self.query_one("#case-milestones", RecordTable).move_to(code)
+        self.plan.select(code)
+
+    def keep_selected(self, key: str) -> None:
+        self.select_milestone(key)

@@ -1,5 +1,6 @@
-"""Case screen keys for the people, conflicts and budget tabs: each asks in a form, saves
-through the desk (mistakes shown under the form), and refreshes every screen."""
+"""Case screen keys for the people, conflicts and budget tabs and reassigning: each asks in
+a form, saves through the desk (mistakes shown beside their fields) and posts `Saved`, which
+the desk screen shows."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from mspdesk.domain.conflicts import AuthorityRole
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.parsing import parse_date, parse_money
 from mspdesk.domain.people import PersonRole
+from mspdesk.tui.desk_messages import Saved
 from mspdesk.tui.screens.case_actions import writable_desk
 from mspdesk.tui.screens.case_forms import Field, FormModal, Values
 
@@ -18,8 +20,7 @@ if TYPE_CHECKING:
 
 
 def _done(screen: CaseScreen, message: str) -> None:
-    screen.notify(message, title="Saved", markup=False)
-    screen.desk_app.refresh_data()
+    screen.post_message(Saved(message))
 
 
 def add_person(screen: CaseScreen) -> None:

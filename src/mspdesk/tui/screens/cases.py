@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 
 from mspdesk.tui.case_rows import CASE_COLUMNS, case_row
-from mspdesk.tui.screens.list_screen import ListScreen
+from mspdesk.tui.screens.list_screen import FILTER_KEYS, ListScreen
 from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 from mspdesk.tui.words import count, count_of
@@ -23,10 +23,9 @@ class CasesScreen(ListScreen):
     """Every case, newest first, with its next due date and how many milestones are late."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", tooltip="Filter the list as you type"),
+        *FILTER_KEYS,
         Binding("a", "next_adviser", "Adviser", tooltip="Show one adviser's cases, then all"),
         Binding("x", "register", "Conflicts", tooltip="Conflicts of interest across cases"),
-        Binding("escape", "clear_filter", "Back to list", show=False),
     ]
 
     SCREEN_TITLE = "Cases"

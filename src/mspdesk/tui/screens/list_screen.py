@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.widgets import Header
 
 from mspdesk.tui.screens.base import DeskScreen
@@ -15,6 +16,13 @@ from mspdesk.tui.widgets.record_table import RecordTable
 if TYPE_CHECKING:
     from textual.app import ComposeResult
     from textual.content import Content
+
+
+FILTER_KEYS: list[BindingType] = [
+    Binding("slash", "filter", "Filter", tooltip="Filter the list as you type"),
+    Binding("escape", "clear_filter", "Back to list", show=False),
+]
+"""`/` and Esc as every list has them (first in a list screen's BINDINGS)."""
 
 
 class ListScreen(DeskScreen):

@@ -10,8 +10,8 @@ from textual.containers import Horizontal
 from textual.widgets import Header
 
 from mspdesk.tui.rows import REFERRAL_COLUMNS, referral_row
-from mspdesk.tui.screens.list_screen import ListScreen
-from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.screens.list_screen import FILTER_KEYS, ListScreen
+from mspdesk.tui.widgets.key_bar import KeyBar, hidden
 from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable, Row
 from mspdesk.tui.widgets.referral_detail import ReferralDetail
@@ -29,17 +29,15 @@ class ReferralsScreen(ListScreen):
     """Every referral, newest first; `/` filters as you type."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", tooltip="Filter the list as you type"),
-        Binding("escape", "clear_filter", "Back to list", show=False),
+        *FILTER_KEYS,
         Binding("n", "add_note", "Add note", tooltip="Write a note on the selected referral"),
         Binding("a", "new_referral", "New referral", tooltip="Type in a new referral"),
         Binding("e", "edit_referral", "Edit", tooltip="Change the selected referral's details"),
-        Binding(
+        hidden(
             "E",
             "erase_referral",
             "Erase",
-            tooltip="Erase its contact, enquiry and notes (cannot be undone)",
-            show=False,
+            "Erase its contact, enquiry and notes (cannot be undone)",
         ),
     ]
 

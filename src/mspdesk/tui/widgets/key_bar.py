@@ -36,6 +36,11 @@ APP_KEY_RANKS = {
 """Which of the desk's own keys stay longest on a narrow bar (lower stays longer)."""
 
 
+def hidden(keys: str, action: str, description: str, tooltip: str) -> Binding:
+    """A key that works but is not on the bar (rare, or undoable only by hand): F1 lists it."""
+    return Binding(keys, action, description, tooltip=tooltip, show=False)
+
+
 @dataclass(frozen=True)
 class KeyEntry:
     key: str

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from mspdesk.tui.widgets.key_bar import hidden
 from mspdesk.tui.widgets.record_table import Column, RecordTable, Row, printable
 
 if TYPE_CHECKING:
@@ -75,13 +76,7 @@ class NotesPane(Vertical):
             tooltip="Delete it (asks first; Ctrl+Z undoes)",
         ),
         Binding("v", "versions", "Versions", tooltip="Every earlier version of the note"),
-        Binding(
-            "E",
-            "erase_note",
-            "Erase",
-            tooltip="Erase its text everywhere (cannot be undone)",
-            show=False,
-        ),
+        hidden("E", "erase_note", "Erase", "Erase its text everywhere (cannot be undone)"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

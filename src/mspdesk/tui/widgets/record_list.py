@@ -1,10 +1,12 @@
 """The one filterable record list: a filter box (shown by `/`), the table and a status line.
 
-Used by the inbox, referrals, cases, agenda and conflicts register. The screen hands over
-rows with the text each is found by (`show`); the list filters as the adviser types (every
-word must appear, case-insensitive; typing on only narrows what is already shown), keeps
+Used by the inbox, referrals, cases, agenda, conflicts register and notes search. The screen
+hands over rows with the text each is found by (`show`); the list filters as the adviser types
+(every word must appear, case-insensitive; typing on only narrows what is already shown), keeps
 the selected row across reloads, and writes the status line through the screen's
-`describe(shown, total)`.
+`describe(shown, total)`. A list made with `searched=True` leaves the finding to the screen:
+typing posts `SearchChanged`, the screen shows the rows its search found, and Enter in the
+box opens the row under the cursor.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from textual import on
 from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import Reactive
 from textual.widgets import Input, Static
 
@@ -78,6 +81,13 @@ class FilterBox(Input):
 class RecordList(Vertical):
     """Filter box, table and status line. Ids of the parts are given, so screens keep theirs."""
 
+    class SearchChanged(Message):
+        """The search box of a `searched` list now holds `text`."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     DEFAULT_CSS = """
     RecordList { height: 1fr; }
     RecordList > Input { border: tall $surface-lighten-1; height: 3; }
@@ -94,6 +104,7 @@ class RecordList(Vertical):
         empty: str = "Nothing here yet.",
         no_match: str = "Nothing matches the filter.",
         filter_always_shown: bool = False,
+        searched: bool = False,
         id: str | None = None,
         table_id: str | None = None,
         filter_id: str | None = None,
@@ -106,6 +117,7 @@ class RecordList(Vertical):
         self.empty = empty
         self.no_match = no_match
         self.filter_always_shown = filter_always_shown
+        self.searched = searched
         self._ids = (table_id, filter_id, status_id)
         self.rows: list[Row] = []
         self.haystacks: list[str] = []
@@ -183,7 +195,10 @@ class RecordList(Vertical):
             index = self.shown[table.cursor]  # typing: the cursor's row, before it moves
         previous = self._filtered_by
         narrowing = not fresh and previous.strip() and text.startswith(previous)
-        self.shown = matching(self.haystacks, text, self.shown if narrowing else None)
+        if self.searched:  # the screen's search chose the rows
+            self.shown = list(range(len(self.rows)))
+        else:
+            self.shown = matching(self.haystacks, text, self.shown if narrowing else None)
         self._filtered_by = text
         table.empty_text = self.no_match if text.strip() and self.rows else self.empty
         everything = len(self.shown) == len(self.rows)
@@ -213,11 +228,17 @@ class RecordList(Vertical):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
+        if self.searched:
+            self.post_message(self.SearchChanged(event.value))
+            return
         self._apply(event.value)
 
     @on(Input.Submitted)
     def _done(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.searched:
+            self.table.call_later(self.table.action_select)  # as Enter on the table
+            return
         self.table.focus()
 
     # ------------------------------------------------------------------ keys

@@ -13,11 +13,11 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from mspdesk.domain.triage import SCORES
+from mspdesk.tui.widgets.messages import FromWidget
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -56,27 +56,11 @@ class RubricScorer(Widget, can_focus=True):
     index: reactive[int] = reactive(0)
     """Which criterion is on show."""
 
-    class Changed(Message):
+    class Changed(FromWidget):
         """A score was set or cleared, or another criterion is on show."""
 
-        def __init__(self, scorer: RubricScorer) -> None:
-            super().__init__()
-            self.scorer = scorer
-
-        @property
-        def control(self) -> RubricScorer:
-            return self.scorer
-
-    class Finished(Message):
+    class Finished(FromWidget):
         """The last criterion was scored: the adviser can move on to the decision."""
-
-        def __init__(self, scorer: RubricScorer) -> None:
-            super().__init__()
-            self.scorer = scorer
-
-        @property
-        def control(self) -> RubricScorer:
-            return self.scorer
 
     def __init__(
         self,
