@@ -126,3 +126,16 @@ def test_concurrent_triage_of_one_referral_is_a_clash(three: list[Path]) -> None
     for number, folder in ((1, a), (2, b)):
         with open_desk(folder, NAMES[number - 1], number) as desk:
             assert [(c.record, c.field) for c in desk.sync.clashes()] == [(referral, "status")]
+
+
+def test_undo_reverses_only_this_desks_changes(three: list[Path]) -> None:
+    a, b = three[0], three[1]
+    with open_desk(b, "bob", 2) as desk:
+        own = add_referral(desk, "Millbeck Careers Mutual")
+    with open_desk(a, "ann", 1) as desk:
+        add_referral(desk, "Quillfield Parks Mutual")
+    sync(a, "ann", 1)
+    sync(b, "bob", 2)  # the last change in b's journal is now a's referral
+    with open_desk(b, "bob", 2) as desk:
+        undone = desk.undo()
+        assert undone.subject == own
