@@ -17,7 +17,7 @@ from mspdesk.domain.errors import NotFound, UserError
 from mspdesk.domain.events import Op
 from mspdesk.store.outbox import Outbox
 from mspdesk.sync.engine import Syncer, SyncReport, sync_dir
-from mspdesk.sync.merge import CLASHES
+from mspdesk.sync.merge import CLASHES, WHOLE
 from mspdesk.sync.repo import CODES, RemoteUnreachable, Repo, SyncFailed
 from mspdesk.sync.state import SyncState
 
@@ -217,14 +217,20 @@ class Sync:
         if current is None:
             raise NotFound(f"{clash.record} is no longer on this desk")
         at = self._core.now().isoformat(timespec="milliseconds")
-        ops = [
-            Op(
+        if clash.field == WHOLE:
+            if not isinstance(chosen, dict):
+                raise UserError(f"{clash.id} is over a whole record: use --keep mine|theirs")
+            change = Op(table=clash.table, key=clash.record, kind="put", data=chosen, prior=current)
+        else:
+            change = Op(
                 table=clash.table,
                 key=clash.record,
                 kind="patch",
                 data={clash.field: chosen},
                 prior={clash.field: current.get(clash.field)},
-            ),
+            )
+        ops = [
+            change,
             Op(
                 table=CLASHES,
                 key=clash.id,
@@ -233,7 +239,8 @@ class Sync:
                 prior={"status": row.get("status"), "value": row.get("value")},
             ),
         ]
-        summary = f"Settled clash {clash.id}: {clash.record} {clash.field} = {chosen}"
+        shown = "the record from one desk" if clash.field == WHOLE else chosen
+        summary = f"Settled clash {clash.id}: {clash.record} {clash.field} = {shown}"
         self._core.commit(RESOLVE, clash.record, ops, summary)
         return self._clash(self._core.store.get(CLASHES, clash.id) or row)
 
