@@ -51,6 +51,7 @@ def test_three_desks_hold_the_same_records_after_two_rounds(three: list[Path]) -
         assert tables(other) == first  # every table, field by field
 
 
+@pytest.mark.slow
 def test_different_fields_of_one_case_both_survive(three: list[Path]) -> None:
     a, b = three[0], three[1]
     with open_desk(a, "ann", 1) as desk:
@@ -113,6 +114,7 @@ def test_same_status_edit_is_one_clash_on_each_desk_settled_everywhere(
     assert tables(a) == tables(b)
 
 
+@pytest.mark.slow
 def test_concurrent_triage_of_one_referral_is_a_clash(three: list[Path]) -> None:
     a, b = three[0], three[1]
     with open_desk(a, "ann", 1) as desk:

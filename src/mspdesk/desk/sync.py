@@ -278,8 +278,9 @@ def _typed(text: str, examples: list[Any]) -> Any:
 
 
 def _tables(store: Any) -> list[str]:
-    names: list[str] = list(store.tables)
-    return names
+    """Every table's name (without parsing every table where the store can say so)."""
+    names = getattr(store, "table_names", None)
+    return list(names()) if callable(names) else list(store.tables)
 
 
 def _read_id(store: Any) -> str:
