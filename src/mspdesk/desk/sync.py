@@ -100,6 +100,10 @@ class Sync:
             raise
         if Outbox.open(store.directory) is None:
             store.start_outbox(origin)
+        outbox = Outbox.open(store.directory)
+        if outbox is not None and store.seq < outbox.first_seq:
+            # Nothing committed since the outbox started (a first init, or one killed just
+            # after starting it): the records made before syncing go out as one event.
             self._baseline()
         existing.remote = remote.strip()
         existing.code = code
