@@ -107,12 +107,25 @@ def incremental(base: Path, rounds: int) -> tuple[list[float], list[float], floa
     return fetch_s, sync_s, cli
 
 
+def erasure(base: Path) -> tuple[float, float]:
+    """Seconds for the erasing desk's next sync (its branch rewritten, pushed, pruned) and
+    for the other desk's (erases here, prunes): the cost of history rewrite + gc."""
+    with Desk.open(base / "full", actor="bench") as desk:
+        target = sorted(desk.core.store.table("referrals"))[0]
+        desk.erase(target, "benchmark")
+        out_s = _seconds(desk.sync.run)
+    with Desk.open(base / "empty", actor="bench") as desk:
+        in_s = _seconds(desk.sync.run)
+    return out_s, in_s
+
+
 def run(quick: bool) -> list[dict[str, Any]]:
     size = 2_000 if quick else 10_000
     with tempfile.TemporaryDirectory(prefix="mspdesk-sync-") as tmp:
         base = Path(tmp)
         out_s, in_s, held = first_sync(base, size)
         fetch_s, sync_s, cli_s = incremental(base, 3 if quick else ROUNDS)
+        erase_out_s, erase_in_s = erasure(base)
     fetch = statistics.median(fetch_s)
     synced = statistics.median(sync_s)
     total = out_s + in_s
@@ -133,6 +146,17 @@ def run(quick: bool) -> list[dict[str, Any]]:
             "unit": "ratio (under 2 passes)",
         },
         {"name": "sync_10_events_cli_with_startup_ms", "value": round(cli_s * 1000), "unit": "ms"},
+        {
+            "name": f"sync_erasure_{size}_rewrite_push_gc_s",
+            "value": round(erase_out_s, 2),
+            "unit": "s",
+        },
+        {"name": f"sync_erasure_{size}_other_desk_s", "value": round(erase_in_s, 2), "unit": "s"},
+        {
+            "name": "sync_erasure_vs_10_events_sync",
+            "value": round((erase_out_s + erase_in_s) / (2 * synced), 1),
+            "unit": "ratio",
+        },
     ]
 
 

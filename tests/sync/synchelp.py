@@ -69,6 +69,6 @@ def tables(folder: Path) -> dict[str, dict[str, Any]]:
         store = desk.core.store
         return {
             name: dict(store.table(name))
-            for name in sorted(store.tables)
+            for name in sorted(getattr(store, "table_names", lambda: store.tables)())
             if name not in SKIPPED_TABLES and store.table(name)
         }

@@ -51,6 +51,7 @@ def test_three_desks_hold_the_same_records_after_two_rounds(three: list[Path]) -
         assert tables(other) == first  # every table, field by field
 
 
+@pytest.mark.slow
 def test_different_fields_of_one_case_both_survive(three: list[Path]) -> None:
     a, b = three[0], three[1]
     with open_desk(a, "ann", 1) as desk:
@@ -113,6 +114,7 @@ def test_same_status_edit_is_one_clash_on_each_desk_settled_everywhere(
     assert tables(a) == tables(b)
 
 
+@pytest.mark.slow
 def test_concurrent_triage_of_one_referral_is_a_clash(three: list[Path]) -> None:
     a, b = three[0], three[1]
     with open_desk(a, "ann", 1) as desk:
@@ -125,4 +127,41 @@ def test_concurrent_triage_of_one_referral_is_a_clash(three: list[Path]) -> None
     sync_all([a, b])
     for number, folder in ((1, a), (2, b)):
         with open_desk(folder, NAMES[number - 1], number) as desk:
-            assert [(c.record, c.field) for c in desk.sync.clashes()] == [(referral, "status")]
+            listed = [(c.record, c.field) for c in desk.sync.clashes()]
+            # The referral's status, and the decision both desks wrote under one key.
+            assert listed == [(referral, "status"), (f"{referral}/1", "*")]
+
+
+def test_undo_reverses_only_this_desks_changes(three: list[Path]) -> None:
+    a, b = three[0], three[1]
+    with open_desk(b, "bob", 2) as desk:
+        own = add_referral(desk, "Millbeck Careers Mutual")
+    with open_desk(a, "ann", 1) as desk:
+        add_referral(desk, "Quillfield Parks Mutual")
+    sync(a, "ann", 1)
+    sync(b, "bob", 2)  # the last change in b's journal is now a's referral
+    with open_desk(b, "bob", 2) as desk:
+        undone = desk.undo()
+        assert undone.subject == own
+
+
+@pytest.mark.slow
+def test_one_legacy_key_made_on_two_desks_is_a_clash_not_a_merge(tmp_path: Path) -> None:
+    from mspdesk.desk import Desk
+
+    remote = bare_remote(tmp_path)
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder, org in ((a, "Stavenham Mutual"), (b, "Harrowgate Mutual")):
+        with Desk.open(folder, actor="x") as desk:  # before sync: both number R-2026-0001
+            made = add_referral(desk, org)
+            desk.sync.init(str(remote))
+    sync_all([a, b])
+    for number, folder in ((1, a), (2, b)):
+        with open_desk(folder, NAMES[number - 1], number) as desk:
+            assert [(c.record, c.field) for c in desk.sync.clashes()] == [(made, "*")]
+    with open_desk(b, "bob", 2) as desk:
+        desk.sync.resolve(desk.sync.clashes()[0].id, keep="mine")
+    sync_all([a, b])
+    for folder in (a, b):
+        assert tables(folder)["referrals"][made]["organisation"] == "Harrowgate Mutual"
+    assert tables(a) == tables(b)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable
 
 from mspdesk.desk import Desk
@@ -64,3 +65,33 @@ async def test_clashes_dialog_keeps_mine(tmp_path: Path) -> None:
         assert app.desk is not None
         assert app.desk.cases.get(case).status.value == "paused"
         assert app.desk.sync.clashes() == []
+
+
+@pytest.mark.slow
+async def test_sync_now_brings_another_desks_referral_and_updates_the_title(
+    tmp_path: Path,
+) -> None:
+    from mspdesk.tui.sync_actions import sync_now
+
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    with Desk.open(tmp_path / "other", actor="bob") as other:
+        other.sync.init(str(remote))
+        made = other.referrals.add(
+            {"organisation": "Eastmere Mutual", "parent_body": "P", "received": "2026-02-02"}
+        ).id
+        other.sync.run()
+    data = tmp_path / "data"
+    with Desk.open(data, actor="ann") as desk:
+        desk.sync.init(str(remote))
+    app = MspdeskApp(data)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(2):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        assert "never synced" in app.sub_title
+        sync_now(app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.desk is not None and app.desk.referrals.exists(made)
+        assert "sync " in app.sub_title and "never synced" not in app.sub_title

@@ -129,9 +129,18 @@ def last_undoable(core: DeskCore) -> dict[str, Any] | None:
             continue
         if event["kind"] == "erase" or (erased and _touches(event, erased)):
             continue  # erasure cannot be undone, nor can changes to what it erased
+        if _from_elsewhere(core, event):
+            continue  # another desk's change (sync) is theirs to undo
         if event["id"] not in undone:
             return event
     return None
+
+
+def _from_elsewhere(core: DeskCore, event: dict[str, Any]) -> bool:
+    origin = event.get("origin")
+    if event["kind"] == "sync-baseline":
+        return True
+    return bool(origin) and not core.store.read_only and origin != core.origin
 
 
 def _touches(event: dict[str, Any], keys: set[str]) -> bool:

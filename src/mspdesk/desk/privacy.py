@@ -154,6 +154,7 @@ def erase(core: DeskCore, target: str, reason: str = "") -> Tombstone:
     identities: set[str] = set()
     keys, summaries, secrets, what = _plan(core, target, identities)
     files = _attachments_of(core, target, keys)
+    _with_clashes(core, keys)
     for key in files:
         keys[key] = ["name"]
     stone_id = TOMBSTONES.next(core.store.table(ERASURES), core.code)
@@ -208,6 +209,7 @@ def erase_from_elsewhere(core: DeskCore, event: dict[str, Any]) -> None:
         core.store.commit_batch([event])
         return
     files = _attachments_of(core, target, keys)
+    _with_clashes(core, keys)
     for key in files:
         keys[key] = ["name"]
     plan = {
@@ -288,6 +290,13 @@ def _plan(
         f"{target} is not something that can be erased: give a note (N-00042), a referral "
         "(R-2013-0042), a case (C-0017) or a case person (C-0017/2, as `people find` lists)"
     )
+
+
+def _with_clashes(core: DeskCore, keys: dict[str, list[str]]) -> None:
+    """Sync clashes over erased records hold both sides' values: they are scrubbed too."""
+    for key, clash in core.store.table("clashes").items():
+        if clash.get("record") in keys:
+            keys.setdefault(key, [])
 
 
 def _attachments_of(core: DeskCore, target: str, keys: dict[str, list[str]]) -> dict[str, str]:

@@ -17,7 +17,7 @@ from mspdesk.domain.errors import NotFound, UserError
 from mspdesk.domain.events import Op
 from mspdesk.store.outbox import Outbox
 from mspdesk.sync.engine import Syncer, SyncReport, sync_dir
-from mspdesk.sync.merge import CLASHES
+from mspdesk.sync.merge import CLASHES, WHOLE
 from mspdesk.sync.repo import CODES, RemoteUnreachable, Repo, SyncFailed
 from mspdesk.sync.state import SyncState
 
@@ -100,6 +100,10 @@ class Sync:
             raise
         if Outbox.open(store.directory) is None:
             store.start_outbox(origin)
+        outbox = Outbox.open(store.directory)
+        if outbox is not None and store.seq < outbox.first_seq:
+            # Nothing committed since the outbox started (a first init, or one killed just
+            # after starting it): the records made before syncing go out as one event.
             self._baseline()
         existing.remote = remote.strip()
         existing.code = code
@@ -217,14 +221,20 @@ class Sync:
         if current is None:
             raise NotFound(f"{clash.record} is no longer on this desk")
         at = self._core.now().isoformat(timespec="milliseconds")
-        ops = [
-            Op(
+        if clash.field == WHOLE:
+            if not isinstance(chosen, dict):
+                raise UserError(f"{clash.id} is over a whole record: use --keep mine|theirs")
+            change = Op(table=clash.table, key=clash.record, kind="put", data=chosen, prior=current)
+        else:
+            change = Op(
                 table=clash.table,
                 key=clash.record,
                 kind="patch",
                 data={clash.field: chosen},
                 prior={clash.field: current.get(clash.field)},
-            ),
+            )
+        ops = [
+            change,
             Op(
                 table=CLASHES,
                 key=clash.id,
@@ -233,7 +243,8 @@ class Sync:
                 prior={"status": row.get("status"), "value": row.get("value")},
             ),
         ]
-        summary = f"Settled clash {clash.id}: {clash.record} {clash.field} = {chosen}"
+        shown = "the record from one desk" if clash.field == WHOLE else chosen
+        summary = f"Settled clash {clash.id}: {clash.record} {clash.field} = {shown}"
         self._core.commit(RESOLVE, clash.record, ops, summary)
         return self._clash(self._core.store.get(CLASHES, clash.id) or row)
 
@@ -271,8 +282,9 @@ def _typed(text: str, examples: list[Any]) -> Any:
 
 
 def _tables(store: Any) -> list[str]:
-    names: list[str] = list(store.tables)
-    return names
+    """Every table's name (without parsing every table where the store can say so)."""
+    names = getattr(store, "table_names", None)
+    return list(names()) if callable(names) else list(store.tables)
 
 
 def _read_id(store: Any) -> str:

@@ -19,7 +19,7 @@ before, and always on a segment's first line.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,16 +64,35 @@ class Outbox:
         self._segment_bytes = 0
         self._last_seen: dict[str, int] | None = None
         self._pending: dict[int, list[bytes]] = {}
+        self._unsent: dict[int, dict[str, Any]] = {}
         self._read_tail()
 
     @classmethod
-    def open(cls, directory: Path) -> Outbox | None:
-        """The outbox of a desk that syncs, or None."""
+    def open(cls, directory: Path, journal: Iterable[dict[str, Any]] = ()) -> Outbox | None:
+        """The outbox of a desk that syncs, or None; `journal` holds the events the store
+        read from its journal (those not yet in the outbox are kept for the next flush)."""
         try:
             state = orjson.loads((directory / SYNC_DIR / STATE_NAME).read_bytes())
         except (FileNotFoundError, orjson.JSONDecodeError):
             return None
-        return cls(directory, str(state["origin"]), int(state["first_seq"]))
+        outbox = cls(directory, str(state["origin"]), int(state["first_seq"]))
+        for event in journal:
+            outbox.keep(event)
+        return outbox
+
+    def keep(self, event: dict[str, Any]) -> None:
+        """Hold a committed event (full) until the next flush."""
+        if event["seq"] > self.last_seq:
+            self._unsent[event["seq"]] = event
+
+    def flush(self, history: Mapping[str, Any]) -> None:
+        """Append the own events held (see `append`), then forget them all."""
+        self.append(history, self._unsent)
+        self._unsent.clear()
+
+    def scrub(self, scrub_event: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """An erasure: the events held lose the erased data too."""
+        self._unsent = {seq: scrub_event(e) for seq, e in self._unsent.items()}
 
     @classmethod
     def start(cls, directory: Path, origin: str, first_seq: int) -> Outbox:

@@ -125,11 +125,8 @@ class Store:
         recovery (doctor reports it)."""
         self._write_lock = threading.RLock()
         self._by_key: dict[str, list[int]] = defaultdict(list)
-        self._outbox: Outbox | None = None
-        self._unsent: dict[int, dict[str, Any]] = {}
-        """Full events not yet in the sync outbox (only kept on a desk that syncs)."""
-        self.max_hlc = ""
-        """The latest hybrid logical clock stamp of any event (domain/hlc.py)."""
+        self._outbox: Outbox | None = None  # own full events, on a desk that syncs
+        self.max_hlc = ""  # the latest clock stamp of any event (domain/hlc.py)
         self.db = _RecordDB(self.tables, storage=_ViewStorage)
 
     # ----------------------------------------------------------------- opening
@@ -223,9 +220,7 @@ class Store:
                     f"an unfinished change ({len(found.torn_tail)} bytes, never acknowledged) "
                     f"was found at the end of the journal and kept in {kept}"
                 )
-            self._outbox = Outbox.open(self.directory)
-            if self._outbox is not None:
-                self._unsent = {e["seq"]: e for e in events if e["seq"] > self._outbox.last_seq}
+            self._outbox = Outbox.open(self.directory, events)
             self._journal = JournalWriter(journal_path, found.good_size)
             self._journal_base = found.events[0]["seq"] - 1 if found.events else self.seq
             self._ack = AckFile(self.directory)
@@ -292,20 +287,17 @@ class Store:
         When this returns, the change survives a crash. If it raises, nothing
         changed, on disk or in memory.
         """
-        if self._journal is None:
-            raise ReadOnlyStore(self.read_only_reason)
         return self._commit_all([event])[0]
 
     @_serialised
     def commit_batch(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """As `commit` for several events at once, with one fsync: each is its own journal
         line, so a crash keeps a prefix of them (sync applies incoming events this way)."""
-        if self._journal is None:
-            raise ReadOnlyStore(self.read_only_reason)
         return self._commit_all(events) if events else []
 
     def _commit_all(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        assert self._journal is not None
+        if self._journal is None:
+            raise ReadOnlyStore(self.read_only_reason)
         stamped = [
             {**event, "seq": self.seq + n, "v": SCHEMA_VERSION}
             for n, event in enumerate(events, start=1)
@@ -317,7 +309,7 @@ class Store:
             for touched in _keys_of(one):
                 self._by_key[touched].append(one["seq"])
             if self._outbox is not None:
-                self._unsent[one["seq"]] = one
+                self._outbox.keep(one)
         self._since_checkpoint += len(stamped)
         if self._since_checkpoint >= CHECKPOINT_EVENTS or self._journal.size >= CHECKPOINT_BYTES:
             self._checkpoint_or_warn()
@@ -362,7 +354,8 @@ class Store:
     def _write_checkpoint(self) -> None:
         assert self._journal is not None
         # The journal is about to move: this desk's own full events go to the outbox first.
-        self._flush_outbox()
+        if self._outbox is not None:
+            self._outbox.flush(self.tables.get(EVENTS, {}))
         data = encode(Snapshot(self.seq, SCHEMA_VERSION, self.tables))
         write_snapshot(self.directory, data, self._snapshot_seq)
         # The snapshot now holds every journal event; a crash before the journal moves
@@ -376,28 +369,18 @@ class Store:
         self._ack.record(self.seq)
         self._ack.sync()
 
-    # ----------------------------------------------------------------- sync outbox
-
     @_serialised
     def start_outbox(self, origin: str) -> None:
         """Keep this desk's own full events for sync from the next change on."""
-        if self._journal is None:
-            raise ReadOnlyStore(self.read_only_reason)
-        if self._outbox is None:
+        if self._outbox is None and self._journal is not None:
             self._outbox = Outbox.start(self.directory, origin, self.seq + 1)
 
     @_serialised
     def flush_outbox(self) -> Outbox | None:
         """Write every own event not yet in the outbox (a sync calls this first)."""
-        self._flush_outbox()
+        if self._outbox is not None:
+            self._outbox.flush(self.tables.get(EVENTS, {}))
         return self._outbox
-
-    def _flush_outbox(self) -> None:
-        if self._outbox is None:
-            self._unsent.clear()
-            return
-        self._outbox.append(self.tables.get(EVENTS, {}), self._unsent)
-        self._unsent.clear()
 
     @_serialised
     def erase(self, plan: dict[str, Any]) -> None:
@@ -429,7 +412,8 @@ class Store:
 
     def _scrub_memory(self, scrubber: erasure.Scrubber) -> None:
         scrubbed = erasure.scrub_tables(self.tables, scrubber, EVENTS)
-        self._unsent = {seq: scrubber.event(e) for seq, e in self._unsent.items()}
+        if self._outbox is not None:
+            self._outbox.scrub(scrubber.event)
         self.tables.clear()
         self.tables.update(scrubbed)
         for name in scrubbed:

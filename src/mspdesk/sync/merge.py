@@ -21,6 +21,8 @@ CLASHES = "clashes"
 QUIET_FIELDS = frozenset({"updated_at"})
 """Fields that every edit touches: the later one wins without a clash."""
 TRIAGE = "referral.triaged"
+WHOLE = "*"
+"""The field of a clash over a whole record: one key created on two desks."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,8 @@ class Merger:
                 ops.extend(self._clashes(incoming, op, clock))
                 made = _patch(op, stamp, clock, now)
             elif op["kind"] == "put":
+                if now is not None and not op.get("prior"):
+                    ops.extend(self._same_key(incoming, op, clock, now))
                 made = _put(op, stamp, clock, now)
             else:
                 made = _delete(op, stamp, clock, now)
@@ -162,6 +166,22 @@ class Merger:
                 self.clash_ids.add(record["id"])
                 found.append({"table": CLASHES, "key": record["id"], "kind": "put", "data": record})
         return found
+
+    def _same_key(
+        self, incoming: Incoming, op: dict[str, Any], clock: RecordClock, now: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Two desks created a record under one key (ids made before desk codes existed):
+        a clash over the whole record (field WHOLE), never a silent merge of the two."""
+        other, stamp = clock.base, incoming.stamp
+        if not other.origin or other.origin == stamp.origin or other.index == 0:
+            return []
+        if other.index <= incoming.seen.get(other.origin, 0) or now == op.get("data"):
+            return []
+        record = _clash(op, WHOLE, (other, now), (stamp, op.get("data", {})))
+        if record["id"] in self.clash_ids:
+            return []
+        self.clash_ids.add(record["id"])
+        return [{"table": CLASHES, "key": record["id"], "kind": "put", "data": record}]
 
 
 def clash_id(table: str, key: str, name: str, events: list[str]) -> str:

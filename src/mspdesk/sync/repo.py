@@ -92,7 +92,7 @@ class Repo:
             env = {k: v for k, v in self._env().items() if not k.startswith("GIT_WORK")}
             env.pop("GIT_DIR")
             done = subprocess.run(
-                ["git", "init", "--quiet", "--bare", str(self.git_dir)],
+                ["git", "init", "--quiet", "--bare", "--template=", str(self.git_dir)],
                 capture_output=True,
                 env=env,
                 check=False,
@@ -156,7 +156,17 @@ class Repo:
 
     def push(self, *, force: bool = False) -> None:
         spec = f"{'+' if force else ''}{self.branch}:{self.branch}"
-        self.run("push", "--quiet", "--no-verify", "origin", spec, network=True)
+        done = self.run("push", "--quiet", "--no-verify", "origin", spec, check=False)
+        if done.returncode == 0:
+            return
+        why = _first_error(done.stderr)
+        if b"rejected" in done.stderr:
+            raise SyncFailed(
+                f"the remote holds changes of this desk that this data folder does not (was it "
+                f"restored from an older copy?): {why}. Nothing was lost; ask for help before "
+                "syncing this folder again"
+            )
+        raise RemoteUnreachable(f"cannot reach the sync remote: {why}; what came in is kept")
 
     def claim(self, ref: str) -> bool:
         """Create `ref` on the remote, never replacing one: False if it is already taken."""
