@@ -272,6 +272,7 @@ PLUGINS = [
     "inbox_filter",
     "agenda_bench",
     "notes_search",
+    "cli_bench",
 ]
 
 

@@ -18,8 +18,9 @@ from mspdesk.cli.common import add_location_options, report_failure, show_warnin
 from mspdesk.cli.gate import gated_output, unfiltered
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, every subcommand registered."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser: with `argv`, only its command's modules are registered (each
+    imports its part of the desk); without, every subcommand."""
     parser = argparse.ArgumentParser(
         prog="mspdesk",
         description="Case-management desk for Mutuals Support Programme advisers.",
@@ -27,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mspdesk {__version__}")
     add_location_options(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in commands.REGISTRARS:
+    for register in commands.registrars(argv) if argv is not None else commands.all_registrars():
         register(sub)
     return parser
 
@@ -43,8 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     try:
         if args.command is None:
             from mspdesk.cli.tui_launcher import run_tui

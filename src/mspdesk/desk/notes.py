@@ -52,7 +52,7 @@ class Notes:
         tags: Iterable[str] = (),
     ) -> Note:
         """Durably add a note to the referral or case `subject`; returns it once on disk."""
-        if not any(subject in self._core.store.table(t) for t in SUBJECT_TABLES):
+        if not any(self._core.store.has(t, subject) for t in SUBJECT_TABLES):
             raise NotFound(f"no referral or case {subject}")
         moment = self._core.now()
         note = validated(
@@ -232,7 +232,7 @@ class Notes:
         if self._highest is None:
             # Undone (deleted) notes count too: an id is never issued twice.
             store = self._core.store
-            keys = [k for k in (*store.table(TABLE), *store.touched_keys()) if NOTE_ID.match(k)]
+            keys = [k for k in (*store.keys(TABLE), *store.touched_keys()) if NOTE_ID.match(k)]
             self._highest = max((int(k[2:]) for k in keys), default=0)
         return note_id(self._highest + 1)
 
