@@ -185,6 +185,27 @@ def run(quick: bool) -> list[Row]:
     return rows
 
 
+def main() -> None:
+    """Run alone: print each row and append it to benchmarks/results/, as run.py does."""
+    from datetime import UTC, datetime
+
+    quick = "--quick" in sys.argv
+    stamp = datetime.now(UTC)
+    out = HERE / "results" / f"{stamp:%Y-%m-%d}-{'quick' if quick else 'full'}.jsonl"
+    for row in run(quick):
+        line = json.dumps(
+            {
+                **row,
+                "at": stamp.isoformat(timespec="seconds"),
+                "python": sys.version.split()[0],
+                "cpus": os.cpu_count(),
+                "bench": "cli_bench",
+            }
+        )
+        print(line, flush=True)
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+
 if __name__ == "__main__":
-    for row in run("--quick" in sys.argv):
-        print(json.dumps(row), flush=True)
+    main()

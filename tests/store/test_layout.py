@@ -141,3 +141,13 @@ def test_checkpoint_and_close_hooks_run(data_dir: Path) -> None:
     store.checkpoint()
     store.close()
     assert seen == ["checkpoint 1", "close"]
+
+
+def test_the_doctor_checks_every_table_of_the_snapshot(data_dir: Path) -> None:
+    from mspdesk.desk.checkup import check_data
+
+    filled(data_dir)
+    assert not check_data(data_dir).problems
+    damage_things(data_dir)
+    problems = check_data(data_dir).problems
+    assert any("things does not match its checksum" in p for p in problems), problems

@@ -5,12 +5,15 @@ The checks that tell damage from a crash's leftovers across files are here too."
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mspdesk.store.errors import CorruptStore
-from mspdesk.store.journal import JOURNAL_NAME, read_journal, recovery_steps
+from mspdesk.store.files import fsync_dir, private_dir
+from mspdesk.store.journal import JOURNAL_NAME, REJECTED_DIR, read_journal, recovery_steps
 from mspdesk.store.snapshot import (
     SNAPSHOT_NAME,
     Snapshot,
@@ -147,4 +150,17 @@ def _without_repeats(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if event["seq"] not in seen:
             seen.add(event["seq"])
             kept.append(event)
+    return kept
+
+
+def set_aside_damaged(directory: Path) -> Path | None:
+    """After a recovery, keep the unusable snapshot in rejected/ (never deleted)."""
+    damaged = directory / SNAPSHOT_NAME
+    if not damaged.exists():
+        return None
+    folder = private_dir(directory / REJECTED_DIR)
+    kept = folder / f"snapshot-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.json"
+    os.rename(damaged, kept)
+    fsync_dir(folder)
+    fsync_dir(directory)
     return kept

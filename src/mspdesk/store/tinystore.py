@@ -8,39 +8,34 @@ Events are applied straight to the in-memory dicts because TinyDB's own
 
 from __future__ import annotations
 
-import functools
 import gc
 import os
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
-
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Table
+from typing import Any
 
 from mspdesk.domain.version import SCHEMA_VERSION
 from mspdesk.store import erasure, migrations
 from mspdesk.store.checkpoints import Checkpointer, CheckpointPlan, shallow_copies
 from mspdesk.store.errors import CorruptStore, NewerVersion, ReadOnlyStore, os_error
-from mspdesk.store.files import fsync_dir, private_dir, remove_stale_temp_files
+from mspdesk.store.files import remove_stale_temp_files
 from mspdesk.store.folder import claim, is_own_temp
-from mspdesk.store.generations import CURRENT, choose_generation
+from mspdesk.store.generations import CURRENT, choose_generation, set_aside_damaged
 from mspdesk.store.journal import (
     JOURNAL_NAME,
-    REJECTED_DIR,
     AckFile,
     JournalWriter,
     read_ack,
     read_journal,
     set_aside,
 )
-from mspdesk.store.lock import WriterLock
+from mspdesk.store.lock import WriterLock, serialised
 from mspdesk.store.snapshot import SNAPSHOT_NAME, Snapshot, segment_path, write_snapshot
 from mspdesk.store.tables import Tables
+from mspdesk.store.view import RecordDB, ViewStorage, for_history, keys_of
 
 EVENTS = "events"
 CHECKPOINT_EVENTS = 2000
@@ -48,66 +43,6 @@ CHECKPOINT_BYTES = 8 * 1024 * 1024
 CHECKPOINT_ON_CLOSE = 200
 """Below this many pending events, close() leaves them in the journal: replay is cheap and a
 one-shot CLI command should not rewrite a large snapshot."""
-
-
-class _ViewStorage(Storage):
-    """TinyDB storage over our dicts. Writes must go through the journal, never TinyDB."""
-
-    def __init__(self, tables: Tables) -> None:
-        self.tables = tables
-
-    def read(self) -> dict[str, dict[str, Any]]:
-        # TinyDB only indexes what it reads (`tables[name]`): a mapping parsing on demand.
-        return _TableView(self.tables)  # type: ignore[return-value]
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        raise ReadOnlyStore("records change only through the desk (the journal), not TinyDB")
-
-
-class _TableView(Mapping[str, dict[str, Any]]):
-    """What TinyDB reads: a table is parsed when a query first needs it."""
-
-    def __init__(self, tables: Tables) -> None:
-        self._tables = tables
-
-    def __getitem__(self, name: str) -> dict[str, Any]:
-        found = self._tables.get(name)
-        if found is None:
-            raise KeyError(name)
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._tables.names())
-
-    def __len__(self) -> int:
-        return len(self._tables.names())
-
-
-class _RecordTable(Table):
-    # Our keys are human ids ("R-2013-0042"), not TinyDB's integers.
-    document_id_class = str  # type: ignore[assignment]
-
-
-class _RecordDB(TinyDB):
-    table_class = _RecordTable
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _serialised(
-    method: Callable[Concatenate[Store, P], R],
-) -> Callable[Concatenate[Store, P], R]:
-    """One writer at a time within the process too: an import saving from a worker thread
-    must not interleave its journal line and seq with a change made on the UI thread."""
-
-    @functools.wraps(method)
-    def locked(self: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self._write_lock:
-            return method(self, *args, **kwargs)
-
-    return locked
 
 
 class Store:
@@ -141,7 +76,7 @@ class Store:
         self.on_close: list[Callable[[Store], None]] = []
         """Called (under the write lock, writers only) as the desk closes, before the lock is
         released and after any checkpoint."""
-        self.db = _RecordDB(self._tables, storage=_ViewStorage)
+        self.db = RecordDB(self._tables, storage=ViewStorage)
 
     # ----------------------------------------------------------------- opening
 
@@ -241,7 +176,9 @@ class Store:
             self._ack.record(self.seq)
             self._since_checkpoint = len(events)
             if self.generation != CURRENT:
-                self._set_damaged_snapshot_aside()
+                damaged = set_aside_damaged(self.directory)
+                if damaged is not None:
+                    self.warnings.append(f"the unusable {SNAPSHOT_NAME} was kept in {damaged}")
             first_layout = snapshot.source is None and bool(snapshot.tables)
             if oldest < SCHEMA_VERSION or self.generation != CURRENT or first_layout:
                 # Keep the upgrade: the snapshot takes in the upgraded journal events too,
@@ -258,18 +195,6 @@ class Store:
         finally:
             if gc_was_enabled:
                 gc.enable()
-
-    def _set_damaged_snapshot_aside(self) -> None:
-        """After a recovery, keep the unusable snapshot in rejected/ (never deleted)."""
-        damaged = self.directory / SNAPSHOT_NAME
-        if not damaged.exists():
-            return
-        folder = private_dir(self.directory / REJECTED_DIR)
-        kept = folder / f"snapshot-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.json"
-        os.rename(damaged, kept)
-        fsync_dir(folder)
-        fsync_dir(self.directory)
-        self.warnings.append(f"the unusable {damaged.name} was kept in {kept}")
 
     def _migrate(
         self, snapshot: Snapshot, events: list[dict[str, Any]], version: int
@@ -293,14 +218,14 @@ class Store:
         if self._by_key is None:
             index: dict[str, list[int]] = defaultdict(list)
             for key, event in self._table(EVENTS).items():
-                for touched in _keys_of(event):
+                for touched in keys_of(event):
                     index[touched].append(int(key))
             self._by_key = index
         return self._by_key
 
     # ----------------------------------------------------------------- writing
 
-    @_serialised
+    @serialised
     def commit(self, event: dict[str, Any]) -> dict[str, Any]:
         """Make `event` durable, then apply it; returns it with its `seq`.
 
@@ -314,7 +239,7 @@ class Store:
         self._ack.record(stamped["seq"])
         self._apply(stamped)
         if self._by_key is not None:
-            for touched in _keys_of(stamped):
+            for touched in keys_of(stamped):
                 self._by_key[touched].append(stamped["seq"])
         self._since_checkpoint += 1
         self._collect_checkpoint()
@@ -341,13 +266,13 @@ class Store:
         for op in event["ops"]:
             self._tables.apply(op)
             self.db.table(op["table"]).clear_cache()
-        history = _for_history(event)
+        history = for_history(event)
         self._tables.apply(
             {"table": EVENTS, "key": str(event["seq"]), "kind": "put", "data": history}
         )
         self.seq = event["seq"]
 
-    @_serialised
+    @serialised
     def checkpoint(self) -> None:
         """Write a snapshot of everything and empty the journal (waiting for it)."""
         self._collect_checkpoint(wait=True)
@@ -361,7 +286,7 @@ class Store:
         running = self._checkpointer
         return running is not None and not running.done
 
-    @_serialised
+    @serialised
     def finish_checkpoint(self) -> None:
         """Wait for a checkpoint being written in the background, and complete it."""
         self._collect_checkpoint(wait=True)
@@ -438,7 +363,7 @@ class Store:
         for hook in self.on_checkpoint:
             hook(self)
 
-    @_serialised
+    @serialised
     def erase(self, plan: dict[str, Any]) -> None:
         """Remove personal data from every copy: memory, snapshot, journal, backups, loose
         files (see store/erasure.py for the crash-safe order). `plan["event"]` is the
@@ -474,7 +399,7 @@ class Store:
         for name in scrubbed:
             self.db.table(name).clear_cache()
 
-    @_serialised
+    @serialised
     def close(self, *, checkpoint: bool | None = None) -> None:
         """Release the lock, checkpointing first if asked (default: if many events are
         pending). Safe to call twice."""
@@ -512,6 +437,11 @@ class Store:
     def has(self, name: str, key: str) -> bool:
         """Whether table `name` holds a record `key` (without parsing the table)."""
         return key in self._tables.keys(name)
+
+    def verify(self) -> None:
+        """Check every table not parsed yet against its checksum (CorruptStore if damaged)."""
+        if self._tables.source is not None:
+            self._tables.source.verify()
 
     def table_names(self) -> list[str]:
         """Every table the desk holds, parsed or not."""
@@ -559,28 +489,6 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _for_history(event: dict[str, Any]) -> dict[str, Any]:
-    """The event as kept in the events table, without the full record a create carries.
-
-    The record itself holds those values, and undoing a create needs only its key, so
-    keeping them twice would double memory and snapshot size (measured: 164 -> 101 MiB peak
-    RSS at 10k referrals). Replaced and deleted records keep their `prior` for undo.
-    """
-    if not any(op["kind"] == "put" and not op.get("prior") for op in event["ops"]):
-        return event
-    ops = [
-        {k: v for k, v in op.items() if k != "data"}
-        if op["kind"] == "put" and not op.get("prior")
-        else op
-        for op in event["ops"]
-    ]
-    return {**event, "ops": ops}
-
-
-def _keys_of(event: dict[str, Any]) -> set[str]:
-    return {event["subject"], *(op["key"] for op in event["ops"])}
 
 
 def now_ms() -> float:
