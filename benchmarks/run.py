@@ -204,6 +204,7 @@ PLUGINS = [
     "notes_search",
     "sync_bench",
     "tinydb_queries",
+    "cli_bench",
 ]
 
 

@@ -29,6 +29,9 @@ def pin_clock(
     monkeypatch: pytest.MonkeyPatch, clock: Callable[[], datetime], adviser: str | None = "tester"
 ) -> None:
     """Every desk the CLI opens reads `clock`; changes are recorded as `adviser`."""
+    # The CLI imports a command's module when the command runs: import them all first, so
+    # none binds the patched open_desk for good (`from mspdesk.cli.common import open_desk`).
+    commands.all_registrars()
 
     def open_fixed(args: argparse.Namespace, *, read_only: bool = False) -> Desk:
         return Desk.open(common.data_path(args), read_only=read_only, clock=clock)

@@ -43,16 +43,17 @@ def die() -> None:
 def arm(crash_point: str) -> None:
     """Make the CRASH_AT_CHECKPOINT-th checkpoint kill this process at `crash_point`."""
     count = [0]
-    real_checkpoint = tinystore.Store._write_checkpoint
+    real_write_snapshot = tinystore.write_snapshot
 
-    def counting_checkpoint(self: tinystore.Store) -> None:
+    def counting_write(*args: Any) -> None:
+        # Every checkpoint, on the caller's thread or in the background, writes through here.
         count[0] += 1
-        real_checkpoint(self)
+        real_write_snapshot(*args)
 
     def armed() -> bool:
         return count[0] >= CRASH_AT_CHECKPOINT
 
-    tinystore.Store._write_checkpoint = counting_checkpoint  # type: ignore[method-assign]
+    tinystore.write_snapshot = counting_write
     if crash_point == "temp-write":
         real_write_all = files.write_all
 
@@ -80,7 +81,14 @@ def arm(crash_point: str) -> None:
                 die()
             return real_rotate(self, segment)
 
+        def die_before_rotate_keeping(self: JournalWriter, segment: Path, keep: int) -> bool:
+            if armed():
+                die()
+            return real_keeping(self, segment, keep)
+
+        real_keeping = JournalWriter.rotate_keeping
         JournalWriter.rotate = die_before_rotate  # type: ignore[method-assign]
+        JournalWriter.rotate_keeping = die_before_rotate_keeping  # type: ignore[method-assign]
     elif crash_point == "mid-rotate":
 
         def die_mid_rotate(self: JournalWriter, segment: Path) -> bool:
@@ -89,8 +97,16 @@ def arm(crash_point: str) -> None:
                 die()
             return real_rotate(self, segment)
 
+        def die_mid_rotate_keeping(self: JournalWriter, segment: Path, keep: int) -> bool:
+            if armed() and self.size:
+                os.link(self.path, segment)  # the segment is in place, the journal not yet cut
+                die()
+            return real_keeping(self, segment, keep)
+
         real_rotate = JournalWriter.rotate
+        real_keeping = JournalWriter.rotate_keeping
         JournalWriter.rotate = die_mid_rotate  # type: ignore[method-assign]
+        JournalWriter.rotate_keeping = die_mid_rotate_keeping  # type: ignore[method-assign]
     elif crash_point != "none":
         raise SystemExit(f"unknown crash point {crash_point}")
 

@@ -13,6 +13,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from storehelp import file_bytes
@@ -212,15 +213,21 @@ def test_permission_denied_reading_a_desk_file(
     data, _ = filled
     with Desk.open(data) as desk:
         desk.core.store.checkpoint()
-    real = Path.read_bytes
+    real, real_open = Path.read_bytes, Path.open
 
     def denied(self: Path) -> bytes:
         if self.name == name:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
         return real(self)
 
+    def denied_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == name:  # the snapshot is opened and mapped, not read whole
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real_open(self, *args, **kwargs)
+
     before = file_bytes(data)
     monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(Path, "open", denied_open)
     for argv in (("referrals", "list"), ("referral", "add", "--org", "X", "--parent-body", "P")):
         code, out, err = run(capsys, data, *argv)
         assert (code, out) == (2, ""), err

@@ -17,8 +17,9 @@ from mspdesk.cli.common import add_location_options, report_failure, show_warnin
 from mspdesk.cli.gate import gated_output, unfiltered
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, every subcommand registered."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser: with `argv`, only its command's modules are registered (each
+    imports its part of the desk); without, every subcommand."""
     from mspdesk.cli import commands  # only here: the TUI's start-up does not need them
 
     parser = argparse.ArgumentParser(
@@ -28,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mspdesk {__version__}")
     add_location_options(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in commands.REGISTRARS:
+    for register in commands.registrars(argv) if argv is not None else commands.all_registrars():
         register(sub)
     return parser
 
@@ -66,9 +67,9 @@ def _tui_parser() -> argparse.ArgumentParser:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    words = sys.argv[1:] if argv is None else argv
-    parser = _tui_parser() if _only_picks_the_data(words) else build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = _tui_parser() if _only_picks_the_data(arguments) else build_parser(arguments)
+    args = parser.parse_args(arguments)
     args.command = getattr(args, "command", None)
     try:
         if args.command is None:

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from mspdesk.cli import notes
-from mspdesk.cli.common import open_desk, print_json, subcommand
+from mspdesk.cli.common import open_desk, print_json, print_json_list, subcommand
 from mspdesk.cli.gate import visible
 from mspdesk.domain.errors import InvalidRecord
-from mspdesk.domain.labels import field_label, value_label
 from mspdesk.domain.parsing import parse_count, parse_date, parse_money, parse_percent
 
 # option -> (referral field, parser). Contact fields are nested under "contact".
@@ -148,7 +147,7 @@ def list_referrals(args: argparse.Namespace) -> int:
             wanted = args.source_ref.strip().casefold()
             rows = [r for r in rows if str(r.get("source_ref", "")).casefold() == wanted]
     if args.json:
-        print_json(rows)
+        print_json_list(rows)
         return 0
     for row in rows:
         print(
@@ -169,6 +168,8 @@ def add_note(args: argparse.Namespace) -> int:
 
 
 def show_history(args: argparse.Namespace) -> int:
+    from mspdesk.domain.labels import field_label, value_label
+
     with open_desk(args, read_only=True) as desk:
         entries = desk.history(args.id)
     if not entries:

@@ -9,29 +9,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mspdesk import locations
-from mspdesk.desk import retention, sar
-from mspdesk.desk.attachments import Attachments
-from mspdesk.desk.board import Board
-from mspdesk.desk.case_records import CaseRecords, gather, restore
-from mspdesk.desk.cases import Cases
 from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
-from mspdesk.desk.duplicates import Duplicates, PossibleDuplicate
-from mspdesk.desk.history import HistoryEntry, history, last_redoable, last_undoable, redo, undo
 from mspdesk.desk.identity import DeskIdentity
-from mspdesk.desk.milestone_revisions import Revision, milestone_revisions
-from mspdesk.desk.note_search import NoteIndex
-from mspdesk.desk.notes import Notes
-from mspdesk.desk.privacy import PersonHit, Tombstone, erase, find_people, tombstones
-from mspdesk.desk.referrals import Referrals
-from mspdesk.desk.sar import SarBundle, SarRequest
-from mspdesk.desk.sync import Sync
-from mspdesk.desk.triage import Triage
-from mspdesk.domain.events import Event
-from mspdesk.domain.note import Note
-from mspdesk.domain.redaction import has_private, without_private
 from mspdesk.store import (
     CorruptStore,
     NewerVersion,
@@ -41,6 +25,43 @@ from mspdesk.store import (
     WriteFailed,
 )
 from mspdesk.store.keys import read_or_create_key
+
+# The parts of the desk (and the models they validate with) are imported when first used:
+# a CLI command pays only for what it touches (importing all of them costs ~0.2 s).
+if TYPE_CHECKING:
+    from mspdesk.desk import retention
+    from mspdesk.desk.attachments import Attachments
+    from mspdesk.desk.board import Board
+    from mspdesk.desk.case_records import CaseRecords
+    from mspdesk.desk.cases import Cases
+    from mspdesk.desk.duplicates import Duplicates, PossibleDuplicate
+    from mspdesk.desk.history import HistoryEntry
+    from mspdesk.desk.milestone_revisions import Revision
+    from mspdesk.desk.notes import Notes
+    from mspdesk.desk.privacy import PersonHit, Tombstone
+    from mspdesk.desk.referrals import Referrals
+    from mspdesk.desk.sar import SarBundle, SarRequest
+    from mspdesk.desk.support import Support
+    from mspdesk.desk.sync import Sync
+    from mspdesk.desk.triage import Triage
+    from mspdesk.domain.events import Event
+    from mspdesk.domain.note import Note
+
+_LAZY_NAMES = {
+    "CaseRecords": "mspdesk.desk.case_records",
+    "HistoryEntry": "mspdesk.desk.history",
+    "PossibleDuplicate": "mspdesk.desk.duplicates",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """`from mspdesk.desk import CaseRecords` and the like, imported on first use."""
+    if name in _LAZY_NAMES:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 EVIDENCE_KEY = "evidence.key"
 
@@ -54,22 +75,68 @@ class Desk:
         self.core = DeskCore(store, clock, actor or current_adviser())
         self.identity = DeskIdentity(self.core, self.desk_id)
         self._closed = False
-        self.referrals = Referrals(self.core)
-        self.notes = Notes(self.core)
-        self.cases = Cases(self.core)
-        self.attachments = Attachments(self.core)
-        self.duplicates = Duplicates(self.core)
-        self.support = self.cases.support
-        self.board = Board(self.core, self.cases)
+
+    @cached_property
+    def referrals(self) -> Referrals:
+        from mspdesk.desk.referrals import Referrals
+
+        return Referrals(self.core)
+
+    @cached_property
+    def notes(self) -> Notes:
+        from mspdesk.desk.notes import Notes
+
+        return Notes(self.core)
+
+    @cached_property
+    def cases(self) -> Cases:
+        from mspdesk.desk.cases import Cases
+
+        return Cases(self.core)
+
+    @cached_property
+    def attachments(self) -> Attachments:
+        from mspdesk.desk.attachments import Attachments
+
+        return Attachments(self.core)
+
+    @cached_property
+    def duplicates(self) -> Duplicates:
+        from mspdesk.desk.duplicates import Duplicates
+
+        return Duplicates(self.core)
+
+    @property
+    def support(self) -> Support:
+        return self.cases.support
+
+    @cached_property
+    def board(self) -> Board:
+        from mspdesk.desk.board import Board
+
+        return Board(self.core, self.cases)
+
+    @cached_property
+    def triage(self) -> Triage:
+        from mspdesk.desk.triage import Triage
+
         # The rubric file is only read when triage first needs it.
         rubric_path = locations.content_dir() / "triage.toml"
-        self.triage = Triage(self.core, self.referrals, self.cases, rubric_path)
-        self.sync = Sync(self.core, getattr(self, "identity", None), self._forget_counts)
+        return Triage(self.core, self.referrals, self.cases, rubric_path)
+
+    @cached_property
+    def sync(self) -> Sync:
+        from mspdesk.desk.sync import Sync
+
+        return Sync(self.core, self.identity, self._forget_counts)
 
     def _forget_counts(self) -> None:
         """After records came from other desks: numbers and indexes are counted again."""
+        from mspdesk.desk.note_search import NoteIndex
+
         self.notes._highest = None
-        self.notes._index = NoteIndex(self.core.store)
+        self.notes._index.close()
+        self.notes._index = NoteIndex.of_store(self.core.store)
         self.referrals._highest = None
 
     @classmethod
@@ -119,18 +186,26 @@ class Desk:
 
     def history(self, key: str) -> list[HistoryEntry]:
         """Every change to one record, oldest first."""
+        from mspdesk.desk.history import history
+
         return history(self.core, key)
 
     def undo(self) -> Event:
         """Reverse the last change not yet undone; returns the undo event."""
+        from mspdesk.desk.history import undo
+
         return undo(self.core)
 
     def redo(self) -> Event:
         """Apply again what the last undo reversed (while nothing new changed since)."""
+        from mspdesk.desk.history import redo
+
         return redo(self.core)
 
     def can_redo(self) -> str | None:
         """The summary of what `redo` would apply again, or None."""
+        from mspdesk.desk.history import last_redoable
+
         target = last_redoable(self.core)
         if target is None:
             return None
@@ -138,16 +213,23 @@ class Desk:
 
     def can_undo(self) -> str | None:
         """The summary of what `undo` would reverse, or None."""
+        from mspdesk.desk.history import last_undoable
+
         target = last_undoable(self.core)
         return None if target is None else str(target.get("summary") or target["kind"])
 
     def find_people(self, text: str) -> list[PersonHit]:
         """Every record holding a matching name, email or phone, or a note mentioning it."""
+        from mspdesk.desk.privacy import find_people
+
         return find_people(self.core, text)
 
     def erase(self, target: str, reason: str = "") -> Tombstone:
         """Erase the personal data of a note, a referral or a case person ("C-0001/2") from
         every copy the desk keeps, leaving a tombstone. Cannot be undone."""
+        from mspdesk.desk.note_search import NoteIndex
+        from mspdesk.desk.privacy import erase
+
         stone = erase(self.core, target, reason)
         # The saved index was deleted with the erased text; the next search rebuilds it.
         self.notes._index.close()
@@ -156,35 +238,51 @@ class Desk:
 
     def erasures(self) -> list[Tombstone]:
         """The tombstones: what was erased, when, by whom and why (no personal data)."""
+        from mspdesk.desk.privacy import tombstones
+
         return tombstones(self.core)
 
     def past_retention(self) -> list[retention.PastRetention]:
         """Referrals not taken on and ended cases past their retention period, today."""
+        from mspdesk.desk import retention
+
         return retention.past_retention(self.core)
 
     def extend_retention(self, key: str, until: date, reason: str) -> None:
         """Keep a record's personal data until `until`, for `reason`."""
+        from mspdesk.desk import retention
+
         retention.extend(self.core, key, until, reason)
 
     def subject_access(self, text: str) -> SarBundle:
         """Every referral, case and note holding the data of the person matching `text`."""
+        from mspdesk.desk import sar
+
         return sar.gather(self.core, text)
 
     def log_subject_access(self, person: str) -> SarRequest:
         """Log a subject access request received today (answer due in one month)."""
+        from mspdesk.desk import sar
+
         return sar.log_request(self.core, person)
 
     def subject_access_done(self, request_id: str) -> SarRequest:
         """Mark a subject access request answered today."""
+        from mspdesk.desk import sar
+
         return sar.mark_done(self.core, request_id)
 
     def subject_access_requests(self) -> list[SarRequest]:
         """Every subject access request, oldest first."""
+        from mspdesk.desk import sar
+
         return sar.requests(self.core)
 
     def case_records(self, case_id: str) -> CaseRecords:
         """A case with its referral, triage decisions and live notes (for exports: private
         passages in notes are left out)."""
+        from mspdesk.desk.case_records import gather
+
         records = gather(
             case_id, self.cases, self.referrals, self.triage, self.notes, self.attachments
         )
@@ -201,6 +299,8 @@ class Desk:
         """Add an exported case with its referral, decisions, notes and attached files as
         one event (one undo); returns them as saved (a case, note or file id this desk uses
         is renumbered). `files` maps each attachment's SHA-256 to its bytes."""
+        from mspdesk.desk.case_records import restore
+
         restored = restore(self.core, records, source=source, files=files or {})
         # Ids were issued outside Notes and Referrals: they recount before issuing the next.
         self.notes._highest = None
@@ -219,6 +319,8 @@ class Desk:
 
     def milestone_revisions(self, case_id: str) -> dict[str, Revision]:
         """Milestone code -> how often and when last it changed as a calendar shows it."""
+        from mspdesk.desk.milestone_revisions import milestone_revisions
+
         return milestone_revisions(self.core, case_id)
 
     def checkpoint(self) -> None:
@@ -258,6 +360,8 @@ __all__ = [
 
 def exportable_note(note: Note) -> Note:
     """The note as exports show it: private passages left out."""
+    from mspdesk.domain.redaction import has_private, without_private
+
     if not has_private(note.body):
         return note
     return note.model_copy(update={"body": without_private(note.body)})

@@ -73,6 +73,7 @@ def _check(directory: Path) -> Checkup:
         )
     try:
         store = Store.open(directory, read_only=True)
+        store.verify()  # a reader checks tables as it reads them; the doctor checks them all
     except UserError as error:
         report.problems.append(str(error))
         return report

@@ -8,13 +8,14 @@ import socket
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mspdesk.domain import hlc
-from mspdesk.domain.adviser import handle_from
-from mspdesk.domain.events import Event, Op
 from mspdesk.store import Store
 from mspdesk.store.keys import read_or_create_key
+
+if TYPE_CHECKING:  # the models are imported when a change is made, not to read
+    from mspdesk.domain.events import Event, Op
 
 Clock = Callable[[], datetime]
 ADVISER_ENV = "MSPDESK_ADVISER"
@@ -31,6 +32,7 @@ def current_adviser() -> str:
     """The acting adviser's handle: $MSPDESK_ADVISER, else `adviser` in the config file
     (`mspdesk config set adviser NAME`), else the login name."""
     from mspdesk.config import quiet_get
+    from mspdesk.domain.handles import handle_from
 
     name = os.environ.get(ADVISER_ENV) or quiet_get("adviser")
     if not name:
@@ -81,6 +83,8 @@ class DeskCore:
         self, kind: str, subject: str, ops: Sequence[Op], summary: str, undoes: str | None = None
     ) -> Event:
         """Record one change durably and return it; raises if it was not saved."""
+        from mspdesk.domain.events import Event
+
         stored = self.record(kind, subject, ops, summary, undoes)
         return Event.model_validate(stored)
 

@@ -54,7 +54,7 @@ class Notes:
         tags: Iterable[str] = (),
     ) -> Note:
         """Durably add a note to the referral or case `subject`; returns it once on disk."""
-        if not any(subject in self._core.store.table(t) for t in SUBJECT_TABLES):
+        if not any(self._core.store.has(t, subject) for t in SUBJECT_TABLES):
             raise NotFound(f"no referral or case {subject}")
         moment = self._core.now()
         note = validated(
@@ -237,7 +237,7 @@ class Notes:
         if self._highest is None or self._highest_code != code:
             # Undone (deleted) notes count too: an id is never issued twice.
             store = self._core.store
-            self._highest = NOTES.highest((*store.table(TABLE), *store.touched_keys()), code)
+            self._highest = NOTES.highest((*store.keys(TABLE), *store.touched_keys()), code)
             self._highest_code = code
         return note_id(self._highest + 1, code)
 

@@ -6,6 +6,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from mspdesk.domain.handles import handle_from as handle_from  # moved there; kept here
+
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 
 
@@ -25,9 +27,3 @@ class Adviser(BaseModel):
         if not HANDLE.match(value):
             raise ValueError("handle must be lower-case letters, digits, '.', '_' or '-'")
         return value
-
-
-def handle_from(name: str) -> str:
-    """A valid handle made from a login or display name."""
-    cleaned = re.sub(r"[^a-z0-9._-]+", "-", name.casefold()).strip("-._")
-    return cleaned[:40] or "adviser"

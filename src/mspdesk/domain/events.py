@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-SCHEMA_VERSION = 1
+from mspdesk.domain.version import SCHEMA_VERSION
+
 """Version of the record and event shapes; bumped with a migration in store/migrations.py."""
 
 OpKind = Literal["put", "patch", "delete"]

@@ -37,7 +37,13 @@ from mspdesk.inbox_head import HEAD_NAME as INBOX_HEAD_NAME
 from mspdesk.store.files import atomic_write, fsync_dir
 from mspdesk.store.journal import read_journal
 from mspdesk.store.notes_file import remove_notes_file
-from mspdesk.store.snapshot import BACKUP_DIR, FORMAT, generations, read_snapshot_file
+from mspdesk.store.snapshot import (
+    BACKUP_DIR,
+    Snapshot,
+    encode,
+    generations,
+    read_snapshot_file,
+)
 
 PENDING_NAME = "erasure-pending.json"
 ERASED = "[erased]"
@@ -254,18 +260,12 @@ def _rewrite(path: Path, raw: bytes, new: bytes) -> None:
 def _scrub_snapshot_bytes(raw: bytes, path: Path, directory: Path, scrubber: Scrubber) -> bytes:
     try:
         snapshot = read_snapshot_file(path, directory)
+        tables = None if snapshot is None else snapshot.all_tables()
     except Exception:  # damaged: keep it, but without the secrets
         return scrubber.raw(raw)
-    if snapshot is None:
+    if snapshot is None or tables is None:
         return raw
-    tables = scrub_tables(snapshot.tables, scrubber)
-    doc = {
-        "format": FORMAT,
-        "schema_version": snapshot.schema_version,
-        "seq": snapshot.seq,
-        "tables": tables,
-    }
-    return orjson.dumps(doc)
+    return encode(Snapshot(snapshot.seq, snapshot.schema_version, scrub_tables(tables, scrubber)))
 
 
 def _scrub_journal_bytes(raw: bytes, path: Path, scrubber: Scrubber) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -56,12 +56,15 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a crash leaves either the old or the new file."""
+def atomic_write(path: Path, data: bytes | Sequence[bytes]) -> None:
+    """Replace `path` with `data` (bytes, or pieces written one after the other, so a big
+    snapshot is never joined into one more copy) so that a crash leaves either the old or
+    the new file."""
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
-        write_all(fd, data)
+        for piece in [data] if isinstance(data, bytes) else data:
+            write_all(fd, piece)
         sync_to_disk(fd)
     except BaseException:
         os.close(fd)

@@ -5,12 +5,15 @@ The checks that tell damage from a crash's leftovers across files are here too."
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mspdesk.store.errors import CorruptStore
-from mspdesk.store.journal import JOURNAL_NAME, read_journal, recovery_steps
+from mspdesk.store.files import fsync_dir, private_dir
+from mspdesk.store.journal import JOURNAL_NAME, REJECTED_DIR, read_journal, recovery_steps
 from mspdesk.store.snapshot import (
     SNAPSHOT_NAME,
     Snapshot,
@@ -34,7 +37,11 @@ class Generation:
 
 
 def choose_generation(
-    directory: Path, journal: list[dict[str, Any]], acknowledged: int | None
+    directory: Path,
+    journal: list[dict[str, Any]],
+    acknowledged: int | None,
+    *,
+    verify: bool = True,
 ) -> Generation:
     """The snapshot to start from and the changes to replay on it.
 
@@ -42,6 +49,9 @@ def choose_generation(
     damaged or missing, the newest backup snapshot that reads, with the journal
     segments kept since it and the journal: two generations on disk, so losing one
     file loses nothing. Raises the first problem if no generation is whole.
+
+    With `verify`, every table's checksum is checked now (a writer, which must fall back to
+    a backup rather than build on damage); otherwise each table is checked when first read.
     """
     journal_path = directory / JOURNAL_NAME
     snapshot_path = directory / SNAPSHOT_NAME
@@ -51,6 +61,8 @@ def choose_generation(
         backups.append((0, first_segment))  # the start of it all: an empty desk
     try:
         snapshot = read_snapshot(directory)
+        if verify and snapshot.source is not None:
+            snapshot.source.verify()
         if not snapshot_path.exists() and backups:
             raise CorruptStore(
                 f"{snapshot_path} is missing, but {directory / 'backups'} holds earlier snapshots"
@@ -68,6 +80,8 @@ def choose_generation(
             base = Snapshot() if path == first_segment else read_snapshot_file(path, directory)
             if base is None:
                 continue
+            if base.source is not None:
+                base.source.verify()
             chain = [e for segment in segments for e in read_journal(segment).events]
             events = [e for e in [*chain, *journal] if e["seq"] > base.seq]
             events = _without_repeats(events)
@@ -136,4 +150,17 @@ def _without_repeats(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if event["seq"] not in seen:
             seen.add(event["seq"])
             kept.append(event)
+    return kept
+
+
+def set_aside_damaged(directory: Path) -> Path | None:
+    """After a recovery, keep the unusable snapshot in rejected/ (never deleted)."""
+    damaged = directory / SNAPSHOT_NAME
+    if not damaged.exists():
+        return None
+    folder = private_dir(directory / REJECTED_DIR)
+    kept = folder / f"snapshot-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.json"
+    os.rename(damaged, kept)
+    fsync_dir(folder)
+    fsync_dir(directory)
     return kept

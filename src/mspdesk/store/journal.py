@@ -11,9 +11,16 @@ from typing import Any
 
 import orjson
 
-from mspdesk.domain.events import SCHEMA_VERSION
+from mspdesk.domain.version import SCHEMA_VERSION
 from mspdesk.store.errors import CorruptStore, WriteFailed, describe, os_error
-from mspdesk.store.files import FILE_MODE, fsync_dir, private_dir, sync_to_disk, write_all
+from mspdesk.store.files import (
+    FILE_MODE,
+    atomic_write,
+    fsync_dir,
+    private_dir,
+    sync_to_disk,
+    write_all,
+)
 
 JOURNAL_NAME = "journal.jsonl"
 ACK_NAME = "journal.ack"
@@ -224,6 +231,38 @@ class JournalWriter:
         self.size = 0
         fsync_dir(segment.parent)
         fsync_dir(self.path.parent)
+        return True
+
+    def rotate_keeping(self, segment: Path, keep_from: int) -> bool:
+        """As `rotate`, when a snapshot holds the changes up to byte `keep_from` only (it was
+        written in the background while more were made): the whole journal goes to
+        `segment`, and a journal of the changes after `keep_from` replaces it atomically.
+
+        At any crash, `journal.jsonl` is either the whole old journal or the new one (replay
+        skips changes the snapshot holds), and the segment is a link to the old one."""
+        if keep_from >= self.size:
+            return self.rotate(segment)
+        with self.path.open("rb") as journal:
+            journal.seek(keep_from)
+            tail = journal.read(self.size - keep_from)
+        if len(tail) != self.size - keep_from:
+            raise OSError(f"{self.path} is shorter than written")
+        linked = segment.with_name(f"{segment.name}.tmp-{os.getpid()}")
+        with contextlib.suppress(FileNotFoundError):
+            linked.unlink()
+        os.link(self.path, linked)
+        os.replace(linked, segment)
+        fsync_dir(segment.parent)
+        atomic_write(self.path, tail)
+        try:
+            fd = os.open(self.path, os.O_WRONLY, FILE_MODE)
+            os.lseek(fd, 0, os.SEEK_END)
+        except OSError as error:
+            self._broken = error.strerror or str(error)
+            raise
+        os.close(self._fd)
+        self._fd = fd
+        self.size = len(tail)
         return True
 
     def close(self) -> None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from mspdesk.store.errors import StoreLocked, os_error
 from mspdesk.store.files import FILE_MODE, write_all
@@ -118,3 +121,27 @@ else:  # pragma: no cover - Windows
 
     def _unlock(fd: int) -> None:
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+
+
+class _HasWriteLock(Protocol):
+    @property
+    def _write_lock(self) -> contextlib.AbstractContextManager[Any]: ...
+
+
+S = TypeVar("S", bound=_HasWriteLock)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def serialised(
+    method: Callable[Concatenate[S, P], R],
+) -> Callable[Concatenate[S, P], R]:
+    """One writer at a time within the process too: an import saving from a worker thread
+    must not interleave its journal line and seq with a change made on the UI thread."""
+
+    @functools.wraps(method)
+    def locked(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._write_lock:
+            return method(self, *args, **kwargs)
+
+    return locked

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mspdesk.domain.events import SCHEMA_VERSION
+from mspdesk.domain.version import SCHEMA_VERSION
 from mspdesk.store.files import fsync_dir, private_dir
 
 Tables = dict[str, dict[str, Any]]

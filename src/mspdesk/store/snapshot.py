@@ -10,9 +10,17 @@ from typing import Any
 
 import orjson
 
-from mspdesk.domain.events import SCHEMA_VERSION
+from mspdesk.domain.version import SCHEMA_VERSION
 from mspdesk.store.errors import CorruptStore, NewerVersion, os_error
 from mspdesk.store.files import atomic_write, fsync_dir, private_dir
+from mspdesk.store.layout import (
+    LAYOUT_2_START,
+    Encoded,
+    TableSource,
+    assemble,
+    encode_table,
+    read_header,
+)
 
 SNAPSHOT_NAME = "snapshot.json"
 BACKUP_DIR = "backups"
@@ -22,11 +30,21 @@ KEEP_BACKUPS = 3
 
 @dataclass
 class Snapshot:
-    """The state at journal position `seq`."""
+    """The state at journal position `seq`: the tables parsed so far, and the file the rest
+    are parsed from when first asked for (`source`)."""
 
     seq: int = 0
     schema_version: int = SCHEMA_VERSION
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source: TableSource | None = None
+
+    def all_tables(self) -> dict[str, dict[str, Any]]:
+        """Every table, parsing those not read yet (migrations and erasure need them all)."""
+        if self.source is not None:
+            for name in self.source.names():
+                if name not in self.tables:
+                    self.tables[name] = self.source.load(name)
+        return self.tables
 
 
 def read_snapshot(directory: Path) -> Snapshot:
@@ -36,47 +54,92 @@ def read_snapshot(directory: Path) -> Snapshot:
 
 
 def read_snapshot_file(path: Path, directory: Path) -> Snapshot | None:
-    """The snapshot in the file `path` (None if there is no such file)."""
+    """The snapshot in the file `path` (None if there is no such file). Its tables are parsed
+    when first used (layout 2, see layout.py); a file of the first layout is parsed whole."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            fd = os.dup(handle.fileno())  # kept open: tables are read from it later
     except FileNotFoundError:
         return None
     except OSError as error:
         raise os_error(error, f"cannot read the snapshot {path}", reading=True) from None
+    keep_open = False
     try:
-        doc = orjson.loads(raw)
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise ValueError("not an mspdesk snapshot")
-        version = int(doc["schema_version"])
-        if version < 1:
-            raise ValueError(f"data version {version} does not exist")
-        snapshot = Snapshot(int(doc["seq"]), version, doc["tables"])
-        if not isinstance(snapshot.tables, dict) or snapshot.seq < 0:
-            raise ValueError("tables is not an object")
-    except (ValueError, KeyError, TypeError) as error:
+        size = os.fstat(fd).st_size
+        start = os.pread(fd, len(LAYOUT_2_START), 0)
+        if start == LAYOUT_2_START:
+            header, body = read_header(fd, size)
+            source = TableSource(path, fd, header, body, _backup_hint(directory))
+            keep_open = True
+            snapshot = Snapshot(int(header["seq"]), _version(header), {}, source)
+        else:
+            snapshot = _read_whole(_read_all(fd, size))
+    except (ValueError, KeyError, TypeError, IndexError) as error:
         raise CorruptStore(
             f"{path} cannot be read ({error}); it was left untouched. {_backup_hint(directory)}"
         ) from None
-    if version > SCHEMA_VERSION:
+    except OSError as error:
+        raise os_error(error, f"cannot read the snapshot {path}", reading=True) from None
+    finally:
+        if not keep_open:
+            os.close(fd)
+    if snapshot.schema_version > SCHEMA_VERSION:
         raise NewerVersion(
-            f"{path} was written by a newer mspdesk (data version {version}, this one reads up "
-            f"to {SCHEMA_VERSION}); upgrade mspdesk — the file was left untouched"
+            f"{path} was written by a newer mspdesk (data version {snapshot.schema_version}, "
+            f"this one reads up to {SCHEMA_VERSION}); upgrade mspdesk — the file was left "
+            "untouched"
         )
     return snapshot
 
 
+def _read_all(fd: int, size: int) -> bytes:
+    data = os.pread(fd, size, 0)
+    while len(data) < size:
+        more = os.pread(fd, size - len(data), len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
+def _read_whole(raw: bytes) -> Snapshot:
+    """A snapshot of the first layout (one JSON document, no index): parsed at once."""
+    doc = orjson.loads(raw)
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ValueError("not an mspdesk snapshot")
+    snapshot = Snapshot(int(doc["seq"]), _version(doc), doc["tables"])
+    if not isinstance(snapshot.tables, dict) or snapshot.seq < 0:
+        raise ValueError("tables is not an object")
+    return snapshot
+
+
+def _version(doc: dict[str, Any]) -> int:
+    version = int(doc["schema_version"])
+    if version < 1:
+        raise ValueError(f"data version {version} does not exist")
+    return version
+
+
 def encode(snapshot: Snapshot) -> bytes:
-    """The snapshot as bytes on disk."""
-    doc = {
-        "format": FORMAT,
-        "schema_version": snapshot.schema_version,
-        "seq": snapshot.seq,
-        "tables": snapshot.tables,
-    }
-    return orjson.dumps(doc)
+    """The snapshot as bytes on disk (tables parsed are encoded, the others copied)."""
+    return b"".join(encode_parts(snapshot))
 
 
-def write_snapshot(directory: Path, data: bytes, previous_seq: int) -> None:
+def encode_parts(snapshot: Snapshot) -> list[bytes]:
+    """`encode` in pieces, to write without joining them (a checkpoint in a thread: one
+    join of 120 MB would hold the GIL for tens of milliseconds)."""
+    names = set(snapshot.tables) | set(snapshot.source.names() if snapshot.source else ())
+    tables: dict[str, Encoded] = {}
+    for name in sorted(names):
+        if name in snapshot.tables:
+            tables[name] = encode_table(snapshot.tables[name])
+        else:
+            assert snapshot.source is not None
+            tables[name] = snapshot.source.encoded(name)
+    return assemble(snapshot.seq, snapshot.schema_version, tables)
+
+
+def write_snapshot(directory: Path, data: bytes | list[bytes], previous_seq: int) -> None:
     """Replace the snapshot atomically, keeping the one it replaces as a backup."""
     path = directory / SNAPSHOT_NAME
     if path.exists():

@@ -1,0 +1,185 @@
+"""Snapshot layout 2: one JSON document of the first layout's shape (`format`, `schema_version`,
+`seq`, `tables`), so older code still reads it whole, with an index first that lets a reader
+parse only the tables it needs, a piece at a time.
+
+    {"format":"mspdesk-snapshot","layout":2,"schema_version":1,"seq":42,
+     "index":{"referrals":{"chunks":[o0,o1,...,on],"sums":[a1,...,an],"keys":[ks,ke,kc]}},
+     "tables":{"referrals":{PIECE1,PIECE2,...}, ...},"keys":{"referrals":["R-…",...]}}
+
+Offsets count from the byte after `"tables":{`. Each piece holds up to CHUNK_RECORDS records
+(`"key":{...}` pairs; every piece but the first starts with a comma) and has its Adler-32 in
+`sums`. A table is parsed piece by piece (peak memory is the records, not the file), and a
+checkpoint copies the pieces of a table nobody parsed without parsing them. `keys` lists each
+table's record keys, so "is there a referral R-…" needs no records parsed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from mspdesk.store.errors import CorruptStore
+
+LAYOUT_2_START = b'{"format":"mspdesk-snapshot","layout":2,'
+TABLES_KEY = b',"tables":{'
+KEYS_KEY = b'},"keys":{'
+MAX_HEADER = 1 << 20
+CHUNK_RECORDS = 2000
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+class Encoded:
+    """One table ready to write: its pieces, their checksums and its key list."""
+
+    def __init__(self, pieces: list[bytes], sums: list[int], keys: bytes) -> None:
+        self.pieces = pieces
+        self.sums = sums
+        self.keys = keys
+
+
+def encode_table(table: dict[str, Any], chunk: int = CHUNK_RECORDS) -> Encoded:
+    """A table in pieces of `chunk` records: each `orjson.dumps` holds the GIL only briefly,
+    so a checkpoint in a thread leaves the UI thread running (one call on 100k records
+    holds it for over 100 ms)."""
+    # `table` is the checkpoint's own copy: iterated as it is, never copied again.
+    pieces: list[bytes] = []
+    items = iter(table.items())
+    while piece := dict(itertools.islice(items, chunk)):
+        encoded = orjson.dumps(piece)[1:-1]
+        pieces.append(b"," + encoded if pieces else encoded)
+    keys: list[bytes] = []
+    names = iter(table)
+    while some := list(itertools.islice(names, chunk * 5)):
+        keys.append(orjson.dumps(some)[1:-1])
+    listed = b"[" + b",".join(keys) + b"]"
+    return Encoded(pieces, [zlib.adler32(p) for p in pieces], listed)
+
+
+def assemble(seq: int, schema_version: int, tables: dict[str, Encoded]) -> list[bytes]:
+    """The snapshot file's bytes, in pieces to write one after the other."""
+    index: dict[str, dict[str, list[int]]] = {}
+    parts: list[bytes] = []
+    offset = 0
+    for number, (name, table) in enumerate(tables.items()):
+        if not _TABLE_NAME.match(name):
+            raise ValueError(f"unexpected table name {name!r}")
+        opening = (b"," if number else b"") + orjson.dumps(name) + b":{"
+        offset += len(opening)
+        chunks = [offset]
+        for piece in table.pieces:
+            offset += len(piece)
+            chunks.append(offset)
+        parts += [opening, *table.pieces, b"}"]
+        offset += 1
+        index[name] = {"chunks": chunks, "sums": table.sums}
+    parts.append(KEYS_KEY)
+    offset += len(KEYS_KEY)
+    for number, (name, table) in enumerate(tables.items()):
+        opening = (b"," if number else b"") + orjson.dumps(name) + b":"
+        offset += len(opening)
+        index[name]["keys"] = [offset, offset + len(table.keys), zlib.adler32(table.keys)]
+        offset += len(table.keys)
+        parts += [opening, table.keys]
+    header = orjson.dumps(
+        {"format": "mspdesk-snapshot", "layout": 2, "schema_version": schema_version, "seq": seq}
+    )
+    index_json = b',"index":' + orjson.dumps(index)
+    return [header[:-1], index_json, TABLES_KEY, *parts, b"}}"]
+
+
+def read_header(fd: int, size: int) -> tuple[dict[str, Any], int]:
+    """The header and where the body starts (ValueError if it is not whole)."""
+    head = os.pread(fd, min(size, MAX_HEADER), 0)
+    end = head.find(TABLES_KEY)
+    if end < 0:
+        raise ValueError("its header is cut short")
+    header = orjson.loads(head[:end] + b"}")
+    if not isinstance(header.get("index"), dict) or int(header["seq"]) < 0:
+        raise ValueError("its index is not an object")
+    body = end + len(TABLES_KEY)
+    last = body
+    for entry in header["index"].values():
+        if len(entry["chunks"]) != len(entry["sums"]) + 1:
+            raise ValueError("its index does not add up")
+        last = max(last, body + int(entry["keys"][1]))
+    if size != last + 2:
+        raise ValueError(f"it is {size} bytes long, not the {last + 2} its index says")
+    return header, body
+
+
+class TableSource:
+    """The tables of a layout-2 snapshot not parsed yet. The file stays open (a checkpoint
+    replacing it leaves this open copy as it was), and each piece is checked against its
+    checksum as it is read."""
+
+    def __init__(self, path: Path, fd: int, header: dict[str, Any], body: int, hint: str) -> None:
+        self.path = path
+        self._fd = fd
+        self._index: dict[str, dict[str, list[int]]] = header["index"]
+        self._body = body
+        self._hint = hint
+
+    def names(self) -> list[str]:
+        return list(self._index)
+
+    def _read(self, name: str, start: int, end: int, checksum: int) -> bytes:
+        data = os.pread(self._fd, end - start, self._body + start)
+        if len(data) != end - start or zlib.adler32(data) != checksum:
+            raise CorruptStore(
+                f"{self.path} is damaged (table {name} does not match its checksum); it was "
+                f"left untouched. {self._hint}"
+            )
+        return data
+
+    def pieces(self, name: str) -> Iterator[bytes]:
+        entry = self._index[name]
+        chunks, sums = entry["chunks"], entry["sums"]
+        for number, checksum in enumerate(sums):
+            yield self._read(name, chunks[number], chunks[number + 1], checksum)
+
+    def encoded(self, name: str) -> Encoded:
+        """The table as the file has it (checked), to copy into the next snapshot."""
+        start, end, checksum = self._index[name]["keys"]
+        keys = self._read(name, start, end, checksum)
+        return Encoded(list(self.pieces(name)), list(self._index[name]["sums"]), keys)
+
+    def load(self, name: str) -> dict[str, Any]:
+        """The table parsed, piece by piece (CorruptStore if it is damaged)."""
+        table: dict[str, Any] = {}
+        for piece in self.pieces(name):
+            try:
+                table.update(orjson.loads(b"{" + piece.removeprefix(b",") + b"}"))
+            except orjson.JSONDecodeError as error:
+                raise CorruptStore(f"{self.path} cannot be read ({error}). {self._hint}") from None
+        return table
+
+    def keys(self, name: str) -> list[str]:
+        """The table's record keys, without parsing its records."""
+        start, end, checksum = self._index[name]["keys"]
+        found = orjson.loads(self._read(name, start, end, checksum))
+        if not isinstance(found, list):
+            raise CorruptStore(f"{self.path} cannot be read (keys of {name}). {self._hint}")
+        return found
+
+    def verify(self) -> None:
+        """Check every piece's checksum without parsing (a writer does this on opening, so
+        damage is found while the previous generation can still be used instead)."""
+        for name in self._index:
+            for _piece in self.pieces(name):
+                pass
+            self.keys(name)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __del__(self) -> None:
+        self.close()
