@@ -17,7 +17,7 @@ from typing import Any
 
 from mspdesk.desk.note_base import BaseIndex
 from mspdesk.desk.note_memory import SUBJECT_TABLES, TABLE
-from mspdesk.domain.events import SCHEMA_VERSION
+from mspdesk.domain.version import SCHEMA_VERSION
 from mspdesk.store.journal import JOURNAL_NAME, read_ack, read_journal
 from mspdesk.store.snapshot import generations
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from mspdesk.domain.events import SCHEMA_VERSION
+from mspdesk.domain.version import SCHEMA_VERSION
 from mspdesk.store.files import FILE_MODE, fsync_dir, sync_to_disk, write_all
 
 NOTES_INDEX_NAME = "notes-index.bin"

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from mspdesk.domain.events import SCHEMA_VERSION
+from mspdesk.domain.version import SCHEMA_VERSION
 from mspdesk.domain.hlc import ZERO
 from mspdesk.store import Store
 from mspdesk.store.files import atomic_write
