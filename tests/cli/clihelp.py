@@ -15,7 +15,7 @@ from mspdesk.desk import Desk
 # The command modules bind `open_desk` when first imported, and `mspdesk.cli` imports them
 # only when a subcommand is parsed (the TUI starts without them): they are imported above,
 # before any test pins the clock, so a pin never outlives its test.
-assert commands.REGISTRARS
+commands.all_registrars()
 
 
 def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:

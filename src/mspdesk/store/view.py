@@ -46,9 +46,16 @@ class TableView(Mapping[str, dict[str, Any]]):
         return len(self._tables.names())
 
 
+def _as_stored(record: Any, key: str) -> Any:
+    return record
+
+
 class RecordTable(Table):
     # Our keys are human ids ("R-2013-0042"), not TinyDB's integers.
     document_id_class = str  # type: ignore[assignment]
+    # Query results are the stored dicts themselves (read only), not a copy of each
+    # (store/queries.py: the desk's filtered reads).
+    document_class = staticmethod(_as_stored)  # type: ignore[assignment]
 
 
 class RecordDB(TinyDB):
