@@ -218,6 +218,30 @@ def shallow_sync(remote: Path, workdir: Path) -> tuple[float, int]:
     return took, size
 
 
+def blobless_sync(remote: Path, workdir: Path) -> tuple[float, int, float, int]:
+    """A partial clone (`--filter=blob:none`: commits and trees, no events), then the blobs
+    of each desk's newest segment only, as a laptop starting from a state snapshot would
+    fetch them: (seconds, bytes) of each step."""
+    git("config", "uploadpack.allowFilter", "true", cwd=remote)
+    laptop = workdir / "blobless"
+    git("init", "--quiet", str(laptop))
+    url = f"file://{remote}"
+    git("remote", "add", "origin", url, cwd=laptop)
+    fetch = ["fetch", "--quiet", "--filter=blob:none", "origin", REFSPEC]
+    took = seconds(lambda: git(*fetch, cwd=laptop))
+    size = pack_bytes(laptop)
+    newest = []
+    refs = git("for-each-ref", "--format=%(objectname)", "refs/remotes/origin/desks", cwd=laptop)
+    for tip in refs.decode().split():
+        listing = git("ls-tree", "-r", tip, "events", cwd=laptop).decode().splitlines()
+        newest.append(listing[-1].split()[2])
+    wanted = ("\n".join(newest) + "\n").encode()
+    tail = seconds(lambda: git("cat-file", "--batch", cwd=laptop, stdin=wanted))
+    tail_size = pack_bytes(laptop) - size
+    shutil.rmtree(laptop)
+    return took, size, tail, tail_size
+
+
 def first_sync(remote: Path, workdir: Path) -> tuple[float, float, Path]:
     """Seconds to fetch every desk branch into an empty repository (the pack protocol,
     as from a shared drive), and seconds to copy the remote's pack files (the floor)."""
@@ -323,6 +347,9 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     row["fetch_all_s"], row["copy_pack_s"], laptop = first_sync(remote, workdir)
     row["laptop_git_bytes"] = pack_bytes(laptop)
     row["fetch_depth1_s"], row["depth1_git_bytes"] = shallow_sync(remote, workdir)
+    blobless = blobless_sync(remote, workdir)
+    row["fetch_blobless_s"], row["blobless_git_bytes"] = blobless[:2]
+    row["fetch_newest_segments_s"], row["newest_segments_bytes"] = blobless[2:]
     state = reading(laptop, workdir, row)
     start = time.perf_counter()
     snapshot = orjson.dumps(state)
