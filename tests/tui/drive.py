@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
+from textual.command import Command, CommandList
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
@@ -37,3 +38,29 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def run_command(pilot: Pilot[Any], text: str, *, wanted: str | None = None) -> None:
+    """Ctrl+P, type `text`, and press Enter once the palette's highlighted hit reads `wanted`
+    (default: `text`). The palette gathers hits on a timer, so a fixed wait may pick a hit
+    from before the last keystroke on a busy machine."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await type_text(pilot, text)
+    want = (wanted or text).casefold()
+    for _ in range(200):  # at most ~10 s
+        if want in _highlighted_hit(pilot).casefold():
+            break
+        await pilot.pause(0.05)
+    await pilot.press("enter")
+
+
+def _highlighted_hit(pilot: Pilot[Any]) -> str:
+    found = pilot.app.screen.query(CommandList)
+    if not found:
+        return ""
+    hits = found.first()
+    if hits.highlighted is None or hits.highlighted >= hits.option_count:
+        return ""
+    option = hits.get_option_at_index(hits.highlighted)
+    return option.hit.text or "" if isinstance(option, Command) else ""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from case_data import CLICK_ME, NOW, fill, settle
-from drive import type_text
+from drive import run_command, type_text
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TabbedContent
@@ -353,10 +353,7 @@ async def test_agenda_counts_overdue_and_jumps_to_the_milestone(app: MspdeskApp)
 async def test_find_case_from_the_palette(app: MspdeskApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "Find case C-0003")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_command(pilot, "Find case C-0003")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen) and app.screen.case_id == "C-0003"
 

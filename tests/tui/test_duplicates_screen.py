@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from changes import count_changes
-from drive import type_text
+from drive import run_command
 from inbox_data import CLICK_ME, NOW, settle
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -153,10 +153,7 @@ async def test_merge_by_keyboard_then_ctrl_z(
 async def test_the_palette_opens_the_queue(app: MspdeskApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "Possible duplicates")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_command(pilot, "Possible duplicates")
         await pilot.pause()
         assert isinstance(app.screen, DuplicatesScreen)
 

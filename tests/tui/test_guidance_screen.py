@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from drive import run_command
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, OptionList, Static
 
@@ -290,12 +291,7 @@ async def test_unknown_slug_is_reported(app: MspdeskApp, notices: Notices) -> No
 async def test_palette_opens_a_page_by_title(app: MspdeskApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"tupe")
-        await settle(pilot)
-        await pilot.pause(0.3)  # the palette gathers hits on a short timer
-        await pilot.press("enter")
+        await run_command(pilot, "tupe")
         await settle(pilot)
         assert isinstance(app.screen, GuidanceScreen)
         assert shown_slug(app) == TUPE

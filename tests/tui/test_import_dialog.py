@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from drive import type_text
+from drive import run_command
 from inbox_data import NOW, fill, settle
 from intake_data import (
     ADDED,
@@ -246,10 +246,7 @@ async def test_the_file_is_checked_and_saved_off_the_ui_thread(
 async def test_import_from_the_palette(app: MspdeskApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "Import referrals")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_command(pilot, "Import referrals")
         await pilot.pause()
         assert isinstance(app.screen, ImportDialog)
         await pilot.press("tab", "q")  # off the path box, q cancels rather than quitting

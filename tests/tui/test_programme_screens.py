@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from changes import count_changes
-from drive import settle
+from drive import run_command, settle
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -69,11 +69,7 @@ def app(tmp_path: Path) -> MspdeskApp:
 
 async def palette(pilot: Pilot[Any], command: str) -> None:
     await settle(pilot)
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    await pilot.press(*command)
-    await pilot.pause(0.3)
-    await pilot.press("enter")
+    await run_command(pilot, command)
     await settle(pilot)
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from drive import type_text
+from drive import run_command, type_text
 from inbox_data import BOLD, NOW, fill, settle
 from rich.console import Console
 from textual.pilot import Pilot
@@ -210,10 +210,7 @@ async def test_new_referral_from_the_list_and_the_palette(app: MspdeskApp, data:
         await settle(pilot)
         assert isinstance(app.screen, ReferralsScreen)
         assert app.screen.query_one(RecordTable).current_key == NEW_ID
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "New referral")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_command(pilot, "New referral")
         await pilot.pause()
         assert isinstance(app.screen, ReferralForm) and app.screen.existing is None
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from drive import settle
+from drive import run_command, settle
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Sparkline, Static
@@ -236,11 +236,7 @@ async def test_export_dialog_explains_a_bad_path_and_escape_cancels(
 async def test_palette_opens_the_programme_report(app: MspdeskApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"programme report")
-        await pilot.pause(0.3)  # the palette gathers hits on a short timer
-        await pilot.press("enter")
+        await run_command(pilot, "programme report")
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert app.screen.figures is not None
