@@ -183,7 +183,9 @@ class NoteIndex:
         found = []
         for slot in memory.match(words, limit):
             note_id = memory.note_of[slot]
-            record = self._source.get(TABLE, note_id) or {}
+            record = self._source.get(TABLE, note_id)
+            if record is None:
+                continue  # removed by a change on another thread since the sync
             title = subject_title(self._source, str(record["subject"]))
             found.append((memory.order_key[slot], {**record, "id": note_id, "title": title}))
         return found
