@@ -78,6 +78,14 @@ class NoteIndex:
     def of_store(cls, store: Store) -> NoteIndex:
         return cls(store, store)
 
+    @classmethod
+    def over_journal(cls, base: BaseIndex, view: JournalView) -> NoteIndex:
+        """The saved index and the journal's changes since (the command line's path)."""
+        index = cls(view)
+        index._base, index._memory = base, MemoryIndex(view, base.notes_of)
+        index._memory.synced_seq = base.seq
+        return index
+
     def search(self, text: str, limit: int = 200) -> list[NoteHit]:
         """Live notes containing every word of `text` (case-insensitive), newest first."""
         words = _words(text)
@@ -183,7 +191,9 @@ class NoteIndex:
         found = []
         for slot in memory.match(words, limit):
             note_id = memory.note_of[slot]
-            record = self._source.get(TABLE, note_id) or {}
+            record = self._source.get(TABLE, note_id)
+            if record is None:
+                continue  # removed by a change on another thread since the sync
             title = subject_title(self._source, str(record["subject"]))
             found.append((memory.order_key[slot], {**record, "id": note_id, "title": title}))
         return found
@@ -263,10 +273,7 @@ def search_folder(directory: Path, text: str, limit: int = 200) -> list[NoteHit]
             view = JournalView.read(directory, base, str(base.file.header.get("event_id", "")))
             if view is None:
                 return None
-            index = NoteIndex(view)
-            index._base, index._memory = base, MemoryIndex(view, base.notes_of)
-            index._memory.synced_seq = base.seq
-            return index.search(text, limit)
+            return NoteIndex.over_journal(base, view).search(text, limit)
         finally:
             base.close()
     except (UnknownRecord, StoreError, ValueError, KeyError, TypeError):
