@@ -221,7 +221,7 @@ def bench_plugins(quick: bool) -> list[Row]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
+    parser.add_argument("--quick", action="store_true", help="small sizes, a few minutes")
     parser.add_argument(
         "--only", choices=["writes", "frame", "keys", "rss", "plugins"], action="append"
     )

@@ -382,9 +382,13 @@ class MspdeskApp(App[int]):
         if desk is not None:
             # Fold the journal into a fresh snapshot so the next start replays nothing,
             # then cache the inbox's first rows for the next start to paint at once.
+            from mspdesk.domain.errors import UserError
+
             try:
                 desk.checkpoint()
                 self._save_inbox_head(desk)
+            except (OSError, UserError):
+                pass  # the head is only a cache; close() below tries again and warns
             finally:
                 desk.close(checkpoint=True)
                 self.desk = None
