@@ -31,8 +31,8 @@ def status_words(desk: Desk) -> str:
 def show_status(app: App[Any], failed: str = "") -> None:
     """Put the sync status in the title (beside the data folder)."""
     desk = open_desk(app)
-    if desk is None:
-        return
+    if desk is None or not desk.sync.configured():
+        return  # a desk that does not sync keeps its title as it is
     base = str(desk_app(app).data_dir)
     words = "sync failed" if failed else status_words(desk)
     app.sub_title = f"{base} — {words}" if words else base
