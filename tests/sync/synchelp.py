@@ -19,33 +19,9 @@ def bare_remote(tmp_path: Path) -> Path:
 
 
 def open_desk(folder: Path, actor: str, number: int) -> Desk:
-    """A desk whose new references do not collide with another desk's.
-
-    Until desk codes (i19ids) are merged, each desk numbers its referrals, notes and cases
-    from its own thousand (desk 1 from 1001, desk 2 from 2001, ...).
-    """
-    desk = Desk.open(folder, actor=actor)
-    offset = number * 1000
-
-    def own(numbers: list[int], size: int = 1000) -> int:
-        return max([n for n in numbers if offset <= n < offset + size], default=offset)
-
-    referrals = [k.split("-") for k in desk.core.store.table("referrals")]
-    desk.referrals._highest = {
-        year: own([int(n) for _r, y, n in referrals if int(y) == year])
-        for year in range(2000, 2031)
-    }
-    notes = [int(k[2:]) for k in desk.core.store.table("notes")]
-    desk.notes._highest = max([n for n in notes if n // 10_000 == number], default=offset * 10)
-    cases = desk.cases
-
-    def next_case() -> str:
-        numbers = [int(k[2:]) for k in desk.core.store.table("cases")]
-        own = [n for n in numbers if offset <= n < offset + 1000]
-        return f"C-{max(own, default=offset) + 1:04d}"
-
-    cases.next_id = next_case  # type: ignore[method-assign]
-    return desk
+    """Desk `number` of the test, as its adviser opens it. Its references cannot collide
+    with another desk's once it has a desk code (claimed at `sync init`)."""
+    return Desk.open(folder, actor=actor)
 
 
 def sync(folder: Path, actor: str, number: int) -> Any:
