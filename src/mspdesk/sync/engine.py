@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 
-from mspdesk.domain.version import SCHEMA_VERSION
 from mspdesk.domain.hlc import ZERO
+from mspdesk.domain.version import SCHEMA_VERSION
 from mspdesk.store import Store
 from mspdesk.store.files import atomic_write
 from mspdesk.store.outbox import OUT_DIR, SYNC_DIR, Outbox
