@@ -154,9 +154,7 @@ def erase(core: DeskCore, target: str, reason: str = "") -> Tombstone:
     identities: set[str] = set()
     keys, summaries, secrets, what = _plan(core, target, identities)
     files = _attachments_of(core, target, keys)
-    _with_clashes(core, keys)
-    for key in files:
-        keys[key] = ["name"]
+    _with_clashes_and_files(core, keys, files)
     stone_id = TOMBSTONES.next(core.store.table(ERASURES), core.code)
     at = core.now().isoformat(timespec="milliseconds")
     record = {
@@ -181,18 +179,9 @@ def erase(core: DeskCore, target: str, reason: str = "") -> Tombstone:
         "origin": core.origin,
         "hlc": core.stamp(),
     }
-    plan = {
-        "id": stone_id,
-        "target": target,
-        "keys": keys,
-        "summaries": summaries,
-        "hide": sorted(k for k in keys if NOTE_ID.match(k) or k in files),
-        "files": sorted(files.values()),
-        "secrets": sorted(secrets),
-        "identities": sorted(identities),
-        "event": event,
-    }
-    core.store.erase(plan)
+    core.store.erase(
+        _erasure_plan(stone_id, target, (keys, summaries, secrets), files, identities, event)
+    )
     stone = already_erased(core, target)
     assert stone is not None
     return stone
@@ -209,11 +198,36 @@ def erase_from_elsewhere(core: DeskCore, event: dict[str, Any]) -> None:
         core.store.commit_batch([event])
         return
     files = _attachments_of(core, target, keys)
+    _with_clashes_and_files(core, keys, files)
+    stone_id = event["ops"][0]["key"] if event["ops"] else target
+    core.store.erase(
+        _erasure_plan(stone_id, target, (keys, summaries, secrets), files, identities, event)
+    )
+
+
+def _with_clashes_and_files(
+    core: DeskCore, keys: dict[str, list[str]], files: dict[str, str]
+) -> None:
+    """The records an erasure also reaches: sync clashes holding the values, attached files
+    (their names)."""
     _with_clashes(core, keys)
     for key in files:
         keys[key] = ["name"]
-    plan = {
-        "id": event["ops"][0]["key"] if event["ops"] else target,
+
+
+def _erasure_plan(
+    stone_id: str,
+    target: str,
+    found: tuple[dict[str, list[str]], dict[str, str], set[str]],
+    files: dict[str, str],
+    identities: set[str],
+    event: dict[str, Any],
+) -> dict[str, Any]:
+    """What the store scrubs (store/erasure.py): the records and fields, the files, the
+    secret strings, and the tombstone event to commit."""
+    keys, summaries, secrets = found
+    return {
+        "id": stone_id,
         "target": target,
         "keys": keys,
         "summaries": summaries,
@@ -223,7 +237,6 @@ def erase_from_elsewhere(core: DeskCore, event: dict[str, Any]) -> None:
         "identities": sorted(identities),
         "event": event,
     }
-    core.store.erase(plan)
 
 
 def _plan(

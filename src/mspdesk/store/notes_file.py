@@ -29,7 +29,7 @@ from typing import Any
 import orjson
 
 from mspdesk.domain.version import SCHEMA_VERSION
-from mspdesk.store.files import FILE_MODE, fsync_dir, sync_to_disk, write_all
+from mspdesk.store.files import atomic_write
 
 NOTES_INDEX_NAME = "notes-index.bin"
 MAGIC = b"mspdesk-notes-ix"
@@ -120,31 +120,13 @@ def write_notes_file(directory: Path, seq: int, event_id: str, sections: dict[st
         }
     )
     head = MAGIC + len(header).to_bytes(4, "little") + header
-    _write_atomically(index_path(directory), [head, *(parts[name] for name in names)])
+    atomic_write(index_path(directory), [head, *(parts[name] for name in names)])
 
 
 def _block_crcs(data: bytes) -> bytes:
     view = memoryview(data)
     crcs = array("I", (zlib.crc32(view[at : at + BLOCK]) for at in range(0, len(data), BLOCK)))
     return crcs.tobytes()
-
-
-def _write_atomically(path: Path, parts: list[bytes]) -> None:
-    """As files.atomic_write, but part by part: no joined copy of a large index."""
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        for part in parts:
-            write_all(fd, part)
-        sync_to_disk(fd)
-    except BaseException:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    os.close(fd)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 def read_notes_file(directory: Path) -> NotesFile | None:

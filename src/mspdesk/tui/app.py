@@ -252,6 +252,10 @@ class MspdeskApp(App[int]):
             self.push_screen(HelpScreen())
 
     def action_undo(self) -> None:
+        self._step_back_or_forward(redo=False)
+
+    def _step_back_or_forward(self, *, redo: bool) -> None:
+        """Undo (or redo) the last change, saying why not when it cannot."""
         desk = self.desk
         if desk is None:
             self.notify(LOADING, timeout=2)
@@ -259,11 +263,15 @@ class MspdeskApp(App[int]):
         if desk.read_only:
             self.notify("Nothing can be changed in a read-only desk.", severity="warning")
             return
-        if desk.can_undo() is None:
-            self.notify("Nothing to undo.")
+        if (desk.can_redo() if redo else desk.can_undo()) is None:
+            self.notify(
+                "Nothing to redo: redo applies again what Ctrl+Z reversed."
+                if redo
+                else "Nothing to undo."
+            )
             return
-        event = desk.undo()
-        self.notify(event.summary, title="Undone", markup=False)
+        event = desk.redo() if redo else desk.undo()
+        self.notify(event.summary, title="Redone" if redo else "Undone", markup=False)
         self.refresh_data()
 
     def action_clashes(self) -> None:
@@ -337,19 +345,7 @@ class MspdeskApp(App[int]):
         self.exit()
 
     def action_redo(self) -> None:
-        desk = self.desk
-        if desk is None:
-            self.notify(LOADING, timeout=2)
-            return
-        if desk.read_only:
-            self.notify("Nothing can be changed in a read-only desk.", severity="warning")
-            return
-        if desk.can_redo() is None:
-            self.notify("Nothing to redo: redo applies again what Ctrl+Z reversed.")
-            return
-        event = desk.redo()
-        self.notify(event.summary, title="Redone", markup=False)
-        self.refresh_data()
+        self._step_back_or_forward(redo=True)
 
     def action_search_notes(self) -> None:
         from mspdesk.tui.note_actions import search_notes
