@@ -220,7 +220,12 @@ class JournalWriter:
         writes are refused until the desk is reopened (which finds the segment)."""
         if self.size == 0:
             return False
-        os.rename(self.path, segment)
+        if _same_file(self.path, segment):
+            # A crash inside rotate_keeping left the segment a second name of this very
+            # journal; rename() would do nothing there, so drop the journal's own name.
+            os.unlink(self.path)
+        else:
+            os.rename(self.path, segment)
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         except OSError as error:
@@ -252,6 +257,8 @@ class JournalWriter:
             linked.unlink()
         os.link(self.path, linked)
         os.replace(linked, segment)
+        with contextlib.suppress(FileNotFoundError):
+            linked.unlink()  # still there if segment already was this file (replace did nothing)
         fsync_dir(segment.parent)
         atomic_write(self.path, tail)
         try:
@@ -268,6 +275,13 @@ class JournalWriter:
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self._fd)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except FileNotFoundError:
+        return False
 
 
 def read_ack(directory: Path) -> int | None:
