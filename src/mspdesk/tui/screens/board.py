@@ -17,6 +17,7 @@ from mspdesk.domain.support import pounds
 from mspdesk.tui.access import records_changed, report, writable_desk
 from mspdesk.tui.screens.base import DeskScreen
 from mspdesk.tui.widgets.key_bar import KeyBar
+from mspdesk.tui.widgets.table_cursor import cursor_key
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -104,11 +105,7 @@ class BoardScreen(DeskScreen):
         )
 
     def selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return None if row_key.value is None else str(row_key.value)
+        return cursor_key(self.query_one(DataTable))
 
     def action_decide(self, decision: str) -> None:
         case_id = self.selected()

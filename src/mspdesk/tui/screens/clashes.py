@@ -16,6 +16,7 @@ from mspdesk.domain.errors import UserError
 from mspdesk.tui.access import STILL_OPENING, open_desk, records_changed, report, writable_desk
 from mspdesk.tui.screens.base import DeskModal
 from mspdesk.tui.widgets.record_table import printable
+from mspdesk.tui.widgets.table_cursor import cursor_key
 
 if TYPE_CHECKING:
     from textual.app import App, ComposeResult
@@ -85,11 +86,7 @@ class ClashesModal(DeskModal):
         table.focus()
 
     def _selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return str(key) if key is not None else None
+        return cursor_key(self.query_one(DataTable))
 
     def action_keep(self, which: str) -> None:
         self._settle(keep=which)

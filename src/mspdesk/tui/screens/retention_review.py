@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from mspdesk.tui.access import open_desk, records_changed, writable_desk
 from mspdesk.tui.command_list import CommandList, Entry
 from mspdesk.tui.screens.base import DeskModal
+from mspdesk.tui.widgets.table_cursor import cursor_key
 
 COMMAND = "Retention review…"
 HELP = "Records past their retention period: erase or extend with a reason"
@@ -59,11 +60,7 @@ class RetentionReview(DeskModal):
         table.focus()
 
     def _selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return str(key) if key is not None else None
+        return cursor_key(self.query_one(DataTable))
 
     @on(Button.Pressed, "#retention-erase")
     def action_erase(self) -> None:
