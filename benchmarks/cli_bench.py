@@ -218,6 +218,9 @@ def main() -> None:
     """Run alone: print each row and append it to benchmarks/results/, as run.py does."""
     from datetime import UTC, datetime
 
+    from bytecode import compile_mspdesk
+
+    compile_mspdesk()  # as a real install has it (see bytecode.py)
     quick = "--quick" in sys.argv
     stamp = datetime.now(UTC)
     out = HERE / "results" / f"{stamp:%Y-%m-%d}-{'quick' if quick else 'full'}.jsonl"

@@ -180,5 +180,9 @@ def run(quick: bool) -> list[Row]:
 if __name__ == "__main__":
     import json
 
+    from bytecode import compile_mspdesk
+
+    compile_mspdesk()
+
     for row in run("--quick" in sys.argv):
         print(json.dumps(row), flush=True)

@@ -302,5 +302,8 @@ def run(quick: bool) -> list[Row]:
 
 
 if __name__ == "__main__":
+    from bytecode import compile_mspdesk
+
+    compile_mspdesk()
     for row in run("--quick" in sys.argv):
         print(json.dumps(row), flush=True)
