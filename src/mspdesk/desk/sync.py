@@ -135,7 +135,7 @@ class Sync:
         store = self._core.store
         ops = [
             Op(table=name, key=key, kind="put", data=record)
-            for name in sorted(_tables(store))
+            for name in sorted(store.table_names())
             if name not in LOCAL_TABLES
             for key, record in sorted(store.table(name).items())
         ]
@@ -279,12 +279,6 @@ def _typed(text: str, examples: list[Any]) -> Any:
     if kinds == {bool}:
         return text.strip().lower() in ("yes", "true", "1")
     return text
-
-
-def _tables(store: Any) -> list[str]:
-    """Every table's name (without parsing every table where the store can say so)."""
-    names = getattr(store, "table_names", None)
-    return list(names()) if callable(names) else list(store.tables)
 
 
 def _read_id(store: Any) -> str:
