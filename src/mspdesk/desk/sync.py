@@ -226,6 +226,7 @@ class Sync:
                 raise UserError(f"{clash.id} is over a whole record: use --keep mine|theirs")
             change = Op(table=clash.table, key=clash.record, kind="put", data=chosen, prior=current)
         else:
+            chosen = _checked(clash.table, current, clash.field, chosen)
             change = Op(
                 table=clash.table,
                 key=clash.record,
@@ -261,6 +262,26 @@ def _choose(clash: Clash, keep: str | None, value: str | None) -> Any:
             f"{'this desk' if keep == 'mine' else 'another desk'}: give --value VALUE"
         )
     return wanted[0].value
+
+
+def _checked(table: str, current: dict[str, Any], field: str, chosen: Any) -> Any:
+    """The chosen value as the record's rules have it (InvalidRecord, naming the field, if
+    the record would break them): a value typed at `--value` is held to the same rules as
+    one typed in a form."""
+    from pydantic import ValidationError
+
+    from mspdesk.desk.checkup import MODELS
+    from mspdesk.domain.errors import InvalidRecord
+    from mspdesk.domain.validation import problems_of
+
+    model = MODELS.get(table)
+    if model is None:
+        return chosen
+    try:
+        checked = model.model_validate({**current, field: chosen}).model_dump(mode="json")
+    except ValidationError as error:
+        raise InvalidRecord(problems_of(error), table.removesuffix("s")) from None
+    return checked.get(field, chosen)
 
 
 def _typed(text: str, examples: list[Any]) -> Any:
