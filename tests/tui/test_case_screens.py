@@ -403,3 +403,30 @@ async def test_people_conflicts_and_budget_from_their_tabs(app: MspdeskApp, data
         assert [p.name for p in case.people][-1] == "Jo Hart"
         assert [r.value for r in case.authority_roles] == ["commissioner", "regulator"]
         assert case.budget.amount_allocated == 12_000
+
+
+async def test_an_open_subject_access_request_is_on_the_agenda_by_its_due_date(
+    data: Path,
+) -> None:
+    from mspdesk.desk import sar
+
+    with Desk.open(data, clock=lambda: NOW) as desk:
+        late = sar.log_request(desk.core, "Jo [b]Bloggs[/b]", received=TODAY - timedelta(days=40))
+    app = MspdeskApp(data, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen)
+        table = screen.query_one(RecordTable)
+        row = next(row for row in table.rows if row.key == f"sar/{late.id}")
+        assert row.flag == "overdue" and row.cells[0].endswith("days late")
+        assert row.cells[5] == "Jo [b]Bloggs[/b]"  # as typed, never markup
+        dues = [row.cells[1] for row in table.rows if row.flag == "overdue"]
+        assert table.rows.index(row) < len(dues)  # among the overdue, not after them
+        assert "1 subject access request" in str(screen.describe(1, 1))
+        assert table.move_to(row.key)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen  # no case to open: a notice says how to record it

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from mspdesk.desk.agenda import Agenda, AgendaItem
 from mspdesk.desk.cases import CaseRow
+from mspdesk.desk.sar import SarRequest
 from mspdesk.domain.case import CaseStatus
 from mspdesk.domain.choices import Route
 from mspdesk.domain.milestone import Milestone, MilestoneStatus, days_late
@@ -98,11 +99,50 @@ def milestone_rows(milestones: Sequence[Milestone], today: date) -> list[Row]:
 
 def when_text(item: AgendaItem) -> str:
     """ "3 days late", "today", "in 5 days"."""
-    if item.days < 0:
-        return f"{_days(-item.days)} late"
-    if item.days == 0:
+    return _when(item.days)
+
+
+def _when(days: int) -> str:
+    if days < 0:
+        return f"{_days(-days)} late"
+    if days == 0:
         return "today"
-    return f"in {_days(item.days)}"
+    return f"in {_days(days)}"
+
+
+SAR_KEY = "sar/"
+"""Keys of agenda rows that are subject access requests ("sar/S-00001"), not milestones."""
+
+
+def sar_rows(requests: Iterable[SarRequest], today: date) -> list[tuple[date, Row]]:
+    """Open subject access requests as agenda rows, with their due dates: the one-month
+    answer is a legal deadline like a milestone's."""
+    found = []
+    for request in requests:
+        if not request.open:
+            continue
+        days = (request.due - today).days
+        cells = (
+            _when(days),
+            short_date(request.due),
+            "SAR",
+            "",
+            f"Answer subject access request {request.id}",
+            request.person,
+            "",
+        )
+        found.append((request.due, Row(SAR_KEY + request.id, cells, "overdue" if days < 0 else "")))
+    return found
+
+
+def with_requests(agenda: Agenda, rows: list[Row], requests: list[tuple[date, Row]]) -> list[Row]:
+    """The agenda's rows with the requests placed among them by due date."""
+    if not requests:
+        return rows
+    dated = [(item.due, 0, row) for item, row in zip(agenda.items, rows, strict=True)]
+    dated += [(due, 1, row) for due, row in requests]
+    dated.sort(key=lambda entry: entry[:2])
+    return [row for _, _, row in dated]
 
 
 def agenda_rows(agenda: Agenda) -> list[Row]:

@@ -1,5 +1,6 @@
 """The agenda: open milestones across every active case, overdue first, then this week, then
-the next 30 days. `a` cycles through advisers; Enter opens the case at that milestone."""
+the next 30 days, with open subject access requests among them by due date. `a` cycles
+through advisers; Enter opens the case at that milestone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.content import Content
 
-from mspdesk.tui.case_rows import AGENDA_COLUMNS, agenda_rows
+from mspdesk.tui.case_rows import AGENDA_COLUMNS, SAR_KEY, agenda_rows, sar_rows, with_requests
 from mspdesk.tui.screens.list_screen import FILTER_KEYS, ListScreen
 from mspdesk.tui.widgets.record_list import ListSpec
 from mspdesk.tui.widgets.record_table import RecordTable, Row
@@ -47,6 +48,7 @@ class AgendaScreen(ListScreen):
         self.adviser: str | None = None
         self.agenda: Agenda | None = None
         self._advisers: list[str] = []
+        self._requests = 0
 
     def reload(self) -> None:
         self.load_rows()
@@ -57,13 +59,17 @@ class AgendaScreen(ListScreen):
 
         def fetch(desk: Desk) -> tuple[Agenda, list[Row], list[str]]:
             agenda = desk.cases.agenda(days=WINDOW_DAYS, adviser=adviser)
-            return agenda, agenda_rows(agenda), desk.cases.advisers()
+            # A request is the programme's, not an adviser's: it shows on every agenda.
+            requests = sar_rows(desk.subject_access_requests(), agenda.today)
+            rows = with_requests(agenda, agenda_rows(agenda), requests)
+            return agenda, rows, desk.cases.advisers()
 
         self.load_in_background(fetch, self._show)
 
     def _show(self, loaded: tuple[Agenda, list[Row], list[str]]) -> None:
         agenda, rows, advisers = loaded
         self.agenda, self._advisers = agenda, advisers
+        self._requests = sum(row.key.startswith(SAR_KEY) for row in rows)
         records = self.records
         records.empty = f"Nothing due in the next {agenda.days} days."
         records.show(rows, [" ".join(row.cells) for row in rows])
@@ -76,10 +82,13 @@ class AgendaScreen(ListScreen):
         counts = agenda.counts()
         who = f"{agenda.adviser}'s cases" if agenda.adviser else "all advisers"
         filtered = f" · {shown} of {total} shown" if shown != total else ""
+        requests = self._requests
+        plural = "s" if requests != 1 else ""
+        sars = f" · {requests} subject access request{plural}" if requests else ""
         # Content, not a str: an adviser's name is shown as typed, never parsed as markup.
         return Content(
             f"{counts['overdue']} overdue · {counts['this_week']} due this week · "
-            f"{counts['later']} more in the next {agenda.days} days · {who} · "
+            f"{counts['later']} more in the next {agenda.days} days{sars} · {who} · "
             f"today {agenda.today:%d %b %Y}{filtered}"
         )
 
@@ -87,6 +96,14 @@ class AgendaScreen(ListScreen):
     def _open(self, event: RecordTable.Selected) -> None:
         from mspdesk.tui.screens.case import CaseScreen
 
+        if event.key.startswith(SAR_KEY):
+            request = event.key.removeprefix(SAR_KEY)
+            self.notify(
+                f"When {request} is answered, record it: mspdesk sar done {request}",
+                title="Subject access request",
+                markup=False,
+            )
+            return
         case_id, _, code = event.key.partition("/")
         self.app.push_screen(CaseScreen(case_id, code))
 
