@@ -233,7 +233,7 @@ async def test_mistakes_are_shown_by_the_field_and_nothing_typed_is_lost(
         for place, message in [
             ("decision", "choose one"),
             ("reason", "required"),
-            ("scores", "score every criterion or none; missing parent-support"),
+            ("scores", "score every criterion or none; missing Support from the parent body"),
         ]:
             assert message in plain(app.screen.query_one(f"#triage-{place}-error", Static))
         assert app.focused is app.screen.query_one("#triage-decision")
@@ -250,6 +250,16 @@ async def test_mistakes_are_shown_by_the_field_and_nothing_typed_is_lost(
         assert isinstance(app.screen, InboxScreen)
     with saved(data) as desk:
         assert desk.referrals.get("R-2013-0001").status.value == "declined"
+
+
+async def test_a_score_of_zero_that_holds_the_band_down_is_named_by_its_title(
+    app: MspdeskApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "0", *"333333")  # the first, the programme's scope, scores 0
+        line = plain(app.screen.query_one("#triage-score", Static))
+        assert "held down: Fit with the programme's scope scored 0" in line
 
 
 async def test_escape_asks_before_throwing_scores_away(app: MspdeskApp, data: Path) -> None:

@@ -239,8 +239,12 @@ class TriageModal(FormScreen[TriageDecision | None]):
             line.append(band.title, style="bold")
             line.append(f" → suggests {band.decision.label.lower()}")
             if result is not None and result.capped_by:
-                line.append(f" (held down: {result.capped_by} scored 0)")
+                line.append(f" (held down: {self._title(result.capped_by)} scored 0)")
         return line
+
+    def _title(self, key: str) -> str:
+        """A criterion as the adviser reads it on the form, not its rubric key."""
+        return next((c.title for c in self.rubric.criteria if c.key == key), key)
 
     def _offer_pages(self, result: Score | None) -> None:
         """Guidance from the suggested band and from the criteria that scored 0 or 1."""
@@ -333,7 +337,7 @@ class TriageModal(FormScreen[TriageDecision | None]):
             problems.append(("reason", "required; say why this decision was made"))
         result = self._result()
         if result is not None and result.missing:
-            missing = ", ".join(result.missing)
+            missing = ", ".join(self._title(key) for key in result.missing)
             problems.append(("scores", f"score every criterion or none; missing {missing}"))
         revisit = None
         if self.decision == Decision.SIGNPOST:
