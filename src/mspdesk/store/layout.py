@@ -25,6 +25,7 @@ from typing import Any
 
 import orjson
 
+from mspdesk.store.compact import Shape
 from mspdesk.store.errors import CorruptStore
 
 LAYOUT_2_START = b'{"format":"mspdesk-snapshot","layout":2,'
@@ -150,14 +151,18 @@ class TableSource:
         keys = self._read(name, start, end, checksum)
         return Encoded(list(self.pieces(name)), list(self._index[name]["sums"]), keys)
 
-    def load(self, name: str) -> dict[str, Any]:
-        """The table parsed, piece by piece (CorruptStore if it is damaged)."""
+    def load(self, name: str, shape: Shape | None = None) -> dict[str, Any]:
+        """The table parsed, piece by piece (CorruptStore if it is damaged); its records made
+        compact by `shape` a piece at a time, so the plain form never exists whole."""
         table: dict[str, Any] = {}
         for piece in self.pieces(name):
             try:
-                table.update(orjson.loads(b"{" + piece.removeprefix(b",") + b"}"))
+                records = orjson.loads(b"{" + piece.removeprefix(b",") + b"}")
             except orjson.JSONDecodeError as error:
                 raise CorruptStore(f"{self.path} cannot be read ({error}). {self._hint}") from None
+            if shape is not None:
+                shape.compact_all(records)
+            table.update(records)
         return table
 
     def keys(self, name: str) -> list[str]:
