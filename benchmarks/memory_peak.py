@@ -4,16 +4,21 @@ calls as ratios against `python -c "import tinydb, pydantic"`, interleaved in on
 - CLI: `referrals list --json`, `agenda --json`, `note add` — each a fresh interpreter; the
   peak is the child's VmHWM (wait4's ru_maxrss).
 - TUI: `mspdesk` in a real terminal (tmux, 120x40) until the inbox says the whole desk is
-  loaded ("sorted by"), plus a moment for what runs after it; the peak is the VmHWM of the
-  process in the pane, read from /proc before it is stopped.
+  loaded ("sorted by"), a moment for what runs after it, then `q` (the desk closes: its
+  checkpoint and inbox head); the peak is the TUI's VmHWM, from wait4 in a small parent.
 
-    python benchmarks/memory_peak.py [--size N] [--runs N] [--no-tui]
+`--before SRC` also runs every call with another checkout's `src` first on PYTHONPATH (say
+main's), interleaved with this one, so a change is measured against what it replaces.
+
+    python benchmarks/memory_peak.py [--size N] [--runs N] [--no-tui] [--desk DIR] [--before SRC]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -30,117 +35,109 @@ from terminal_frame import DESK_LOADED, desk_command, terminal  # noqa: E402
 
 Row = dict[str, Any]
 BUDGET_MIB = 350.0
-SETTLE_S = 2.0
-"""After the inbox is whole: time for what the TUI does next (gc, the head it saves)."""
+SETTLE_S = 1.0
+"""After the inbox is whole: time for what the TUI does next, before it is told to quit."""
 
 
-def peak_of(pid: int) -> float:
-    """VmHWM of process `pid` (or of its one python child, when tmux started a shell)."""
-    for candidate in [pid, *_children(pid)]:
-        status = Path(f"/proc/{candidate}/status").read_text()
-        name = status.split("\n", 1)[0]
-        if "python" in name or "mspdesk" in name:
-            line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no mspdesk process under {pid}")
+def with_source(source: Path | None) -> None:
+    """Run the next calls with `source` (a checkout's src) first on the path, or this one."""
+    if source is None:
+        os.environ.pop("PYTHONPATH", None)
+    else:
+        os.environ["PYTHONPATH"] = str(source)
 
 
-def _children(pid: int) -> list[int]:
-    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(x) for x in found]
-
-
-def tui_runs(directory: Path, runs: int) -> tuple[list[float], list[float]]:
-    """(peaks in MiB, milliseconds until the whole inbox is shown) of `runs` TUI starts."""
-    peaks: list[float] = []
-    times: list[float] = []
+def measure(directory: Path, referral: str, variants: dict[str, Path | None], runs: int, tui: bool):
+    """{variant: {call: [(ms, MiB), ...]}} and the baseline's milliseconds, interleaved."""
+    found: dict[str, dict[str, list[tuple[float, float]]]] = {v: {} for v in variants}
+    base: list[float] = []
+    calls = commands(directory, referral)
     with terminal() as term:
         for _ in range(runs):
-            start = term.launch(desk_command(directory))
-            times.append(term.wait_for(start, DESK_LOADED))
-            time.sleep(SETTLE_S)
-            pane = int(term._tmux("display-message", "-p", "-t", "b", "#{pane_pid}").strip())
-            peaks.append(peak_of(pane))
-            term.idle()
-    return peaks, times
+            with_source(None)
+            base.append(launch(BASELINE)[0])
+            for variant, source in variants.items():
+                with_source(source)
+                for name, args in calls.items():
+                    found[variant].setdefault(name, []).append(launch(args))
+                if tui:
+                    found[variant].setdefault("tui", []).append(tui_run(term, directory, source))
+    with_source(None)
+    return found, base
 
 
-def cli_runs(directory: Path, referral: str, runs: int) -> tuple[dict[str, list[float]], dict]:
-    timings: dict[str, list[float]] = {"baseline": []}
-    peaks: dict[str, list[float]] = {}
-    calls = commands(directory, referral)
-    for _ in range(runs):  # interleaved with the baseline
-        timings["baseline"].append(launch(BASELINE)[0])
-        for name, args in calls.items():
-            ms, peak = launch(args)
-            timings.setdefault(name, []).append(ms)
-            peaks.setdefault(name, []).append(peak)
-    return timings, peaks
+WRAPPER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{usage.ru_maxrss / 1024} {os.waitstatus_to_exitcode(status)}")
+"""
+"""Runs the TUI as its child and writes the child's peak (MiB) and exit code once it quits."""
 
 
-def run(size: int, runs: int, with_tui: bool, directory: Path | None) -> list[Row]:
-    rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="mspdesk-mem-") as tmp:
-        if directory is None:
-            directory = Path(tmp) / f"desk-{size}"
-            referral = make_desk(directory, size)
-        else:
-            referral = "R-2012-000001"
-            referral = next(iter(_first_key(directory)), referral)
-        timings, peaks = cli_runs(directory, referral, runs)
-        base = statistics.median(timings["baseline"])
-        label = f"{size // 1000}k"
-        rows.append({"name": f"mem_baseline_import_{label}", "value": round(base, 1), "unit": "ms"})
-        for name, peak in peaks.items():
+def tui_run(term: Any, directory: Path, source: Path | None) -> tuple[float, float]:
+    """(ms until the whole inbox is shown, peak MiB until it has quit) of one TUI start."""
+    with tempfile.TemporaryDirectory(prefix="mspdesk-mem-tui-") as tmp:
+        report = Path(tmp) / "peak"
+        wrapped = shlex.join([sys.executable, "-c", WRAPPER, str(report)])
+        command = f"{wrapped} {desk_command(directory)}"
+        prefix = "" if source is None else f"env PYTHONPATH={shlex.quote(str(source))} "
+        start = term.launch(prefix + command)
+        ms = term.wait_for(start, DESK_LOADED)
+        time.sleep(SETTLE_S)
+        term._tmux("send-keys", "-t", "b", "q")
+        deadline = time.perf_counter() + 60
+        while not report.exists() or not report.read_text():
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"the TUI did not quit; the screen:\n{term.screen()}")
+            time.sleep(0.05)
+        peak, code = report.read_text().split()
+        if code != "0":
+            raise RuntimeError(f"the TUI exited with {code}")
+        term.idle()
+    return ms, float(peak)
+
+
+def rows_of(found: dict, base: list[float], size: int) -> list[Row]:
+    label = f"{size // 1000}k"
+    baseline = statistics.median(base)
+    rows: list[Row] = [
+        {"name": f"mem_baseline_import_{label}", "value": round(baseline, 1), "unit": "ms"}
+    ]
+    for variant, calls in found.items():
+        tag = "" if variant == "this" else f"_{variant}"
+        for name, runs in calls.items():
+            times, peaks = [r[0] for r in runs], [r[1] for r in runs]
             rows += [
                 {
-                    "name": f"mem_{name}_{label}_peak",
-                    "value": round(max(peak), 1),
+                    "name": f"mem_{name}_{label}_peak{tag}",
+                    "value": round(max(peaks), 1),
                     "unit": "MiB",
                     "budget": BUDGET_MIB,
+                    "runs": [round(p) for p in peaks],
                 },
                 {
-                    "name": f"mem_{name}_{label}_vs_import",
-                    "value": round(statistics.median(timings[name]) / base, 2),
+                    "name": f"mem_{name}_{label}_vs_import{tag}",
+                    "value": round(statistics.median(times) / baseline, 2),
                     "unit": "ratio",
                     "baseline": f"mem_baseline_import_{label}",
-                },
-            ]
-        if with_tui:
-            tui_peaks, tui_times = tui_runs(directory, max(3, runs // 2))
-            rows += [
-                {
-                    "name": f"mem_tui_{label}_peak",
-                    "value": round(max(tui_peaks), 1),
-                    "unit": "MiB",
-                    "budget": BUDGET_MIB,
-                    "runs": [round(p) for p in tui_peaks],
-                },
-                {
-                    "name": f"mem_tui_{label}_loaded",
-                    "value": round(statistics.median(tui_times)),
-                    "unit": "ms",
-                    "vs_import": round(statistics.median(tui_times) / base, 2),
+                    "each": [round(t / baseline, 1) for t in times],
                 },
             ]
     return rows
 
 
-def _first_key(directory: Path) -> list[str]:
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from pathlib import Path; from mspdesk.store import Store\n"
-            "s = Store.open(Path(sys.argv[1]), read_only=True)\n"
-            "print(next(iter(s.keys('referrals'))))",
-            str(directory),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
+def first_referral(directory: Path) -> str:
+    script = (
+        "import sys; from pathlib import Path; from mspdesk.store import Store\n"
+        "s = Store.open(Path(sys.argv[1]), read_only=True)\n"
+        "print(next(iter(s.keys('referrals'))))"
     )
-    return out.stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(directory)], check=True, capture_output=True, text=True
+    )
+    return out.stdout.split()[0]
 
 
 def main() -> None:
@@ -148,21 +145,25 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-tui", action="store_true")
-    parser.add_argument("--desk", type=Path, help="an existing desk (copied first)")
+    parser.add_argument("--desk", type=Path, help="an existing desk of --size referrals (copied)")
+    parser.add_argument("--before", type=Path, help="another checkout's src, measured alongside")
     args = parser.parse_args()
     from bytecode import compile_mspdesk
 
     compile_mspdesk()
-    desk = None
-    if args.desk is not None:
-        desk = Path(tempfile.mkdtemp(prefix="mspdesk-mem-copy-")) / "desk"
-        subprocess.run(["cp", "-a", str(args.desk), str(desk)], check=True)
-    try:
-        for row in run(args.size, args.runs, not args.no_tui, desk):
-            print(json.dumps(row), flush=True)
-    finally:
-        if desk is not None:
-            subprocess.run(["rm", "-rf", str(desk.parent)], check=True)
+    variants: dict[str, Path | None] = {"this": None}
+    if args.before is not None:
+        variants["before"] = args.before.resolve()
+    with tempfile.TemporaryDirectory(prefix="mspdesk-mem-") as tmp:
+        directory = Path(tmp) / "desk"
+        if args.desk is not None:
+            subprocess.run(["cp", "-a", str(args.desk), str(directory)], check=True)
+            referral = first_referral(directory)
+        else:
+            referral = make_desk(directory, args.size)
+        found, base = measure(directory, referral, variants, args.runs, not args.no_tui)
+    for row in rows_of(found, base, args.size):
+        print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

@@ -105,11 +105,31 @@ class Tables:
         else:
             apply_op(self.loaded.setdefault(name, {}), op, self.shapes.of(name))
 
-    def settle(self) -> None:
-        """Parse every table with waiting changes: the others are copied byte for byte into
-        the next snapshot, so they must be exactly as the snapshot file has them."""
-        for name in list(self._waiting):
-            self.get(name)
+    def settle(self) -> dict[str, Table]:
+        """Before a checkpoint: a table not parsed is copied byte for byte into the next
+        snapshot, so one with waiting changes is parsed first, unless they only add records
+        the snapshot does not hold (most often the history's new events: parsing it would
+        cost 45 MB at 100k referrals). Those records are returned, by table, to be written
+        after the ones copied."""
+        added: dict[str, Table] = {}
+        for name, ops in list(self._waiting.items()):
+            records = self._additions(name, ops)
+            if records is None:
+                self.get(name)
+            else:
+                added[name] = records
+        return added
+
+    def _additions(self, name: str, ops: list[dict[str, Any]]) -> Table | None:
+        """The records `ops` add to a table not parsed, or None if they change one it has."""
+        assert self.source is not None
+        records: Table = {}
+        for op in ops:
+            if op["kind"] != "put":
+                return None
+            records[op["key"]] = op["data"]  # put twice: the last, where the first was
+        held = set(self.source.keys(name))
+        return None if any(key in held for key in records) else records
 
     def all(self) -> dict[str, Table]:
         """Every table, parsing those not read yet."""
