@@ -2,8 +2,8 @@
 
 A parsed referral is a 25-key dict of 1,168 bytes holding ~15 short strings that repeat from
 record to record (status, dates, parent body, route: 50-90 bytes each, which no JSON parser
-shares). Two CPython features make the same records half the size (100k referrals: 342 to
-~160 MiB, benchmarks/memory_peak.py):
+shares). Two CPython features make the same records less than half the size (100k synthetic
+referrals: 347 to 156 MiB; benchmarks/memory_peak.py measures the TUI and CLI):
 
 - a dict made as the `__dict__` of an instance shares its key table with the other instances
   of that class (PEP 412): 240 bytes for the 25 keys instead of 1,168. Each table (and each
@@ -20,7 +20,7 @@ ordinary dicts.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
@@ -146,7 +146,8 @@ def _getter(fields: tuple[str, ...]) -> Callable[[Record], tuple[Any, ...]]:
 
 
 class Shapes:
-    """A shape per table, made on first use."""
+    """A shape per table, made on first use (a new `Shapes` after an erasure: the samples of
+    the old one hold records as they were)."""
 
     def __init__(self) -> None:
         self._by_table: dict[str, Shape] = {}
@@ -156,8 +157,3 @@ class Shapes:
         if found is None:
             found = self._by_table[table] = Shape(table)
         return found
-
-    def forget(self, tables: Iterable[str]) -> None:
-        """Start afresh for these tables (after an erasure: nothing learnt from the old)."""
-        for name in tables:
-            self._by_table.pop(name, None)
