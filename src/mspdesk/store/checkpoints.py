@@ -12,7 +12,7 @@ under its lock, once the snapshot is on disk (see Store._collect_checkpoint).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,10 +32,13 @@ class CheckpointPlan:
     schema_version: int
     tables: dict[str, dict[str, Any]]
     source: TableSource | None
+    added: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Records added to tables copied from `source` (Tables.settle)."""
     error: BaseException | None = field(default=None)
 
-    def encode(self) -> list[bytes]:
-        return encode_parts(Snapshot(self.seq, self.schema_version, self.tables, self.source))
+    def encode(self) -> Iterator[bytes]:
+        snapshot = Snapshot(self.seq, self.schema_version, self.tables, self.source, self.added)
+        return encode_parts(snapshot)
 
 
 def shallow_copies(tables: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

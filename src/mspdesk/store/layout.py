@@ -19,12 +19,13 @@ import itertools
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from mspdesk.store.compact import Shape
 from mspdesk.store.errors import CorruptStore
 
 LAYOUT_2_START = b'{"format":"mspdesk-snapshot","layout":2,'
@@ -36,62 +37,114 @@ _TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 class Encoded:
-    """One table ready to write: its pieces, their checksums and its key list."""
+    """One table ready to write: its pieces (made afresh each time they are asked for, so a
+    big table is never held encoded whole), their lengths and checksums, and its key list."""
 
-    def __init__(self, pieces: list[bytes], sums: list[int], keys: bytes) -> None:
-        self.pieces = pieces
+    def __init__(
+        self, each: Callable[[], Iterator[bytes]], lengths: list[int], sums: list[int], keys: bytes
+    ) -> None:
+        self.each_piece = each
+        self.lengths = lengths
         self.sums = sums
         self.keys = keys
+
+    @property
+    def pieces(self) -> list[bytes]:
+        return list(self.each_piece())
+
+
+KEEP_ENCODED = 16 * 1024 * 1024
+"""A table encoding to at most this many bytes keeps its pieces from the first pass (which
+measures them for the index); a bigger one is encoded again as it is written."""
 
 
 def encode_table(table: dict[str, Any], chunk: int = CHUNK_RECORDS) -> Encoded:
     """A table in pieces of `chunk` records: each `orjson.dumps` holds the GIL only briefly,
     so a checkpoint in a thread leaves the UI thread running (one call on 100k records
-    holds it for over 100 ms)."""
-    # `table` is the checkpoint's own copy: iterated as it is, never copied again.
-    pieces: list[bytes] = []
-    items = iter(table.items())
-    while piece := dict(itertools.islice(items, chunk)):
-        encoded = orjson.dumps(piece)[1:-1]
-        pieces.append(b"," + encoded if pieces else encoded)
+    holds it for over 100 ms). The index before the records needs every piece's length
+    and checksum, so a big table is encoded twice (a piece at a time) rather than held
+    encoded whole: 100k referrals are 128 MB of JSON."""
+    # `table` is the checkpoint's own copy (records replaced, never changed in place), so
+    # encoding it again gives the same bytes.
+    lengths: list[int] = []
+    sums: list[int] = []
+    kept: list[bytes] | None = []
+    size = 0
+    for piece in _pieces(table, chunk):
+        lengths.append(len(piece))
+        sums.append(zlib.adler32(piece))
+        size += len(piece)
+        if kept is not None and size <= KEEP_ENCODED:
+            kept.append(piece)
+        else:
+            kept = None
     keys: list[bytes] = []
     names = iter(table)
     while some := list(itertools.islice(names, chunk * 5)):
         keys.append(orjson.dumps(some)[1:-1])
     listed = b"[" + b",".join(keys) + b"]"
-    return Encoded(pieces, [zlib.adler32(p) for p in pieces], listed)
+    each = (lambda: iter(kept)) if kept is not None else (lambda: _pieces(table, chunk))
+    return Encoded(each, lengths, sums, listed)
 
 
-def assemble(seq: int, schema_version: int, tables: dict[str, Encoded]) -> list[bytes]:
-    """The snapshot file's bytes, in pieces to write one after the other."""
+def _pieces(table: dict[str, Any], chunk: int) -> Iterator[bytes]:
+    items = iter(table.items())
+    first = True
+    while piece := dict(itertools.islice(items, chunk)):
+        encoded = orjson.dumps(piece)[1:-1]
+        yield encoded if first else b"," + encoded
+        first = False
+
+
+def assemble(seq: int, schema_version: int, tables: dict[str, Encoded]) -> Iterator[bytes]:
+    """The snapshot file's bytes, in pieces to write one after the other (the records of
+    each table made as they are written)."""
     index: dict[str, dict[str, list[int]]] = {}
-    parts: list[bytes] = []
+    openings: list[bytes] = []
     offset = 0
     for number, (name, table) in enumerate(tables.items()):
         if not _TABLE_NAME.match(name):
             raise ValueError(f"unexpected table name {name!r}")
         opening = (b"," if number else b"") + orjson.dumps(name) + b":{"
+        openings.append(opening)
         offset += len(opening)
         chunks = [offset]
-        for piece in table.pieces:
-            offset += len(piece)
+        for length in table.lengths:
+            offset += length
             chunks.append(offset)
-        parts += [opening, *table.pieces, b"}"]
         offset += 1
         index[name] = {"chunks": chunks, "sums": table.sums}
-    parts.append(KEYS_KEY)
     offset += len(KEYS_KEY)
     for number, (name, table) in enumerate(tables.items()):
-        opening = (b"," if number else b"") + orjson.dumps(name) + b":"
-        offset += len(opening)
+        offset += len(_keys_opening(number, name))
         index[name]["keys"] = [offset, offset + len(table.keys), zlib.adler32(table.keys)]
         offset += len(table.keys)
-        parts += [opening, table.keys]
     header = orjson.dumps(
         {"format": "mspdesk-snapshot", "layout": 2, "schema_version": schema_version, "seq": seq}
     )
-    index_json = b',"index":' + orjson.dumps(index)
-    return [header[:-1], index_json, TABLES_KEY, *parts, b"}}"]
+    yield header[:-1] + b',"index":' + orjson.dumps(index) + TABLES_KEY
+    for opening, table in zip(openings, tables.values(), strict=True):
+        yield opening
+        yield from _checked(table)
+        yield b"}"
+    yield KEYS_KEY
+    for number, (name, table) in enumerate(tables.items()):
+        yield _keys_opening(number, name) + table.keys
+    yield b"}}"
+
+
+def _keys_opening(number: int, name: str) -> bytes:
+    return (b"," if number else b"") + orjson.dumps(name) + b":"
+
+
+def _checked(table: Encoded) -> Iterator[bytes]:
+    """The table's pieces, each checked against the length and checksum the index was given
+    for it: a table encoded again must give the same bytes (records are never changed in
+    place), else no snapshot is written and every change stays in the journal."""
+    for piece, length, checksum in zip(table.each_piece(), table.lengths, table.sums, strict=True):
+        if len(piece) != length or zlib.adler32(piece) != checksum:
+            raise CorruptStore("a table changed while its snapshot was written; not written")
+        yield piece
 
 
 def read_header(fd: int, size: int) -> tuple[dict[str, Any], int]:
@@ -144,20 +197,39 @@ class TableSource:
         for number, checksum in enumerate(sums):
             yield self._read(name, chunks[number], chunks[number + 1], checksum)
 
-    def encoded(self, name: str) -> Encoded:
-        """The table as the file has it (checked), to copy into the next snapshot."""
+    def encoded(self, name: str, added: dict[str, Any] | None = None) -> Encoded:
+        """The table as the file has it, to copy into the next snapshot: its pieces are read
+        (and checked) one at a time as they are written; then one more piece holding the
+        records `added` (keys it does not have)."""
         start, end, checksum = self._index[name]["keys"]
         keys = self._read(name, start, end, checksum)
-        return Encoded(list(self.pieces(name)), list(self._index[name]["sums"]), keys)
+        chunks = self._index[name]["chunks"]
+        lengths = [b - a for a, b in itertools.pairwise(chunks)]
+        sums = list(self._index[name]["sums"])
+        if not added:
+            return Encoded(lambda: self.pieces(name), lengths, sums, keys)
+        extra = (b"," if lengths else b"") + orjson.dumps(added)[1:-1]
+        more = orjson.dumps(list(added))[1:-1]
+        keys = keys[:-1] + (b"," if keys != b"[]" else b"") + more + b"]"
 
-    def load(self, name: str) -> dict[str, Any]:
-        """The table parsed, piece by piece (CorruptStore if it is damaged)."""
+        def each() -> Iterator[bytes]:
+            yield from self.pieces(name)
+            yield extra
+
+        return Encoded(each, [*lengths, len(extra)], [*sums, zlib.adler32(extra)], keys)
+
+    def load(self, name: str, shape: Shape | None = None) -> dict[str, Any]:
+        """The table parsed, piece by piece (CorruptStore if it is damaged); its records made
+        compact by `shape` a piece at a time, so the plain form never exists whole."""
         table: dict[str, Any] = {}
         for piece in self.pieces(name):
             try:
-                table.update(orjson.loads(b"{" + piece.removeprefix(b",") + b"}"))
+                records = orjson.loads(b"{" + piece.removeprefix(b",") + b"}")
             except orjson.JSONDecodeError as error:
                 raise CorruptStore(f"{self.path} cannot be read ({error}). {self._hint}") from None
+            if shape is not None:
+                shape.compact_all(records)
+            table.update(records)
         return table
 
     def keys(self, name: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ class Snapshot:
     schema_version: int = SCHEMA_VERSION
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: TableSource | None = None
+    added: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Records to write after those of a table copied from `source` (Tables.settle)."""
 
     def all_tables(self) -> dict[str, dict[str, Any]]:
         """Every table, parsing those not read yet (migrations and erasure need them all)."""
@@ -125,9 +128,10 @@ def encode(snapshot: Snapshot) -> bytes:
     return b"".join(encode_parts(snapshot))
 
 
-def encode_parts(snapshot: Snapshot) -> list[bytes]:
+def encode_parts(snapshot: Snapshot) -> Iterator[bytes]:
     """`encode` in pieces, to write without joining them (a checkpoint in a thread: one
-    join of 120 MB would hold the GIL for tens of milliseconds)."""
+    join of 120 MB would hold the GIL for tens of milliseconds), made as they are written
+    (the snapshot is never held encoded whole: 128 MB at 100k referrals)."""
     names = set(snapshot.tables) | set(snapshot.source.names() if snapshot.source else ())
     tables: dict[str, Encoded] = {}
     for name in sorted(names):
@@ -135,11 +139,11 @@ def encode_parts(snapshot: Snapshot) -> list[bytes]:
             tables[name] = encode_table(snapshot.tables[name])
         else:
             assert snapshot.source is not None
-            tables[name] = snapshot.source.encoded(name)
+            tables[name] = snapshot.source.encoded(name, snapshot.added.get(name))
     return assemble(snapshot.seq, snapshot.schema_version, tables)
 
 
-def write_snapshot(directory: Path, data: bytes | list[bytes], previous_seq: int) -> None:
+def write_snapshot(directory: Path, data: bytes | Iterable[bytes], previous_seq: int) -> None:
     """Replace the snapshot atomically, keeping the one it replaces as a backup."""
     path = directory / SNAPSHOT_NAME
     if path.exists():

@@ -309,7 +309,7 @@ class Store(StoreReads):
         # (here, on the calling thread, before any snapshot of these events is written).
         if self._outbox is not None:
             self._outbox.flush(self._table(EVENTS))
-        self._tables.settle()
+        added = self._tables.settle()
         return CheckpointPlan(
             seq=self.seq,
             previous_seq=self._snapshot_seq,
@@ -317,6 +317,7 @@ class Store(StoreReads):
             schema_version=SCHEMA_VERSION,
             tables=shallow_copies(self._tables.loaded),
             source=self._tables.source,
+            added=added,
         )
 
     def _write_plan(self, plan: CheckpointPlan) -> None:
