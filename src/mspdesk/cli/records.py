@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mspdesk.cli import notes
-from mspdesk.cli.common import open_desk, print_json, print_json_list, subcommand
+from mspdesk.cli.common import open_desk, print_json, print_json_records, subcommand
 from mspdesk.cli.gate import visible
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.parsing import parse_count, parse_date, parse_money, parse_percent
@@ -141,13 +141,18 @@ def show_referral(args: argparse.Namespace) -> int:
 
 
 def list_referrals(args: argparse.Namespace) -> int:
+    filtered = args.status or args.search or args.source_ref
     with open_desk(args, read_only=True) as desk:
-        rows = desk.referrals.select(status=args.status or None, text=args.search or "")
+        if args.json and not filtered:
+            # Each record's stored JSON as it is, never parsed (issue 17: 100k referrals).
+            print_json_records(desk.referral_rows.newest_first_json())
+            return 0
+        rows = desk.referral_rows.select(status=args.status or None, text=args.search or "")
         if args.source_ref:
             wanted = args.source_ref.strip().casefold()
             rows = [r for r in rows if str(r.get("source_ref", "")).casefold() == wanted]
     if args.json:
-        print_json_list(rows)
+        print_json_records(desk.referral_rows.as_json(rows))
         return 0
     for row in rows:
         print(

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from mspdesk.store.record_bytes import Span, encoded, split_table, with_changes
 from mspdesk.store.tables import Tables
 from mspdesk.store.view import keys_of
 
@@ -32,6 +33,24 @@ class StoreReads:
     def _table(self, name: str) -> dict[str, Any]:
         found = self._tables.get(name)
         return {} if found is None else found
+
+    def record_spans(self, name: str) -> list[Span]:
+        """Each live record of table `name` as (key, buffer, start, end), its JSON being
+        `buffer[start:end]`, in storage order: the compact JSON the snapshot holds, found
+        without parsing a table not parsed yet (at 100k referrals a fraction of the time
+        and memory of parsing). Changes the journal made since are applied record by
+        record, as parsing applies them. The buffers are read only."""
+        if not self._tables.is_unread(name):
+            return [encoded(key, record) for key, record in self._table(name).items()]
+        source = self._tables.source
+        assert source is not None
+        spans = split_table(*source.mapped(name), source.keys(name))
+        return with_changes(spans, self._tables.waiting(name))
+
+    def records_json(self, name: str) -> Iterator[tuple[str, bytes]]:
+        """(key, JSON bytes) of each live record of table `name` (as `record_spans`)."""
+        for key, data, start, end in self.record_spans(name):
+            yield key, data[start:end]
 
     def keys(self, name: str) -> Iterable[str]:
         """The keys of one table's records; on a table not parsed yet this reads only the
