@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import traceback
-from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +13,6 @@ from mspdesk.domain.errors import UserError
 
 if TYPE_CHECKING:
     from mspdesk.desk import Desk
-    from mspdesk.desk.referral_rows import Span
 
 
 def add_location_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
@@ -115,6 +111,8 @@ def _write_log(error: BaseException, args: argparse.Namespace) -> Path | None:
             return None  # only ever write into the desk's own folder
         path = locations.log_file(base)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        import traceback  # only for an unexpected error
+
         text = "".join(traceback.format_exception(error))
         with path.open("a", encoding="utf-8") as log:
             log.write(f"--- {stamp}\n{text}")
@@ -158,62 +156,3 @@ def print_json_list(rows: list[Any], chunk: int = 1000) -> None:
         out.write(piece if start == 0 else b",\n" + piece)
     out.write(b"\n]\n")
     out.flush()
-
-
-def print_json_records(records: Sequence[Span]) -> None:
-    """Print a JSON list of records held as compact JSON, one record a line (`[`, each
-    record, `]`): `buffer[start:end]` of each (key, buffer, start, end), written straight
-    to the output, so a listing of 100k records is never parsed, encoded or joined (issue
-    17). Control characters are escaped as `print_json` escapes them."""
-    sys.stdout.flush()
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # a stream in memory (tests)
-        fd = -1
-    if fd < 0 or not hasattr(os, "writev"):
-        text = b"".join(part for batch in _batches(records) for part in batch)
-        out = getattr(sys.stdout, "buffer", None)
-        if out is None:
-            sys.stdout.write(text.decode())
-        else:
-            out.write(text)
-        sys.stdout.flush()
-        return
-    for batch in _batches(records):
-        _write_all(fd, batch)
-
-
-WRITE_BATCH = 1000
-"""Buffers per os.writev call (at most IOV_MAX, 1024 on Linux)."""
-
-
-def _batches(records: Sequence[Span]) -> Iterator[list[bytes]]:
-    """The pieces of the JSON list, in order, WRITE_BATCH at most at a time."""
-    from mspdesk.cli.gate import json_text
-
-    if not records:
-        yield [b"[]\n"]
-        return
-    batch: list[bytes] = []
-    separator = b"[\n"
-    for _, data, start, end in records:
-        record = data[start:end]
-        if not record.isascii():  # orjson's ASCII output holds no control characters
-            # C1 controls and bidi overrides become \uXXXX, as print_json writes them.
-            record = json_text(record.decode()).encode()
-        batch += (separator, record)
-        separator = b",\n"
-        if len(batch) >= WRITE_BATCH:
-            yield batch
-            batch = []
-    batch.append(b"\n]\n")
-    yield batch
-
-
-def _write_all(fd: int, buffers: list[bytes]) -> None:
-    """os.writev, then os.write for whatever a pipe did not take."""
-    written = os.writev(fd, buffers)
-    if written < sum(map(len, buffers)):  # rare: the rest, copied once
-        rest = memoryview(b"".join(buffers))[written:]
-        while rest:
-            rest = rest[os.write(fd, rest) :]

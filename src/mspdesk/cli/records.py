@@ -8,8 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from mspdesk.cli import notes
-from mspdesk.cli.common import open_desk, print_json, print_json_records, subcommand
+from mspdesk.cli.common import open_desk, print_json, subcommand
 from mspdesk.cli.gate import visible
+from mspdesk.cli.json_records import print_json_records
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.parsing import parse_count, parse_date, parse_money, parse_percent
 

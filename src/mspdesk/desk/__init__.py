@@ -24,7 +24,6 @@ from mspdesk.store import (
     StoreLocked,
     WriteFailed,
 )
-from mspdesk.store.keys import read_or_create_key
 
 # The parts of the desk (and the models they validate with) are imported when first used:
 # a CLI command pays only for what it touches (importing all of them costs ~0.2 s).
@@ -331,6 +330,8 @@ class Desk:
     def evidence_key(self) -> bytes:
         """The secret that makes evidence-export pseudonyms (created on first use, kept in
         the data directory so pseudonyms stay the same from one export to the next)."""
+        from mspdesk.store.keys import read_or_create_key
+
         return read_or_create_key(self.directory, EVIDENCE_KEY)
 
     def desk_id(self) -> str:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from mspdesk.domain import hlc
 from mspdesk.store import Store
-from mspdesk.store.keys import read_or_create_key
 
 if TYPE_CHECKING:  # the models are imported when a change is made, not to read
     from mspdesk.domain.events import Event, Op
@@ -77,6 +76,8 @@ class DeskCore:
     def origin(self) -> str:
         """This data directory's desk id (made once, kept in `desk.id`)."""
         if self._origin is None:
+            from mspdesk.store.keys import read_or_create_key  # not to read
+
             key = read_or_create_key(self.store.directory, DESK_ID, DESK_ID_BYTES)
             self._origin = key.decode("ascii")
         return self._origin

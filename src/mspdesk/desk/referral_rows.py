@@ -13,7 +13,7 @@ from typing import Any
 from mspdesk.desk.core import DeskCore
 from mspdesk.store.queries import QueryInstance, fields_equal, matching, select
 from mspdesk.store.record_bytes import Span as Span  # the listing's records (cli/common.py)
-from mspdesk.store.record_bytes import encoded
+from mspdesk.store.record_bytes import encoded, without_gc
 
 TABLE = "referrals"
 SEARCHED = ("id", "source_ref", "organisation", "parent_body", "service_area", "region")
@@ -75,14 +75,15 @@ class ReferralRows:
     def newest_first_json(self) -> list[Span]:
         """Every referral's stored JSON, newest first (the order of `rows`), read without
         parsing the table: (key, buffer, start, end), the JSON being buffer[start:end]."""
-        spans = self._core.store.record_spans(TABLE)
-        match = _ID_RECEIVED.match
-        order = []
-        for _, data, start, end in spans:
-            found = match(data, start, end)
-            order.append(found[2] + b"\0" + found[1] if found else _sort_key(data[start:end]))
-        ranked = sorted(range(len(spans)), key=order.__getitem__, reverse=True)
-        return [spans[number] for number in ranked]
+        with without_gc():
+            spans = self._core.store.record_spans(TABLE)
+            match = _ID_RECEIVED.match
+            order = []
+            for _, data, start, end in spans:
+                found = match(data, start, end)
+                order.append(found[2] + b"\0" + found[1] if found else _sort_key(data[start:end]))
+            ranked = sorted(range(len(spans)), key=order.__getitem__, reverse=True)
+            return [spans[number] for number in ranked]
 
     @staticmethod
     def as_json(rows: list[dict[str, Any]]) -> list[Span]:
