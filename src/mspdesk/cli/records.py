@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from mspdesk.cli import notes
@@ -132,7 +132,7 @@ def add_referral(args: argparse.Namespace) -> int:
 
 def show_referral(args: argparse.Namespace) -> int:
     with open_desk(args, read_only=True) as desk:
-        referral = desk.referrals.get(args.id)
+        referral = desk.referrals.get_one(args.id)
     if args.json:
         print_json(referral.model_dump(mode="json"))
         return 0
@@ -148,6 +148,8 @@ def list_referrals(args: argparse.Namespace) -> int:
             # Each record's stored JSON as it is, never parsed (issue 17: 100k referrals).
             print_json_records(desk.referral_rows.newest_first_json())
             return 0
+        if not filtered and not args.json:  # parsed a record at a time, not as a table
+            return _print_rows(desk.referral_rows.newest_first_rows())
         rows = desk.referral_rows.select(status=args.status or None, text=args.search or "")
         if args.source_ref:
             wanted = args.source_ref.strip().casefold()
@@ -155,13 +157,18 @@ def list_referrals(args: argparse.Namespace) -> int:
     if args.json:
         print_json_records(desk.referral_rows.as_json(rows))
         return 0
-    for row in rows:
+    return _print_rows(rows)
+
+
+def _print_rows(rows: Iterable[dict[str, Any]]) -> int:
+    count = 0
+    for count, row in enumerate(rows, 1):  # noqa: B007 (the count is printed after)
         print(
             "\t".join(
                 _plain(row[k]) for k in ("id", "received", "status", "organisation", "parent_body")
             )
         )
-    print(f"{len(rows)} referral(s)", file=sys.stderr)
+    print(f"{count} referral(s)", file=sys.stderr)
     return 0
 
 

@@ -8,7 +8,10 @@ Imports no models (pydantic): a command that only reads referrals starts without
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from mspdesk.desk.core import DeskCore
 from mspdesk.store.queries import QueryInstance, fields_equal, matching, select
@@ -35,6 +38,29 @@ class ReferralRows:
         if record is None:
             raise NotFound(f"no referral {referral_id}")
         return record
+
+    def one(self, referral_id: str) -> dict[str, Any]:
+        """One referral as stored, for a command that reads only it: found in the stored
+        JSON (`record_spans`) when the table is not parsed, which at 100k referrals costs
+        a third of parsing it and little memory. NotFound if none."""
+        from mspdesk.domain.errors import NotFound
+
+        store = self._core.store
+        if not store.has(TABLE, referral_id):
+            raise NotFound(f"no referral {referral_id}")
+        if store.is_parsed(TABLE):
+            return self.row(referral_id)
+        for key, data, start, end in store.record_spans(TABLE):
+            if key == referral_id:
+                found: dict[str, Any] = orjson.loads(data[start:end])
+                return found
+        raise NotFound(f"no referral {referral_id}")
+
+    def newest_first_rows(self) -> Iterator[dict[str, Any]]:
+        """Every referral as `rows` has them, newest first, parsed one at a time from the
+        stored JSON (the table itself is never parsed: a tenth of the memory at 100k)."""
+        for _, data, start, end in self.newest_first_json():
+            yield orjson.loads(data[start:end])
 
     def exists(self, referral_id: str) -> bool:
         return self._core.store.has(TABLE, referral_id)  # without parsing the table
@@ -122,7 +148,5 @@ is a nested object's), neither escaped. Their UTF-8 bytes sort as the text does.
 
 def _sort_key(record_json: bytes) -> bytes:
     """`newest_first` as one bytes value that sorts the same (NUL is below any character)."""
-    import orjson
-
     row = orjson.loads(record_json)
     return f"{row['received']}\0{row['id']}".encode()

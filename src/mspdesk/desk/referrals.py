@@ -171,6 +171,11 @@ class Referrals(ReferralRows):
 
     # ----------------------------------------------------------------- reading
 
+    def get_one(self, referral_id: str) -> Referral:
+        """As `get`, for a command that reads only this referral: the table is not parsed
+        for it (`ReferralRows.one`)."""
+        return Referral.model_validate(self.one(referral_id))
+
     def get(self, referral_id: str) -> Referral:
         """One referral, validated; NotFound if there is none with that id."""
         record = self._core.store.get(TABLE, referral_id)

@@ -57,6 +57,10 @@ class StoreReads:
         for key, data, start, end in self.record_spans(name):
             yield key, data[start:end]
 
+    def is_parsed(self, name: str) -> bool:
+        """Whether table `name` is in memory already (reading it whole costs nothing more)."""
+        return not self._tables.is_unread(name)
+
     def keys(self, name: str) -> Iterable[str]:
         """The keys of one table's records; on a table not parsed yet this reads only the
         snapshot's key list (a cheap "does R-… exist" on a big desk)."""
