@@ -246,6 +246,9 @@ def main() -> None:
 
     compile_mspdesk()  # as a real install has it (see bytecode.py)
     quick = "--quick" in sys.argv
+    commit = subprocess.run(
+        ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     stamp = datetime.now(UTC)
     out = HERE / "results" / f"{stamp:%Y-%m-%d}-{'quick' if quick else 'full'}.jsonl"
     if "--out" in sys.argv:
@@ -258,6 +261,7 @@ def main() -> None:
                 "python": sys.version.split()[0],
                 "cpus": os.cpu_count(),
                 "load": round(os.getloadavg()[0], 1),
+                "commit": commit,
                 "bench": "cli_bench",
             }
         )
