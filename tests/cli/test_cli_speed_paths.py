@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import os
 import subprocess
 import sys
@@ -60,9 +61,17 @@ class _Stdout(io.TextIOWrapper):
 def test_records_written_as_stored_json_are_the_same_document(
     count: int, real_file: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    rows = [{"id": n, "name": f"Zoë \u202e{n}\x85", "b": [1, {"c": None}]} for n in range(count)]
+    rows = [
+        {"id": n, "name": f"Zoë \u202e{n}\x85" if n % 3 == 0 else f"Zoe {n}", "b": [1, {"c": None}]}
+        for n in range(count)
+    ]
     encoded = [orjson.dumps(row) for row in rows]
     spans = [("k", b"xx" + data + b"yy", 2, 2 + len(data)) for data in encoded]
+    if count > 1000:  # many records in one big buffer, as a mapped snapshot holds them
+        shared = b" " * (1 << 20) + b"".join(encoded)
+        ends = list(itertools.accumulate(map(len, encoded), initial=1 << 20))
+        spans = [("k", shared, start, end) for start, end in itertools.pairwise(ends)]
+        rows, spans = rows[::-1], spans[::-1]  # written in an order of their own
     outputs = []
     for write in (print_json, lambda _: print_json_records(spans)):
         if real_file:  # a file descriptor: os.writev from the buffers themselves

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from mspdesk.cli.gate import json_text
@@ -21,11 +21,13 @@ if TYPE_CHECKING:
 
 WRITE_BATCH = 1000
 """Buffers per os.writev call (at most IOV_MAX, 1024 on Linux)."""
+BIG = 1 << 20
+"""A buffer this long holds many records (the mapped snapshot); a shorter one, one."""
 BLOCK_BITS = 16
 """Buffers are checked for non-ASCII bytes 64 KiB at a time, when first written from."""
 
 
-def print_json_records(records: Sequence[Span]) -> None:
+def print_json_records(records: Iterable[Span]) -> None:
     """Print the JSON list of `records`, (key, buffer, start, end) each, the record's JSON
     being buffer[start:end]."""
     sys.stdout.flush()
@@ -52,34 +54,37 @@ def print_json_records(records: Sequence[Span]) -> None:
             gc.enable()
 
 
-def _batches(records: Sequence[Span]) -> Iterator[list[Any]]:
+def _batches(records: Iterable[Span]) -> Iterator[list[Any]]:
     """The pieces of the list in order, WRITE_BATCH at most at a time: views into the
     records' own buffers where they are plain ASCII."""
-    if not records:
-        yield [b"[]\n"]
-        return
-    checked: dict[int, tuple[memoryview, bytearray]] = {}
+    mapped: dict[int, tuple[Any, memoryview, bytearray]] = {}
     batch: list[Any] = []
     separator = b"[\n"
     last: Any = None
     view, blocks = memoryview(b""), bytearray()
     for _, data, start, end in records:
-        if data is not last:  # the records of a table mostly share one buffer
-            found = checked.get(id(data))  # (they live as long as `records`)
-            if found is None:
-                found = checked[id(data)] = _blocks(data)
-            (view, blocks), last = found, data
-        first, final = start >> BLOCK_BITS, (end - 1) >> BLOCK_BITS
-        if blocks[first] == blocks[final] == 1 and final - first < 2:
-            record: Any = view[start:end]  # known ASCII: written from the buffer itself
-        else:
-            record = _checked(view, blocks, start, end)
+        if len(data) < BIG:  # a record encoded on its own: checked, written as it is
+            record: Any = data[start:end]
+            if not record.isascii():
+                record = json_text(record.decode()).encode()
+        else:  # a buffer many records share (the mapped snapshot): checked a block at a time
+            if data is not last:
+                found = mapped.get(id(data))
+                if found is None:  # held in `mapped` with its view, so its id stays its own
+                    found = mapped[id(data)] = (data, *_blocks(data))
+                _, view, blocks = found
+                last = data
+            first, final = start >> BLOCK_BITS, (end - 1) >> BLOCK_BITS
+            if blocks[first] == blocks[final] == 1 and final - first < 2:
+                record = view[start:end]  # known ASCII: written from the buffer itself
+            else:
+                record = _checked(view, blocks, start, end)
         batch += (separator, record)
         separator = b",\n"
         if len(batch) >= WRITE_BATCH:
             yield batch
             batch = []
-    batch.append(b"\n]\n")
+    batch.append(b"\n]\n" if separator != b"[\n" else b"[]\n")  # no record: []
     yield batch
 
 
