@@ -63,8 +63,9 @@ def _batches(records: Iterable[Span]) -> Iterator[list[Any]]:
     last: Any = None
     view, blocks = memoryview(b""), bytearray()
     for _, data, start, end in records:
-        if len(data) < BIG:  # a record encoded on its own: checked, written as it is
-            record: Any = data[start:end]
+        record: Any
+        if data is not last and len(data) < BIG:  # a record encoded on its own
+            record = data[start:end]
             if not record.isascii():
                 record = json_text(record.decode()).encode()
         else:  # a buffer many records share (the mapped snapshot): checked a block at a time
