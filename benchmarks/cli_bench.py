@@ -3,10 +3,13 @@ measured interleaved in the same run (issue 17: ≤ 3× at 10k, ≤ 8× at 100k,
 
 Timed, each in a fresh interpreter, launch to exit: `referrals list --json` (output to
 /dev/null), `note add R-… TEXT`, `agenda --json`. Also the peak memory (VmHWM of the child,
-from wait4) of each command, and the longest pause of a thread ticking every 5 ms while the
-desk writes a checkpoint (the UI thread's view of a checkpoint).
+from wait4) of each command, its CPU time (user + system, from wait4) against the
+baseline's, which a busy machine stretches less than wall time, and the longest pause of a
+thread ticking every 5 ms while the desk writes a checkpoint (the UI thread's view of a
+checkpoint).
 
-    python benchmarks/cli_bench.py [--quick] [--skip-import]   # --quick: 10k, 3 runs
+    python benchmarks/cli_bench.py [--quick] [--skip-import] [--out FILE]
+    # --quick: 10k, 3 runs; --out: append the rows to FILE instead of results/DATE-*.jsonl
 """
 
 from __future__ import annotations
@@ -56,6 +59,12 @@ def make_desk(directory: Path, size: int) -> str:
 
 def launch(args: list[str]) -> tuple[float, float]:
     """(milliseconds from launch to exit, peak resident MiB) of one fresh interpreter."""
+    ms, _, peak = measured(args)
+    return ms, peak
+
+
+def measured(args: list[str]) -> tuple[float, float, float]:
+    """(milliseconds from launch to exit, CPU milliseconds, peak resident MiB)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -66,7 +75,8 @@ def launch(args: list[str]) -> tuple[float, float]:
     stderr = proc.stderr.read() if proc.stderr else b""
     if proc.returncode != 0:
         raise RuntimeError(f"{args} failed: {stderr.decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss / 1024  # Linux: KiB
+    cpu = (usage.ru_utime + usage.ru_stime) * 1000
+    return elapsed, cpu, usage.ru_maxrss / 1024  # Linux: KiB
 
 
 def commands(directory: Path, referral: str) -> dict[str, list[str]]:
@@ -82,17 +92,20 @@ def bench_size(size: int, runs: int, workdir: Path) -> list[Row]:
     directory = workdir / f"cli-{size}"
     referral = make_desk(directory, size)
     timings: dict[str, list[float]] = {"baseline": []}
+    cpus: dict[str, list[float]] = {"baseline": []}
     peaks: dict[str, float] = {}
     calls = commands(directory, referral)
     for _ in range(runs):  # interleaved, so machine noise hits every command alike
-        timings["baseline"].append(launch(BASELINE)[0])
-        for name, args in calls.items():
-            ms, peak = launch(args)
-            timings.setdefault(name, []).append(ms)
+        for name, args in {"baseline": BASELINE, **calls}.items():
+            ms, cpu, peak = measured(args)
+            timings[name] = [*timings.get(name, []), ms]
+            cpus[name] = [*cpus.get(name, []), cpu]
             peaks[name] = max(peaks.get(name, 0.0), peak)
     base = statistics.median(timings["baseline"])
+    base_cpu = statistics.median(cpus["baseline"])
     rows: list[Row] = [
-        {"name": f"cli_baseline_import_{size}", "value": round(base, 1), "unit": "ms"}
+        {"name": f"cli_baseline_import_{size}", "value": round(base, 1), "unit": "ms"},
+        {"name": f"cli_baseline_import_{size}_cpu", "value": round(base_cpu, 1), "unit": "ms"},
     ]
     for name in calls:
         median = statistics.median(timings[name])
@@ -105,7 +118,18 @@ def bench_size(size: int, runs: int, workdir: Path) -> list[Row]:
                 "baseline": f"cli_baseline_import_{size}",
                 "budget": BUDGET.get(size),
             },
-            {"name": f"cli_{name}_{size}_peak", "value": round(peaks[name], 1), "unit": "MiB"},
+            {
+                "name": f"cli_{name}_{size}_cpu_vs_import",
+                "value": round(statistics.median(cpus[name]) / base_cpu, 3),
+                "unit": "ratio",
+                "baseline": f"cli_baseline_import_{size}_cpu",
+            },
+            {
+                "name": f"cli_{name}_{size}_peak",
+                "value": round(peaks[name], 1),
+                "unit": "MiB",
+                "budget": MEMORY_BUDGET_MIB,
+            },
         ]
     rows += checkpoint_pause(directory, size)
     return rows
@@ -222,8 +246,13 @@ def main() -> None:
 
     compile_mspdesk()  # as a real install has it (see bytecode.py)
     quick = "--quick" in sys.argv
+    commit = subprocess.run(
+        ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     stamp = datetime.now(UTC)
     out = HERE / "results" / f"{stamp:%Y-%m-%d}-{'quick' if quick else 'full'}.jsonl"
+    if "--out" in sys.argv:
+        out = Path(sys.argv[sys.argv.index("--out") + 1])
     for row in run(quick, with_import="--skip-import" not in sys.argv):
         line = json.dumps(
             {
@@ -231,6 +260,8 @@ def main() -> None:
                 "at": stamp.isoformat(timespec="seconds"),
                 "python": sys.version.split()[0],
                 "cpus": os.cpu_count(),
+                "load": round(os.getloadavg()[0], 1),
+                "commit": commit,
                 "bench": "cli_bench",
             }
         )

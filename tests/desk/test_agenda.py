@@ -126,3 +126,12 @@ def test_agenda_through_the_desk_for_a_fixed_today(desk: Desk) -> None:
     desk.cases.milestones.complete("C-0001", "M01")
     assert [i.code for i in desk.cases.agenda(days(1)).items] == ["M02"]
     assert desk.cases.agenda(adviser="someone-else").items == []
+
+
+def test_the_agenda_reads_package_and_case_statuses_as_the_models_name_them() -> None:
+    from mspdesk.desk import agenda as module
+    from mspdesk.desk.support import OPEN_CASE
+    from mspdesk.domain.support import PackageStatus
+
+    assert PackageStatus.COMMITTED.value == module.COMMITTED
+    assert module.OPEN_CASE == OPEN_CASE

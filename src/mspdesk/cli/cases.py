@@ -83,7 +83,7 @@ def list_cases(args: argparse.Namespace) -> int:
 
 def show_agenda(args: argparse.Namespace) -> int:
     with common.open_desk(args, read_only=True) as desk:
-        result = desk.cases.agenda(days=args.days, adviser=args.adviser)
+        result = desk.agenda(days=args.days, adviser=args.adviser)
         requests = [r for r in desk.subject_access_requests() if r.open]
     if args.json:
         document = _agenda_json(result)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,6 +111,8 @@ def _write_log(error: BaseException, args: argparse.Namespace) -> Path | None:
             return None  # only ever write into the desk's own folder
         path = locations.log_file(base)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        import traceback  # only for an unexpected error
+
         text = "".join(traceback.format_exception(error))
         with path.open("a", encoding="utf-8") as log:
             log.write(f"--- {stamp}\n{text}")
@@ -132,26 +133,3 @@ def print_json(value: Any) -> None:
     # either, so they become \uXXXX too (the same JSON, read back).
     sys.stdout.write(json_text(text))
     sys.stdout.write("\n")
-
-
-def print_json_list(rows: list[Any], chunk: int = 1000) -> None:
-    """Print a JSON list exactly as `print_json` would, encoded a chunk of rows at a time
-    and written as bytes: a 100k-row list never exists as one string (or three copies)."""
-    import orjson
-
-    from mspdesk.cli.gate import json_text
-
-    out = getattr(sys.stdout, "buffer", None)
-    if out is None or not rows:
-        print_json(rows)
-        return
-    sys.stdout.flush()
-    out.write(b"[\n")
-    for start in range(0, len(rows), chunk):
-        options = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
-        piece = orjson.dumps(rows[start : start + chunk], option=options)[2:-2]
-        if not piece.isascii():  # orjson's ASCII output holds no control characters
-            piece = json_text(piece.decode()).encode()
-        out.write(piece if start == 0 else b",\n" + piece)
-    out.write(b"\n]\n")
-    out.flush()

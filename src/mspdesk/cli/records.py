@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from mspdesk.cli import notes
-from mspdesk.cli.common import open_desk, print_json, print_json_list, subcommand
+from mspdesk.cli.common import open_desk, print_json, subcommand
 from mspdesk.cli.gate import visible
+from mspdesk.cli.json_records import print_json_records
 from mspdesk.domain.errors import InvalidRecord
 from mspdesk.domain.parsing import parse_count, parse_date, parse_money, parse_percent
 
@@ -131,7 +132,7 @@ def add_referral(args: argparse.Namespace) -> int:
 
 def show_referral(args: argparse.Namespace) -> int:
     with open_desk(args, read_only=True) as desk:
-        referral = desk.referrals.get(args.id)
+        referral = desk.referrals.get_one(args.id)
     if args.json:
         print_json(referral.model_dump(mode="json"))
         return 0
@@ -141,21 +142,33 @@ def show_referral(args: argparse.Namespace) -> int:
 
 
 def list_referrals(args: argparse.Namespace) -> int:
+    filtered = args.status or args.search or args.source_ref
     with open_desk(args, read_only=True) as desk:
-        rows = desk.referrals.select(status=args.status or None, text=args.search or "")
+        if args.json and not filtered:
+            # Each record's stored JSON as it is, never parsed (issue 17: 100k referrals).
+            print_json_records(desk.referral_rows.newest_first_json())
+            return 0
+        if not filtered and not args.json:  # parsed a record at a time, not as a table
+            return _print_rows(desk.referral_rows.newest_first_rows())
+        rows = desk.referral_rows.select(status=args.status or None, text=args.search or "")
         if args.source_ref:
             wanted = args.source_ref.strip().casefold()
             rows = [r for r in rows if str(r.get("source_ref", "")).casefold() == wanted]
     if args.json:
-        print_json_list(rows)
+        print_json_records(desk.referral_rows.as_json(rows))
         return 0
-    for row in rows:
+    return _print_rows(rows)
+
+
+def _print_rows(rows: Iterable[dict[str, Any]]) -> int:
+    count = 0
+    for count, row in enumerate(rows, 1):  # noqa: B007 (the count is printed after)
         print(
             "\t".join(
                 _plain(row[k]) for k in ("id", "received", "status", "organisation", "parent_body")
             )
         )
-    print(f"{len(rows)} referral(s)", file=sys.stderr)
+    print(f"{count} referral(s)", file=sys.stderr)
     return 0
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mspdesk import locations
-from mspdesk.desk.core import Clock, DeskCore, current_adviser, system_clock
+from mspdesk.desk.core import Clock, DeskCore, system_clock
 from mspdesk.desk.identity import DeskIdentity
 from mspdesk.store import (
     CorruptStore,
@@ -24,12 +24,12 @@ from mspdesk.store import (
     StoreLocked,
     WriteFailed,
 )
-from mspdesk.store.keys import read_or_create_key
 
 # The parts of the desk (and the models they validate with) are imported when first used:
 # a CLI command pays only for what it touches (importing all of them costs ~0.2 s).
 if TYPE_CHECKING:
     from mspdesk.desk import retention
+    from mspdesk.desk.agenda import Agenda
     from mspdesk.desk.attachments import Attachments
     from mspdesk.desk.board import Board
     from mspdesk.desk.case_records import CaseRecords
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from mspdesk.desk.milestone_revisions import Revision
     from mspdesk.desk.notes import Notes
     from mspdesk.desk.privacy import PersonHit, Tombstone
+    from mspdesk.desk.referral_rows import ReferralRows
     from mspdesk.desk.referrals import Referrals
     from mspdesk.desk.sar import SarBundle, SarRequest
     from mspdesk.desk.support import Support
@@ -72,7 +73,7 @@ class Desk:
     def __init__(
         self, store: Store, *, clock: Clock = system_clock, actor: str | None = None
     ) -> None:
-        self.core = DeskCore(store, clock, actor or current_adviser())
+        self.core = DeskCore(store, clock, actor or None)  # the adviser looked up when needed
         self.identity = DeskIdentity(self.core, self.desk_id)
         self._closed = False
 
@@ -81,6 +82,14 @@ class Desk:
         from mspdesk.desk.referrals import Referrals
 
         return Referrals(self.core)
+
+    @cached_property
+    def referral_rows(self) -> ReferralRows:
+        """Reading referrals only: without the models a change validates with (a listing
+        starts faster); `referrals` reads the same way and writes too."""
+        from mspdesk.desk.referral_rows import ReferralRows
+
+        return ReferralRows(self.core)
 
     @cached_property
     def notes(self) -> Notes:
@@ -183,6 +192,17 @@ class Desk:
     def changes_this_session(self) -> int:
         """How many changes were recorded since this desk was opened."""
         return self.core.changes
+
+    def agenda(
+        self, today: date | None = None, days: int = 30, adviser: str | None = None
+    ) -> Agenda:
+        """Open milestones across active cases, deliverables due and what monitoring waits
+        on: overdue, due this week, due in `days` days (as `cases.agenda`, without
+        importing the case models)."""
+        from mspdesk.desk.agenda import desk_agenda
+
+        day = today or self.core.today()
+        return desk_agenda(self.core.store, day, days=days, adviser=adviser)
 
     def history(self, key: str) -> list[HistoryEntry]:
         """Every change to one record, oldest first."""
@@ -310,6 +330,8 @@ class Desk:
     def evidence_key(self) -> bytes:
         """The secret that makes evidence-export pseudonyms (created on first use, kept in
         the data directory so pseudonyms stay the same from one export to the next)."""
+        from mspdesk.store.keys import read_or_create_key
+
         return read_or_create_key(self.directory, EVIDENCE_KEY)
 
     def desk_id(self) -> str:
@@ -330,12 +352,15 @@ class Desk:
     def close(self, *, checkpoint: bool | None = None) -> None:
         """Release the data directory (checkpointing if asked, or if much is pending).
         Safe to call twice."""
+        # Notes never asked for have no index open (and importing them costs a listing).
+        notes: Notes | None = self.__dict__.get("notes")
         try:
-            if not self._closed:
-                self._closed = True
-                self.notes._index.refresh_saved()  # while the writer lock is still held
+            if not self._closed and notes is not None:
+                notes._index.refresh_saved()  # while the writer lock is still held
         finally:
-            self.notes._index.close()
+            self._closed = True
+            if notes is not None:
+                notes._index.close()
             self.core.store.close(checkpoint=checkpoint)
 
     def __enter__(self) -> Desk:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 import os
-import socket
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from mspdesk.domain import hlc
 from mspdesk.store import Store
-from mspdesk.store.keys import read_or_create_key
 
 if TYPE_CHECKING:  # the models are imported when a change is made, not to read
     from mspdesk.domain.events import Event, Op
@@ -31,6 +27,8 @@ def system_clock() -> datetime:
 def current_adviser() -> str:
     """The acting adviser's handle: $MSPDESK_ADVISER, else `adviser` in the config file
     (`mspdesk config set adviser NAME`), else the login name."""
+    import getpass
+
     from mspdesk.config import quiet_get
     from mspdesk.domain.handles import handle_from
 
@@ -46,11 +44,11 @@ def current_adviser() -> str:
 class DeskCore:
     """The store plus the context every change is recorded with."""
 
-    def __init__(self, store: Store, clock: Clock, actor: str) -> None:
+    def __init__(self, store: Store, clock: Clock, actor: str | None = None) -> None:
         self.store = store
         self.clock = clock
-        self.actor = actor
-        self.device = socket.gethostname() or "device"
+        self._actor = actor
+        self._device: str | None = None
         self.changes = 0
         self.code: str | None = None
         """The desk code new ids carry (desk/identity.py), None for a desk that never synced."""
@@ -58,9 +56,28 @@ class DeskCore:
         self._origin: str | None = None
 
     @property
+    def actor(self) -> str:
+        """Who makes the changes (`current_adviser` unless given): looked up on first use,
+        as reading the config file costs a read-only command for nothing."""
+        if self._actor is None:
+            self._actor = current_adviser()
+        return self._actor
+
+    @property
+    def device(self) -> str:
+        """This machine's name, recorded with each change."""
+        if self._device is None:
+            import socket
+
+            self._device = socket.gethostname() or "device"
+        return self._device
+
+    @property
     def origin(self) -> str:
         """This data directory's desk id (made once, kept in `desk.id`)."""
         if self._origin is None:
+            from mspdesk.store.keys import read_or_create_key  # not to read
+
             key = read_or_create_key(self.store.directory, DESK_ID, DESK_ID_BYTES)
             self._origin = key.decode("ascii")
         return self._origin
@@ -93,6 +110,8 @@ class DeskCore:
     ) -> dict[str, Any]:
         """As `commit`, returning the event as stored (not validated again): for a change of
         thousands of records (an import), where validating it back costs a fifth of a second."""
+        import uuid  # here: a command that only reads never needs it
+
         event: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             "at": self.now().isoformat(timespec="milliseconds"),

@@ -11,28 +11,26 @@ from typing import Any, Literal, overload
 from pydantic import TypeAdapter
 
 from mspdesk.desk.core import DeskCore
+from mspdesk.desk.referral_rows import TABLE as TABLE  # re-exported: others import it here
+from mspdesk.desk.referral_rows import ReferralRows
 from mspdesk.domain.errors import InvalidRecord, NotFound
 from mspdesk.domain.events import Op, changed_fields
 from mspdesk.domain.references import reference_for, reference_number
 from mspdesk.domain.referral import EDITABLE_FIELDS, Referral
 from mspdesk.domain.validation import validated
-from mspdesk.store.queries import QueryInstance, fields_equal, matching, select
 
-TABLE = "referrals"
 _STAMP: TypeAdapter[datetime] = TypeAdapter(datetime)
 """Dumps a moment exactly as the referral model does."""
-SEARCHED = ("id", "source_ref", "organisation", "parent_body", "service_area", "region")
 MERGED = "merged"
 
 
-class Referrals:
-    """The referral records, through the journal."""
+class Referrals(ReferralRows):
+    """The referral records, through the journal (reading them: ReferralRows)."""
 
     def __init__(self, core: DeskCore) -> None:
-        self._core = core
+        super().__init__(core)
         self._highest: dict[int, int] | None = None
         self._highest_code: str | None = None
-        self._haystacks: dict[str, tuple[dict[str, Any], str]] = {}
 
     # ----------------------------------------------------------------- writing
 
@@ -173,63 +171,17 @@ class Referrals:
 
     # ----------------------------------------------------------------- reading
 
+    def get_one(self, referral_id: str) -> Referral:
+        """As `get`, for a command that reads only this referral: the table is not parsed
+        for it (`ReferralRows.one`)."""
+        return Referral.model_validate(self.one(referral_id))
+
     def get(self, referral_id: str) -> Referral:
         """One referral, validated; NotFound if there is none with that id."""
         record = self._core.store.get(TABLE, referral_id)
         if record is None:
             raise NotFound(f"no referral {referral_id}")
         return Referral.model_validate(record)
-
-    def row(self, referral_id: str) -> dict[str, Any]:
-        """One referral as stored (a JSON-shaped dict; do not mutate it); NotFound if none.
-        Cheaper than `get` when many are compared (an import checks every row)."""
-        record = self._core.store.get(TABLE, referral_id)
-        if record is None:
-            raise NotFound(f"no referral {referral_id}")
-        return record
-
-    def exists(self, referral_id: str) -> bool:
-        return referral_id in self._core.store.table(TABLE)
-
-    def rows(self) -> list[dict[str, Any]]:
-        """Every referral as a plain JSON-shaped dict, newest first. Do not mutate them."""
-        table = self._core.store.table(TABLE)
-        return sorted(table.values(), key=lambda r: (r["received"], r["id"]), reverse=True)
-
-    def count(self) -> int:
-        return len(self._core.store.table(TABLE))
-
-    def search(self, text: str, rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-        """Rows whose reference, organisation, parent body, service area or region contain
-        every word of `text` (case-insensitive); of `rows` if given, else of all, newest
-        first."""
-        if rows is None:
-            return self.select(text=text)
-        words = text.casefold().split()
-        if not words:
-            return rows
-        return [row for row in rows if all(w in self._haystack(row) for w in words)]
-
-    def select(self, *, status: str | None = None, text: str = "") -> list[dict[str, Any]]:
-        """Referrals with this status and holding every word of `text` (as `search`),
-        newest first: a TinyDB query over the store's records (store/queries.py)."""
-        words = tuple(sorted(set(text.casefold().split())))
-        if status is None and not words:
-            return self.rows()
-        condition = self._text_condition(words) if words else None
-        if status is not None:
-            by_status = fields_equal(status=status)
-            condition = by_status if condition is None else by_status & condition
-        assert condition is not None
-        found = select(self._core.store, TABLE, condition)
-        return sorted(found, key=lambda r: (r["received"], r["id"]), reverse=True)
-
-    def _text_condition(self, words: tuple[str, ...]) -> QueryInstance:
-        haystack = self._haystack
-        return matching(
-            lambda row: all(w in haystack(row) for w in words),  # type: ignore[arg-type]
-            ("referral words", words),
-        )
 
     def find_duplicate(self, organisation: str, parent_body: str) -> str | None:
         """The id of a referral (not merged away) with the same organisation and parent body,
@@ -280,18 +232,6 @@ class Referrals:
             for merged in row.get("merged_source_refs") or ():
                 index.setdefault(source_key(row["source"], merged), str(row["id"]))
         return index
-
-    def _haystack(self, row: dict[str, Any]) -> str:
-        # Every change stores a new row dict, so the cached text is valid while it was made
-        # from this very object (updated_at alone repeats within a millisecond, and undo
-        # restores an old one). Holding the row keeps its identity from being reused.
-        cached = self._haystacks.get(row["id"])
-        if cached is not None and cached[0] is row:
-            return cached[1]
-        hay = " ".join(str(row.get(name) or "") for name in SEARCHED).casefold()
-        hay += " " + str(row.get("contact", {}).get("name", "")).casefold()
-        self._haystacks[row["id"]] = (row, hay)
-        return hay
 
     def highest_numbers(self) -> dict[int, int]:
         """The highest reference number this desk issued in each year (in its own series:

@@ -9,10 +9,8 @@ from datetime import date
 from typing import Any
 
 from mspdesk.desk.core import DeskCore
-from mspdesk.desk.privacy import _matches
 from mspdesk.domain.choices import Choice
 from mspdesk.domain.errors import NotFound, UserError
-from mspdesk.domain.events import Op
 from mspdesk.domain.references import SUBJECT_ACCESS
 
 REQUESTS = "sar_requests"
@@ -52,6 +50,8 @@ def gather(core: DeskCore, text: str) -> SarBundle:
     """Referrals whose contact, cases where a person, and notes that name them, matching
     `text` or any name, email or phone found with it on those records."""
     needle = text.strip()
+    from mspdesk.desk.privacy import _matches
+
     if len(needle) < 2:
         raise UserError("say at least two characters of a name, email or phone")
     store = core.store
@@ -90,6 +90,8 @@ def log_request(core: DeskCore, person: str, received: date | None = None) -> Sa
         "due": one_month_after(on).isoformat(),
         "answered_on": None,
     }
+    from mspdesk.domain.events import Op  # the models, for a change only (not to read)
+
     op = Op(table=REQUESTS, key=key, kind="put", data=record)
     core.commit("sar", key, [op], f"Subject access request {key} logged")
     return _request(record)
@@ -102,6 +104,8 @@ def mark_done(core: DeskCore, key: str, on: date | None = None) -> SarRequest:
     if current.get("answered_on"):
         return _request(current)
     changes = {"answered_on": (on or core.today()).isoformat()}
+    from mspdesk.domain.events import Op
+
     op = Op(
         table=REQUESTS,
         key=key,

@@ -409,27 +409,10 @@ class Support:
 
     def dated(self) -> list[tuple[date, str, str, str]]:
         """(due, case id, code, title) for the agenda: deliverables not yet delivered on
-        open cases, and what monitoring waits on."""
-        cases = self._core.store.table(CASES)
-        found: list[tuple[date, str, str, str]] = []
-        for record in self._core.store.table(PACKAGES).values():
-            case = cases.get(record.get("case_id", ""))
-            if record.get("status") != PackageStatus.COMMITTED.value or case is None:
-                continue
-            if case.get("status") not in OPEN_CASE:
-                continue
-            found.append(
-                (
-                    date.fromisoformat(record["due"]),
-                    record["case_id"],
-                    record["id"],
-                    f"Deliverable: {record.get('deliverable', '')}",
-                )
-            )
-        for monitoring in self.monitoring():
-            for code, title, day in monitoring.due():
-                found.append((day, monitoring.case_id, code, title))
-        return found
+        open cases, and what monitoring waits on (desk/agenda.py, read without models)."""
+        from mspdesk.desk.agenda import dated_items
+
+        return dated_items(self._core.store)
 
     # ------------------------------------------------------------------ ids
 

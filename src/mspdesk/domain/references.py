@@ -57,7 +57,8 @@ class Series:
 
     def highest(self, keys: Iterable[str], code: str | None) -> int:
         """The highest number the desk with `code` has issued among `keys` (0 if none)."""
-        numbers = (self.number(key, code) for key in keys)
+        start = f"{self.prefix}-"  # a cheap test first: most keys are of other series
+        numbers = (self.number(key, code) for key in keys if key.startswith(start))
         return max((n for n in numbers if n is not None), default=0)
 
     def next(self, keys: Iterable[str], code: str | None) -> str:

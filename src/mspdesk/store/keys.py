@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from pathlib import Path
 
 from mspdesk.store.errors import StoreError
@@ -28,6 +27,8 @@ def read_or_create_key(directory: Path, name: str, size: int = KEY_BYTES) -> byt
     existing = read_small_file(directory, name)
     if existing is not None:
         return existing
+    import secrets  # only to make one (hmac and hashlib cost every command ~3 ms)
+
     return write_once(directory, name, secrets.token_hex(size).encode("ascii"))
 
 
@@ -38,6 +39,8 @@ def write_once(directory: Path, name: str, value: bytes) -> bytes:
     Race-free: the value is written to a temporary file and linked into place, so two
     processes writing at once agree on the one that landed first. Never replaces a file.
     """
+    import secrets
+
     path = directory / name
     tmp = directory / f"{name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     try:

@@ -12,7 +12,6 @@ import errno
 import functools
 import json
 import os
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +48,8 @@ class WriterLock:
             ) from None
         try:
             os.ftruncate(fd, 0)
+            import socket  # a writer's only: a reading command never imports it
+
             owner = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
             write_all(fd, json.dumps(owner).encode())
         except OSError as error:

@@ -89,6 +89,10 @@ class Tables:
             self._keys[name] = keys
         return self._keys[name].keys()
 
+    def waiting(self, name: str) -> list[dict[str, Any]]:
+        """The changes waiting for table `name` until it is parsed, oldest first (read only)."""
+        return self._waiting.get(name, [])
+
     def setdefault(self, name: str) -> Table:
         found = self.get(name)
         if found is None:
