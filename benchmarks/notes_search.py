@@ -56,6 +56,13 @@ WORDS = [
     *("society", "mutual"),
 ]
 PLACES = ["Eastmere", "Fenwold", "Copperbridge", "Ormsgate", "Quillfield", "Stavenham"]
+PEOPLE = ["Asha", "Bronwen", "Callum", "Deepa", "Eilidh", "Farid", "Gwen", "Hamza", "Ines"]
+SHORT_NOTES = (20, 70)
+"""Words per note in the keystroke benchmark (~300 characters)."""
+REAL_NOTES = (80, 250)
+"""Words per note at FIRST_NOTES (~1.2 KB: an adviser's write-up of a meeting or call),
+each with a few names, sums and reference numbers, so the vocabulary grows as real notes'
+does rather than staying at WORDS."""
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -81,8 +88,10 @@ def _event(kind: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def fill_notes(directory: Path, count: int, seed: int = 11) -> None:
-    """A data directory with SUBJECTS referrals and `count` notes (~300 chars each)."""
+def fill_notes(
+    directory: Path, count: int, seed: int = 11, words: tuple[int, int] = SHORT_NOTES
+) -> None:
+    """A data directory with SUBJECTS referrals and `count` notes of `words` words."""
     from mspdesk.store import Store
 
     rng = random.Random(seed)
@@ -99,7 +108,9 @@ def fill_notes(directory: Path, count: int, seed: int = 11) -> None:
         store.commit(_event("referrals.imported", referrals))
         batch: list[dict[str, Any]] = []
         for n in range(1, count + 1):
-            body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 70)))
+            body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(*words)))
+            if words != SHORT_NOTES:
+                body += f" {_particulars(rng)}"
             if rng.random() < 0.02:
                 body += f" {rng.choice(PLACES)}"
             note = {
@@ -119,6 +130,14 @@ def fill_notes(directory: Path, count: int, seed: int = 11) -> None:
                 store.commit(_event("notes.imported", batch))
                 batch = []
         store.checkpoint()
+
+
+def _particulars(rng: random.Random) -> str:
+    """What makes real notes' vocabulary large: people, sums, reference numbers, dates."""
+    person = f"{rng.choice(PEOPLE)} {rng.choice(PLACES)}son"
+    money = f"£{rng.randint(1, 9_999):,}k"
+    reference = f"ref/{rng.randint(1, 999_999):06d}"
+    return f"{person} {money} {reference} {rng.randint(1, 28)}/{rng.randint(1, 12)}/2013"
 
 
 def plain_loop(notes: list[dict[str, Any]], query: str, limit: int = 200) -> list[str]:

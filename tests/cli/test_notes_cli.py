@@ -166,3 +166,17 @@ def test_search_answers_alike_from_the_saved_index_the_store_and_a_locked_desk(
     with Desk.open(data, actor="tester"):  # another desk holds the lock: read-only
         assert run(capsys, data, "notes", "search", "budget", "--json") == first
     assert not index.exists()
+
+
+def test_a_search_from_the_saved_index_imports_no_models(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    run(capsys, data, "notes", "search", "budget")  # writes the index
+    code = (
+        "import sys; from mspdesk.cli import main; "
+        f"main(['notes', 'search', 'budget', '--data-dir', {str(data)!r}]); "
+        "assert 'pydantic' not in sys.modules, 'pydantic was imported'"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "2 note(s)" in result.stderr

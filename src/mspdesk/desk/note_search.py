@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from mspdesk.desk.note_base import SEPARATOR, BaseIndex, build_sections
 from mspdesk.desk.note_journal import JournalView, UnknownRecord
 from mspdesk.desk.note_memory import TABLE, MemoryIndex, OrderKey, RecordSource, subject_title
-from mspdesk.domain.note import NoteKind
+from mspdesk.domain.note_kind import NoteKind
 from mspdesk.store import Store, StoreError
 from mspdesk.store import erasure as store_erasure
 from mspdesk.store.notes_file import DamagedIndex, read_notes_file, write_notes_file
