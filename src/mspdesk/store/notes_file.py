@@ -13,6 +13,10 @@ read whole at open; the large ones (postings, token lists, records) only where a
 needs them, each 64 KiB block checked against its CRC-32 the first time it is read. So
 opening costs milliseconds at any size, and a damaged byte anywhere is noticed before
 it is used (`DamagedIndex`), never searched or shown.
+
+`notes-index-delta.json` (DELTA_MAGIC, a CRC-32 in hex, then JSON) holds the notes changed
+since the index was written, so closing the desk far behind rewrites a few notes rather
+than the whole index; it names the index it extends (sequence and change id).
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from mspdesk.domain.version import SCHEMA_VERSION
 from mspdesk.store.files import atomic_write
 
 NOTES_INDEX_NAME = "notes-index.bin"
+DELTA_NAME = "notes-index-delta.json"
+DELTA_MAGIC = b"mspdesk-notes-delta 1\n"
 MAGIC = b"mspdesk-notes-ix"
 FORMAT = 1
 SMALL_SECTIONS = ("vocab", "starts", "post_off", "hay_off", "rec_off")
@@ -179,7 +185,39 @@ def _parse(mapped: mmap.mmap, size: int) -> NotesFile | None:
     return opened
 
 
+def write_notes_delta(directory: Path, payload: dict[str, Any]) -> None:
+    """Replace the delta: the notes changed since the index was written, as JSON-shaped
+    `payload`, with a CRC-32 so a damaged copy is never used (0600, atomic)."""
+    body = orjson.dumps(payload)
+    check = f"{zlib.crc32(body):08x}\n".encode()
+    atomic_write(directory / DELTA_NAME, [DELTA_MAGIC, check, body])
+
+
+def read_notes_delta(directory: Path) -> dict[str, Any] | None:
+    """The delta's payload, or None if it is missing, damaged or from another version."""
+    try:
+        data = (directory / DELTA_NAME).read_bytes()
+    except OSError:
+        return None
+    check, _, body = data[len(DELTA_MAGIC) :].partition(b"\n")
+    if not data.startswith(DELTA_MAGIC) or check != f"{zlib.crc32(body):08x}".encode():
+        return None
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(payload, dict) or payload.get("schema_version") != SCHEMA_VERSION:
+        return None
+    return payload
+
+
+def remove_notes_delta(directory: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        (directory / DELTA_NAME).unlink()
+
+
 def remove_notes_file(directory: Path) -> None:
-    """Delete the index (erasure: it holds the words of erased notes)."""
+    """Delete the index and its delta (erasure: they hold the words of erased notes)."""
+    remove_notes_delta(directory)
     with contextlib.suppress(FileNotFoundError):
         index_path(directory).unlink()
