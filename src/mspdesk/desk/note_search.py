@@ -39,6 +39,7 @@ from mspdesk.store import Store, StoreError
 from mspdesk.store import erasure as store_erasure
 from mspdesk.store.notes_file import (
     DamagedIndex,
+    index_path,
     read_notes_file,
     remove_notes_delta,
     write_notes_delta,
@@ -83,6 +84,9 @@ class NoteIndex:
         self._memory: MemoryIndex | None = None
         self._closed = False  # after close the lock is gone: never write again
         self._damaged = False  # the saved index failed a check: do not reopen it
+        self.repaired = False
+        """A damaged block of the saved index was noticed while searching (and the index
+        rebuilt when this desk may write it)."""
 
     @classmethod
     def of_store(cls, store: Store) -> NoteIndex:
@@ -129,7 +133,7 @@ class NoteIndex:
             return call()
         except DamagedIndex:
             self._drop()
-            self._damaged = True
+            self._damaged = self.repaired = True
             return call()
 
     def close(self) -> None:
@@ -320,6 +324,24 @@ def search_folder(directory: Path, text: str, limit: int = 200) -> list[NoteHit]
             base.close()
     except (UnknownRecord, StoreError, ValueError, KeyError, TypeError):
         return None  # anything unexpected: the store itself decides
+
+
+def saved_index_problem(directory: Path) -> str | None:
+    """Why the saved index cannot be used at all ("missing", "damaged": damaged or from
+    another version), or None if it opens (it may still be behind the journal, which is
+    fine, or hold a damaged block that only a search reading it notices)."""
+    if not index_path(directory).exists():
+        return "missing"
+    opened = read_notes_file(directory)
+    if opened is None:
+        return "damaged"
+    try:
+        BaseIndex(opened)
+    except ValueError:
+        return "damaged"
+    finally:
+        opened.close()
+    return None
 
 
 def _words(text: str) -> list[str]:
