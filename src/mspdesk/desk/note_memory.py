@@ -7,6 +7,11 @@ token (the notes holding it). A word found in few tokens is looked up in the voc
 with `str.find` at C speed, and only the notes in those tokens' postings are checked. A
 word found in very many tokens ("e") matches most notes, so the haystacks are scanned
 newest first and the scan stops after `limit` hits.
+
+The vocabulary and postings are built only once more than SCAN_NOTES notes are held:
+scanning a few thousand haystacks takes a millisecond or two, and most searches start with
+the notes changed since the saved index, a few hundred, read as the search starts (the
+command line's first search has no time to index them).
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from mspdesk.desk.note_base import note_tokens, tokens_containing, vocabulary_of
 
 TABLE = "notes"
 SUBJECT_TABLES = ("referrals", "cases")
+SCAN_NOTES = 3_000
+"""Up to this many live notes, a search scans them all instead of building postings."""
 OrderKey = tuple[str, str]
 """(date, note id): notes sort newest first by this, here and in the saved index."""
 
@@ -70,12 +77,18 @@ class MemoryIndex:
         self._postings: list[array[int]] = []
         self._vocabulary = ""
         self._token_starts: array[int] = array("I")
+        self._listing = False  # postings built (and kept up) once past SCAN_NOTES
 
     def __len__(self) -> int:
         return len(self._hays)
 
     def match(self, words: list[str], limit: int) -> list[int]:
         """Slots of live notes holding every word, newest first, at most `limit`."""
+        if not self._listing:
+            if len(self._hays) <= SCAN_NOTES:
+                return self._scan(words, limit)
+            self._listing = True
+            self._list(self._hays)
         sparse: list[tuple[int, list[int]]] = []  # (estimated notes, token ids) per word
         for word in words:
             tokens = tokens_containing(
@@ -155,16 +168,17 @@ class MemoryIndex:
                 continue
             subject = str(record["subject"])
             tokens = note_tokens(note_id, record, subject_title(self._source, subject))
-            old_tokens = set(old_hay.split())
-            for token in tokens:
-                token_id = token_ids.get(token)
-                if token_id is None:
-                    token_id = token_ids[token] = len(postings)
-                    postings.append(array("i"))
-                    new_tokens.append(token)
-                elif token in old_tokens:
-                    continue  # its postings already hold this note
-                postings[token_id].append(slot)
+            if self._listing:
+                old_tokens = set(old_hay.split())
+                for token in tokens:
+                    token_id = token_ids.get(token)
+                    if token_id is None:
+                        token_id = token_ids[token] = len(postings)
+                        postings.append(array("i"))
+                        new_tokens.append(token)
+                    elif token in old_tokens:
+                        continue  # its postings already hold this note
+                    postings[token_id].append(slot)
             key = (str(record["on"]), note_id)
             self._hays[slot] = " ".join(tokens)
             self.order_key[slot] = key
@@ -176,6 +190,21 @@ class MemoryIndex:
                 bisect.insort(self._order, (*key, slot))
         if bulk:
             self._order.sort()
+        if new_tokens:
+            self._extend_vocabulary(new_tokens)
+
+    def _list(self, hays: dict[int, str]) -> None:
+        """Postings (and vocabulary) for these live notes, as `refresh` keeps them."""
+        token_ids, postings = self._token_id, self._postings
+        new_tokens: list[str] = []
+        for slot, hay in hays.items():
+            for token in hay.split(" "):
+                token_id = token_ids.get(token)
+                if token_id is None:
+                    token_id = token_ids[token] = len(postings)
+                    postings.append(array("i"))
+                    new_tokens.append(token)
+                postings[token_id].append(slot)
         if new_tokens:
             self._extend_vocabulary(new_tokens)
 
