@@ -245,9 +245,31 @@ def test_a_read_only_desk_never_writes_the_index(data_dir: Path) -> None:
     assert not (data_dir / NOTES_INDEX_NAME).exists()
 
 
-def test_whole_tokens_are_found_at_either_end_of_the_vocabulary() -> None:
-    from mspdesk.desk.note_base import _exact
+def test_notes_are_found_by_id_and_subject_by_bisection(tmp_path: Path) -> None:
+    from mspdesk.desk.note_base import BaseIndex, build_sections
+    from mspdesk.store.notes_file import read_notes_file, write_notes_file
 
-    vocabulary = "\x00".join(["n-1", "n-12", "r-1", "n-1x"])
-    assert [_exact(vocabulary, t) for t in ["n-1", "n-12", "r-1", "n-1x"]] == [0, 4, 9, 13]
-    assert _exact(vocabulary, "n-") == -1 and _exact("n-1", "n-1") == 0
+    subjects_of = {f"N-{n:05d}": f"R-2013-{n % 7:04d}" for n in range(1, 60)}
+    subjects_of |= {"N-00070": "C-ü1", "N-00071": "C-ü1", "N-00072": "C-z"}  # offsets in bytes
+    notes = [
+        (key, {"subject": subject, "body": f"note {key}", "on": f"2013-01-{n % 28 + 1:02d}"})
+        for n, (key, subject) in enumerate(subjects_of.items())
+    ]
+    notes.append(("N-00099", {"subject": "C-0001", "body": "gone", "on": "2013-02-01"}))
+    notes[-1][1]["deleted"] = True
+    write_notes_file(tmp_path, 7, "e7", build_sections(notes, lambda subject: "Org"))
+    opened = read_notes_file(tmp_path)
+    assert opened is not None
+    base = BaseIndex(opened)
+    try:
+        for key in subjects_of:
+            slot = base.slot_of(key)
+            assert slot is not None and base.record(slot)["id"] == key
+        for subject in set(subjects_of.values()):
+            expected = sorted(k for k, s in subjects_of.items() if s == subject)
+            assert sorted(base.notes_of(subject)) == expected
+        assert base.slot_of("N-00099") is None and base.notes_of("C-0001") == []
+        assert base.slot_of("N-0000") is None and base.slot_of("N-99999") is None
+        assert base.slot_of("") is None and base.notes_of("R-2013-9999") == []
+    finally:
+        base.close()

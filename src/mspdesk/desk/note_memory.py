@@ -55,6 +55,12 @@ def subject_title(source: RecordSource, subject: str) -> str:
     return ""
 
 
+def _may_retitle(op: dict[str, Any]) -> bool:
+    """Whether a change to a referral or case may change its organisation (a patch names
+    the fields it changes; triage, status and dates leave the notes' text alone)."""
+    return op["kind"] != "patch" or "organisation" in (op.get("data") or {})
+
+
 class MemoryIndex:
     """Tokens of the notes it was given and the notes of every token."""
 
@@ -146,7 +152,7 @@ class MemoryIndex:
             for op in event["ops"]:
                 if op["table"] == TABLE:
                     changed.add(op["key"])
-                elif op["table"] in SUBJECT_TABLES:
+                elif op["table"] in SUBJECT_TABLES and _may_retitle(op):
                     # The subject's organisation is part of its notes' haystacks.
                     slots = self._by_subject.get(op["key"], ())
                     changed.update(self.note_of[slot] for slot in slots)

@@ -10,7 +10,7 @@ schema version, byte order, the journal sequence it reflects and the id of that 
 section offsets, a CRC-32 of the small sections), then the sections as raw bytes. The
 file is memory-mapped: the small sections (vocabulary, offsets, block checksums) are
 read whole at open; the large ones (postings, token lists, records) only where a query
-needs them, each 64 KiB block checked against its CRC-32 the first time it is read. So
+needs them, each 16 KiB block checked against its CRC-32 the first time it is read. So
 opening costs milliseconds at any size, and a damaged byte anywhere is noticed before
 it is used (`DamagedIndex`), never searched or shown.
 
@@ -39,10 +39,14 @@ NOTES_INDEX_NAME = "notes-index.bin"
 DELTA_NAME = "notes-index-delta.json"
 DELTA_MAGIC = b"mspdesk-notes-delta 1\n"
 MAGIC = b"mspdesk-notes-ix"
-FORMAT = 1
+FORMAT = 2
 SMALL_SECTIONS = ("vocab", "starts", "post_off", "hay_off", "rec_off")
-LARGE_SECTIONS = ("postings", "hays", "recs", "titles")
-BLOCK = 64 * 1024
+LARGE_SECTIONS = (
+    *("postings", "hays", "recs", "titles"),
+    *(f"{key}_{part}" for key in ("id", "subject") for part in ("keys", "off", "slots")),
+)
+BLOCK = 16 * 1024
+"""Bytes under one CRC-32: reading one note's record checks 16 KiB, not the whole file."""
 
 
 class DamagedIndex(ValueError):
@@ -123,6 +127,7 @@ def write_notes_file(directory: Path, seq: int, event_id: str, sections: dict[st
             "small": small,
             "sections": offsets,
             "crc": crc,
+            "block": BLOCK,
         }
     )
     head = MAGIC + len(header).to_bytes(4, "little") + header
@@ -160,6 +165,7 @@ def _parse(mapped: mmap.mmap, size: int) -> NotesFile | None:
         header = orjson.loads(mapped[start : start + length])
         fits = (
             header["format"] == FORMAT
+            and header["block"] == BLOCK
             and header["schema_version"] == SCHEMA_VERSION
             and header["byteorder"] == sys.byteorder
             and sum(n for _, n in header["sections"].values()) == size - start - length
