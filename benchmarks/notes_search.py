@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -230,10 +231,15 @@ def first_search(quick: bool, before: Path | None = None) -> list[Row]:
     with tempfile.TemporaryDirectory() as workdir:
         directory = Path(workdir) / "data"
         fill_notes(directory, count, words=REAL_NOTES)
+        older = None
+        if before is not None:  # a copy with the index the older version writes
+            older = (before, Path(workdir) / "before")
+            shutil.copytree(directory, older[1])
+            _search_command(older, queries[0])
         with Desk.open(directory, actor="bench") as desk:
             save_ms = _timed(lambda: desk.notes.search("warm"))  # builds and saves the index
         size_mib = (directory / "notes-index.bin").stat().st_size / 2**20
-        cli = _interleaved_cli(directory, queries[0], runs, before)
+        cli = _interleaved_cli(directory, queries[0], runs, older)
         folder = [_timed(lambda q=q: search_folder(directory, q)) for q in queries]
         with Desk.open(directory, actor="bench") as desk:
             rows = _in_process(desk, queries[0], prefix, NoteIndex)
@@ -243,6 +249,11 @@ def first_search(quick: bool, before: Path | None = None) -> list[Row]:
             close_ms = _timed(lambda: desk.close(checkpoint=False))
         delta_kib = (directory / "notes-index-delta.json").stat().st_size / 1024
         after_delta = _interleaved_cli(directory, queries[0], runs, None)
+        with Desk.open(directory, actor="bench") as desk:  # a session with no search
+            for n in range(REWRITE_EVENTS - 100):
+                note = f"N-{n * 89 % count + 3:05d}"
+                desk.notes.edit(note, body=f"edited again {n} commissioner budget")
+        after_journal = _interleaved_cli(directory, queries[0], runs, None)
     return [
         {"name": f"{prefix}_note_words", "value": "-".join(map(str, REAL_NOTES)), "unit": "words"},
         {"name": f"{prefix}_index_save_ms", "value": round(save_ms, 1), "unit": "ms"},
@@ -263,6 +274,7 @@ def first_search(quick: bool, before: Path | None = None) -> list[Row]:
             "baseline": f"{prefix}_index_save_ms (what closing far behind cost before)",
         },
         *_cli_rows(f"{prefix}_after_delta", after_delta),
+        *_cli_rows(f"{prefix}_after_delta_and_400_edits", after_journal),
     ]
 
 
@@ -341,25 +353,35 @@ def _cli_rows(prefix: str, medians: dict[str, float]) -> list[Row]:
 
 
 def _interleaved_cli(
-    directory: Path, query: str, runs: int, before: Path | None
+    directory: Path, query: str, runs: int, older: tuple[Path, Path] | None
 ) -> dict[str, float]:
     """Medians (ms) of `mspdesk notes search`, of a bare Python importing tinydb and
-    pydantic, and (with `before`) of an older mspdesk's `notes search`, run alternately so
-    all see the same machine load."""
+    pydantic, and with `older` (an older mspdesk's src/ and its copy of the desk) of that
+    version's `notes search`, run alternately so all see the same machine load."""
     search = [sys.executable, "-m", "mspdesk", "notes", "search", query]
     search += ["--data-dir", str(directory), "--json"]
-    commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
-        "cli": (search, None),
-        "bare": ([sys.executable, "-c", "import tinydb, pydantic"], None),
+    commands: dict[str, Any] = {
+        "cli": partial(subprocess.run, search, check=True, capture_output=True),
+        "bare": partial(
+            subprocess.run, [sys.executable, "-c", "import tinydb, pydantic"], check=True
+        ),
     }
-    if before is not None:
-        commands["before"] = (search, {**os.environ, "PYTHONPATH": str(before)})
+    if older is not None:
+        commands["before"] = partial(_search_command, older, query)
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        for name, (command, env) in commands.items():
-            run_it = partial(subprocess.run, command, check=True, capture_output=True, env=env)
-            times[name].append(_timed(run_it))
+        for name, command in commands.items():
+            times[name].append(_timed(command))
     return {name: statistics.median(found) for name, found in times.items()}
+
+
+def _search_command(older: tuple[Path, Path], query: str) -> None:
+    """An older mspdesk's `notes search` on its own copy of the desk."""
+    source, directory = older
+    search = [sys.executable, "-m", "mspdesk", "notes", "search", query]
+    search += ["--data-dir", str(directory), "--json"]
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    subprocess.run(search, check=True, capture_output=True, env=env)
 
 
 def _rss_mib() -> int:
