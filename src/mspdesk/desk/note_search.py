@@ -278,7 +278,7 @@ def _no_notes(subject: str) -> list[str]:
 def _event_id(source: Store, seq: int) -> str:
     """The id of change `seq`: the saved index names the change it stops at, so a folder
     whose history went another way is told apart from the one it was written for."""
-    event = source.table("events").get(str(seq))
+    event = source.record("events", str(seq))  # parses one piece, not every event
     return str(event.get("id", "")) if event else ""
 
 
