@@ -273,3 +273,31 @@ def test_notes_are_found_by_id_and_subject_by_bisection(tmp_path: Path) -> None:
         assert base.slot_of("") is None and base.notes_of("R-2013-9999") == []
     finally:
         base.close()
+
+
+def test_a_new_session_catches_up_without_parsing_the_history_or_the_notes(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(note_search, "REWRITE_EVENTS", 0)
+    with opened(folder) as desk:
+        kent, leeds = subjects(desk)
+        assert desk.notes.search("budget")
+        desk.notes.edit("N-00001", body="Budget moved to April")
+        desk.notes.add(kent, "Budget for the lease", on=date(2013, 3, 9))
+        desk.close(checkpoint=True)
+    assert (folder / DELTA_NAME).is_file()
+    with opened(folder) as desk:  # no search: these are in the journal only
+        desk.notes.edit("N-00002", body="Closed now")
+        desk.notes.delete("N-00003")
+        desk.close(checkpoint=True)  # every table in the snapshot, parsed only when used
+    with opened(folder) as desk:
+        store = desk.core.store
+        assert ids(desk.notes.search("budget")) == ["N-00004", "N-00001"]
+        assert ids(desk.notes.search("april")) == ["N-00001"]
+        assert desk.notes.search("pension") == [] and desk.notes.searchable() == 3
+        assert store._tables.is_unread("notes") and store._tables.is_unread("events")
+        desk.notes.add(leeds, "Budget again", on=date(2013, 3, 10))  # then the store's turn
+        desk.notes.edit("N-00004", body="Lease signed")
+        assert ids(desk.notes.search("budget")) == ["N-00005", "N-00001"]
+        assert ids(desk.notes.search("lease")) == ["N-00004"]
+        assert desk.notes.search("budget")[0].subject_title == "Leeds Lib"

@@ -65,13 +65,17 @@ class MemoryIndex:
     """Tokens of the notes it was given and the notes of every token."""
 
     def __init__(self, source: RecordSource, notes_of: Callable[[str], Iterable[str]]) -> None:
-        self._source = source
+        self.source = source
+        """Where notes are read from; the desk hands over from the journal to the store."""
         self._saved_notes_of = notes_of  # notes of a subject in the saved index
         self.synced_seq = -1
         # Notes, by a slot number that stays theirs while the index lives.
         self.slot_of: dict[str, int] = {}
         """Every note this index has read: they shadow the saved index's copies."""
         self.note_of: list[str] = []
+        self.records: dict[str, dict[str, Any] | None] = {}
+        """Each note as last read (None: gone), so a hit or the delta never reads again."""
+        self.shown: dict[int, tuple[dict[str, Any], str]] = {}  # live: (record, organisation)
         self._hays: dict[int, str] = {}  # live notes only: distinct tokens, space-joined
         self.order_key: dict[int, OrderKey] = {}
         self._order: list[tuple[str, str, int]] = []  # (date, id, slot), oldest first
@@ -137,16 +141,16 @@ class MemoryIndex:
     def sync(self) -> None:
         """Apply every event committed since the last sync (all notes the first time,
         unless `synced_seq` was set to the saved index's sequence)."""
-        seq = self._source.seq
+        seq = self.source.seq
         if self.synced_seq < 0:
-            self.refresh(list(self._source.table(TABLE)), bulk=True)
+            self.refresh(list(self.source.table(TABLE)), bulk=True)
         elif seq != self.synced_seq:
             self.refresh(self._changed_since(self.synced_seq))
         self.synced_seq = seq
 
     def _changed_since(self, seq: int) -> set[str]:
         changed: set[str] = set()
-        for event in self._source.recent_events():
+        for event in self.source.recent_events():
             if event["seq"] <= seq:
                 break
             for op in event["ops"]:
@@ -169,11 +173,13 @@ class MemoryIndex:
                 slot = self.slot_of[note_id] = len(self.note_of)
                 self.note_of.append(note_id)
             old_hay = self._forget(slot)
-            record = self._source.get(TABLE, note_id)
+            record = self.records[note_id] = self.source.get(TABLE, note_id)
             if record is None or record.get("deleted"):
                 continue
             subject = str(record["subject"])
-            tokens = note_tokens(note_id, record, subject_title(self._source, subject))
+            title = subject_title(self.source, subject)
+            self.shown[slot] = (record, title)
+            tokens = note_tokens(note_id, record, title)
             if self._listing:
                 old_tokens = set(old_hay.split())
                 for token in tokens:
@@ -219,6 +225,7 @@ class MemoryIndex:
         hay = self._hays.pop(slot, None)
         if hay is None:
             return ""
+        del self.shown[slot]
         key = self.order_key.pop(slot)
         del self._order[bisect.bisect_left(self._order, (*key, slot))]
         self._by_subject[self._subject_of.pop(slot)].discard(slot)

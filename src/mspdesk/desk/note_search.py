@@ -149,12 +149,39 @@ class NoteIndex:
                 saved = None if self._damaged else _open_saved(self._store)
                 self._base = saved or self._save()
                 self._damaged = False
-            notes_of = self._base.notes_of if self._base is not None else _no_notes
-            self._memory = MemoryIndex(self._source, notes_of)
-            if self._base is not None:
-                self._memory.synced_seq = self._base.seq
+            self._memory = self._caught_up() or self._from_store()
         self._memory.sync()
         return self._memory
+
+    def _from_store(self) -> MemoryIndex:
+        notes_of = self._base.notes_of if self._base is not None else _no_notes
+        memory = MemoryIndex(self._source, notes_of)
+        if self._base is not None:
+            memory.synced_seq = self._base.seq
+        return memory
+
+    def _caught_up(self) -> MemoryIndex | None:
+        """The notes changed since the saved index, read from its delta and the journal as
+        the command line reads them, then handed over to the store: a new session's first
+        search parses neither the history nor the notes table (seconds at 200,000 notes).
+        None when the journal cannot vouch for every change up to the store's."""
+        store, base = self._store, self._base
+        if store is None or base is None or store_erasure.is_pending(store.directory):
+            return None
+        try:
+            event_id = str(base.file.header.get("event_id", ""))
+            delta = Delta.read(store.directory, base, event_id)
+            view = JournalView.read(store.directory, base, event_id, delta)
+            if view is None or view.seq != store.seq:
+                return None
+            memory = MemoryIndex(view, base.notes_of)
+            memory.refresh(view.delta_notes)
+            memory.synced_seq = view.since
+            memory.sync()
+        except (UnknownRecord, StoreError, ValueError, KeyError, TypeError):
+            return None  # DamagedIndex is a ValueError: the store path finds it again
+        memory.source = self._source
+        return memory
 
     def _save(self) -> BaseIndex | None:
         """Write the saved index from the store (only with the writer lock); None if not."""
@@ -205,8 +232,8 @@ class NoteIndex:
         if store_erasure.is_pending(store.directory):
             return
         seq = memory.synced_seq  # every change up to it is in `memory.slot_of`
-        notes = {note_id: store.get(TABLE, note_id) for note_id in memory.slot_of}
-        subjects = {str(record["subject"]) for record in notes.values() if record}
+        notes = {note_id: memory.records.get(note_id) for note_id in memory.slot_of}
+        titles = {str(record["subject"]): title for record, title in memory.shown.values()}
         payload = {
             "schema_version": SCHEMA_VERSION,
             "base_seq": base.seq,
@@ -214,7 +241,7 @@ class NoteIndex:
             "seq": seq,
             "event_id": _event_id(store, seq),
             "notes": notes,
-            "titles": {subject: subject_title(store, subject) for subject in subjects},
+            "titles": titles,
         }
         with contextlib.suppress(OSError):  # a full disk: the next search catches up
             write_notes_delta(store.directory, payload)
@@ -234,11 +261,8 @@ class NoteIndex:
     ) -> list[tuple[OrderKey, dict[str, Any]]]:
         found = []
         for slot in memory.match(words, limit):
+            record, title = memory.shown[slot]  # as indexed: never read again
             note_id = memory.note_of[slot]
-            record = self._source.get(TABLE, note_id)
-            if record is None:
-                continue  # removed by a change on another thread since the sync
-            title = subject_title(self._source, str(record["subject"]))
             found.append((memory.order_key[slot], {**record, "id": note_id, "title": title}))
         return found
 
