@@ -58,9 +58,17 @@ class JournalView:
     them."""
 
     def __init__(
-        self, base: BaseIndex, events: list[dict[str, Any]], delta: Delta | None = None
+        self,
+        base: BaseIndex,
+        events: list[dict[str, Any]],
+        delta: Delta | None = None,
+        *,
+        verified: bool = False,
     ) -> None:
         self._base = base
+        self.verified = verified
+        """Whether the journal holds the change the delta (or the index) stops at, with the
+        id they name: then this folder's history is theirs."""
         self._events: list[dict[str, Any]] = events
         self.since = delta.seq if delta else base.seq
         """The change up to which the index and the delta vouch for every note."""
@@ -97,7 +105,7 @@ class JournalView:
         newer = events[max(0, since + 1 - first) :]
         if any(event.get("v", 1) != SCHEMA_VERSION for event in newer):
             return None  # another data version: the store upgrades or refuses it
-        return cls(base, newer, delta)
+        return cls(base, newer, delta, verified=first <= since)
 
     def _apply(self, op: dict[str, Any]) -> None:
         key, kind, data = op["key"], op["kind"], op.get("data") or {}

@@ -145,11 +145,14 @@ class NoteIndex:
 
     def _ready(self) -> MemoryIndex:
         if self._memory is None:
-            if self._store is not None:
-                saved = None if self._damaged else _open_saved(self._store)
-                self._base = saved or self._save()
-                self._damaged = False
-            self._memory = self._caught_up() or self._from_store()
+            if self._store is not None and not self._damaged:
+                self._memory = self._caught_up()
+            if self._memory is None:
+                if self._store is not None:
+                    saved = None if self._damaged else _open_saved(self._store)
+                    self._base = saved or self._save()
+                    self._damaged = False
+                self._memory = self._from_store()
         self._memory.sync()
         return self._memory
 
@@ -165,21 +168,29 @@ class NoteIndex:
         the command line reads them, then handed over to the store: a new session's first
         search parses neither the history nor the notes table (seconds at 200,000 notes).
         None when the journal cannot vouch for every change up to the store's."""
-        store, base = self._store, self._base
-        if store is None or base is None or store_erasure.is_pending(store.directory):
+        store = self._store
+        if store is None or store_erasure.is_pending(store.directory):
+            return None
+        base = _trusted(store.directory, lambda seq, event_id: seq <= store.seq)
+        if base is None:
             return None
         try:
             event_id = str(base.file.header.get("event_id", ""))
             delta = Delta.read(store.directory, base, event_id)
             view = JournalView.read(store.directory, base, event_id, delta)
-            if view is None or view.seq != store.seq:
+            # The same history: the journal shows it, or else the store's own event does.
+            same = view is not None and (view.verified or _event_id(store, base.seq) == event_id)
+            if view is None or view.seq != store.seq or not same:
+                base.close()
                 return None
             memory = MemoryIndex(view, base.notes_of)
             memory.refresh(view.delta_notes)
             memory.synced_seq = view.since
             memory.sync()
         except (UnknownRecord, StoreError, ValueError, KeyError, TypeError):
+            base.close()
             return None  # DamagedIndex is a ValueError: the store path finds it again
+        self._base = base
         memory.source = self._source
         return memory
 
