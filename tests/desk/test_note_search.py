@@ -132,7 +132,8 @@ def test_search_agrees_with_a_plain_scan_on_random_notes(
             desk.notes.delete(note.id)
             del bodies[note.id]
     queries = ["budget", "tupe lease", "bud oar", "ss", "café", "x staff", "board board", "e"]
-    for round_ in range(3):
+    # A third round edits notes once their postings are listed (scan_notes 30 only).
+    for round_ in range(3 if scan_notes == 30 else 2):
         texts = {note_id: everything(desk, note_id) for note_id in bodies}
         for query in queries:
             words = query.casefold().split()
