@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from mspdesk.desk import Desk, note_base
+from mspdesk.desk import Desk, note_base, note_memory
 from mspdesk.desk.note_search import snippet_of
 
 
@@ -89,9 +89,23 @@ def test_limit_keeps_the_newest(desk: Desk, subjects: tuple[str, str]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("token_cap", "dense_notes"),
-    [(2_000, 8_000), (1, 8_000), (2_000, 5), (0, 0)],
-    ids=["postings", "dense-words-scanned", "many-candidates-scanned", "always-scan"],
+    ("token_cap", "dense_notes", "scan_notes"),
+    [
+        (2_000, 8_000, 0),
+        (1, 8_000, 0),
+        (2_000, 5, 0),
+        (0, 0, 0),
+        (2_000, 8_000, 3_000),
+        (2_000, 8_000, 30),
+    ],
+    ids=[
+        "postings",
+        "dense-words-scanned",
+        "many-candidates-scanned",
+        "always-scan",
+        "changed-notes-scanned",
+        "changed-notes-listed-once-many",
+    ],
 )
 def test_search_agrees_with_a_plain_scan_on_random_notes(
     desk: Desk,
@@ -99,9 +113,11 @@ def test_search_agrees_with_a_plain_scan_on_random_notes(
     monkeypatch: pytest.MonkeyPatch,
     token_cap: int,
     dense_notes: int,
+    scan_notes: int,
 ) -> None:
     monkeypatch.setattr(note_base, "TOKEN_CAP", token_cap)
     monkeypatch.setattr(note_base, "DENSE_NOTES", dense_notes)
+    monkeypatch.setattr(note_memory, "SCAN_NOTES", scan_notes)
     rng = random.Random(7)
     vocabulary = ["budget", "board", "staff", "pension", "TUPE", "lease", "ß", "café", "x"]
     kent, leeds = subjects
@@ -116,7 +132,8 @@ def test_search_agrees_with_a_plain_scan_on_random_notes(
             desk.notes.delete(note.id)
             del bodies[note.id]
     queries = ["budget", "tupe lease", "bud oar", "ss", "café", "x staff", "board board", "e"]
-    for round_ in range(2):
+    # A third round edits notes once their postings are listed (scan_notes 30 only).
+    for round_ in range(3 if scan_notes == 30 else 2):
         texts = {note_id: everything(desk, note_id) for note_id in bodies}
         for query in queries:
             words = query.casefold().split()

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from mspdesk.desk import Desk, note_search
+from mspdesk.desk import Desk, note_journal, note_search
 from mspdesk.desk.note_search import search_folder
 from mspdesk.store.folder import DESK_NAMES
-from mspdesk.store.notes_file import NOTES_INDEX_NAME
+from mspdesk.store.notes_file import DELTA_NAME, NOTES_INDEX_NAME
 
 NOW = datetime(2013, 3, 14, 10, 30, tzinfo=UTC)
 
@@ -141,30 +141,99 @@ def test_an_index_from_another_history_is_not_trusted(folder: Path, tmp_path: Pa
         assert desk.notes.search("budget") == []
 
 
-def test_erasure_deletes_the_index_and_search_forgets_the_text(folder: Path) -> None:
+def test_erasure_deletes_the_index_and_search_forgets_the_text(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(note_search, "REWRITE_EVENTS", 0)
+    with opened(folder) as desk:
+        desk.notes.edit("N-00003", body="Pension fund call, again")
+        assert desk.notes.search("pension")
+    assert b"again" in (folder / DELTA_NAME).read_bytes()  # the edited note is in the delta
     with opened(folder) as desk:
         desk.erase("N-00003", "asked")
         assert not (folder / NOTES_INDEX_NAME).exists()
+        assert not (folder / DELTA_NAME).exists()
         assert desk.notes.search("pension") == []
     assert b"pension" not in (folder / NOTES_INDEX_NAME).read_bytes().lower()
     assert search_folder(folder, "pension") == []
 
 
-def test_closing_far_behind_rewrites_the_index_after_a_search(
+def test_closing_far_behind_saves_the_changed_notes_in_the_delta(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(note_search, "REWRITE_EVENTS", 2)
-    path = folder / NOTES_INDEX_NAME
+    path, delta = folder / NOTES_INDEX_NAME, folder / DELTA_NAME
     before = path.read_bytes()
     with opened(folder) as desk:
         for n in range(3):
             desk.notes.add(subjects(desk)[0], f"weekly call {n}")
-    assert path.read_bytes() == before  # no search in that session: left for the next
+    assert path.read_bytes() == before and not delta.exists()  # no search: left for the next
     assert search_folder(folder, "weekly") is not None
     with opened(folder) as desk:
+        kent = subjects(desk)[0]
         assert len(desk.notes.search("weekly")) == 3
-    assert path.read_bytes() != before
-    assert len(search_folder(folder, "weekly") or []) == 3
+        desk.notes.edit("N-00002", body="Closed now")  # after the search: still saved
+        desk.notes.delete("N-00004")
+        desk.referrals.update(kent, {"organisation": "Medway Youth"})
+        in_process = {q: ids(desk.notes.search(q)) for q in [*QUERIES, "weekly", "medway"]}
+        desk.close(checkpoint=True)  # the journal is folded into the snapshot
+    assert path.read_bytes() == before and DELTA_NAME in DESK_NAMES
+    if os.name == "posix":
+        assert delta.stat().st_mode & 0o777 == 0o600
+    # Only the delta can answer now: the journal is empty and the kept segments hidden.
+    monkeypatch.setattr(note_journal, "_kept_segments_since", lambda directory, seq: [])
+    for query, expected in in_process.items():
+        assert ids(search_folder(folder, query)) == expected, query
+    assert in_process["weekly"] == ["N-00006", "N-00005"]
+    assert in_process["medway"] == ["N-00006", "N-00005", "N-00001"]
+
+
+def test_many_changed_notes_rewrite_the_index_and_drop_the_delta(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(note_search, "REWRITE_EVENTS", 2)
+    path, delta = folder / NOTES_INDEX_NAME, folder / DELTA_NAME
+    with opened(folder) as desk:
+        assert desk.notes.search("budget")
+        desk.notes.add(subjects(desk)[0], "first weekly call")
+        desk.notes.add(subjects(desk)[0], "second weekly call")
+        desk.notes.add(subjects(desk)[0], "third weekly call")
+    assert delta.is_file()
+    before = path.read_bytes()
+    monkeypatch.setattr(note_search, "REWRITE_NOTES", 3)
+    with opened(folder) as desk:
+        desk.notes.edit("N-00001", body="Budget moved on")
+        assert len(desk.notes.search("weekly")) == 3
+    assert path.read_bytes() != before and not delta.exists()
+    assert ids(search_folder(folder, "budget")) == ["N-00002", "N-00001"]
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "other-index"])
+def test_a_damaged_or_foreign_delta_is_never_used(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: str
+) -> None:
+    monkeypatch.setattr(note_search, "REWRITE_EVENTS", 1)
+    with opened(folder) as desk:
+        assert desk.notes.search("budget")
+        desk.notes.edit("N-00001", body="Zebras now")
+        desk.notes.add(subjects(desk)[0], "Budget for zebras")
+    delta = folder / DELTA_NAME
+    data = delta.read_bytes()
+    if damage == "flip":
+        delta.write_bytes(data.replace(b"Zebras now", b"Zebras wow"))
+    elif damage == "truncate":
+        delta.write_bytes(data[: len(data) // 2])
+    else:  # the delta of an index written since: it does not extend this one
+        delta.write_bytes(data.replace(b'"base_seq":', b'"base_seq":1', 1))
+    for query, expected in {
+        "zebras": ["N-00004", "N-00001"],
+        "budget": ["N-00004", "N-00002"],
+    }.items():
+        assert ids(search_folder(folder, query)) in (None, expected), query
+    monkeypatch.setattr(note_journal, "_kept_segments_since", lambda directory, seq: [])
+    with opened(folder) as desk:
+        desk.checkpoint()  # now only a delta could answer: none can
+    assert search_folder(folder, "zebras") is None
 
 
 def test_a_read_only_desk_never_writes_the_index(data_dir: Path) -> None:
@@ -176,9 +245,59 @@ def test_a_read_only_desk_never_writes_the_index(data_dir: Path) -> None:
     assert not (data_dir / NOTES_INDEX_NAME).exists()
 
 
-def test_whole_tokens_are_found_at_either_end_of_the_vocabulary() -> None:
-    from mspdesk.desk.note_base import _exact
+def test_notes_are_found_by_id_and_subject_by_bisection(tmp_path: Path) -> None:
+    from mspdesk.desk.note_base import BaseIndex, build_sections
+    from mspdesk.store.notes_file import read_notes_file, write_notes_file
 
-    vocabulary = "\x00".join(["n-1", "n-12", "r-1", "n-1x"])
-    assert [_exact(vocabulary, t) for t in ["n-1", "n-12", "r-1", "n-1x"]] == [0, 4, 9, 13]
-    assert _exact(vocabulary, "n-") == -1 and _exact("n-1", "n-1") == 0
+    subjects_of = {f"N-{n:05d}": f"R-2013-{n % 7:04d}" for n in range(1, 60)}
+    subjects_of |= {"N-00070": "C-ü1", "N-00071": "C-ü1", "N-00072": "C-z"}  # offsets in bytes
+    notes = [
+        (key, {"subject": subject, "body": f"note {key}", "on": f"2013-01-{n % 28 + 1:02d}"})
+        for n, (key, subject) in enumerate(subjects_of.items())
+    ]
+    notes.append(("N-00099", {"subject": "C-0001", "body": "gone", "on": "2013-02-01"}))
+    notes[-1][1]["deleted"] = True
+    write_notes_file(tmp_path, 7, "e7", build_sections(notes, lambda subject: "Org"))
+    opened = read_notes_file(tmp_path)
+    assert opened is not None
+    base = BaseIndex(opened)
+    try:
+        for key in subjects_of:
+            slot = base.slot_of(key)
+            assert slot is not None and base.record(slot)["id"] == key
+        for subject in set(subjects_of.values()):
+            expected = sorted(k for k, s in subjects_of.items() if s == subject)
+            assert sorted(base.notes_of(subject)) == expected
+        assert base.slot_of("N-00099") is None and base.notes_of("C-0001") == []
+        assert base.slot_of("N-0000") is None and base.slot_of("N-99999") is None
+        assert base.slot_of("") is None and base.notes_of("R-2013-9999") == []
+    finally:
+        base.close()
+
+
+def test_a_new_session_catches_up_without_parsing_the_history_or_the_notes(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(note_search, "REWRITE_EVENTS", 0)
+    with opened(folder) as desk:
+        kent, leeds = subjects(desk)
+        assert desk.notes.search("budget")
+        desk.notes.edit("N-00001", body="Budget moved to April")
+        desk.notes.add(kent, "Budget for the lease", on=date(2013, 3, 9))
+        desk.close(checkpoint=True)
+    assert (folder / DELTA_NAME).is_file()
+    with opened(folder) as desk:  # no search: these are in the journal only
+        desk.notes.edit("N-00002", body="Closed now")
+        desk.notes.delete("N-00003")
+        desk.close(checkpoint=True)  # every table in the snapshot, parsed only when used
+    with opened(folder) as desk:
+        store = desk.core.store
+        assert ids(desk.notes.search("budget")) == ["N-00004", "N-00001"]
+        assert ids(desk.notes.search("april")) == ["N-00001"]
+        assert desk.notes.search("pension") == [] and desk.notes.searchable() == 3
+        assert store._tables.is_unread("notes") and store._tables.is_unread("events")
+        desk.notes.add(leeds, "Budget again", on=date(2013, 3, 10))  # then the store's turn
+        desk.notes.edit("N-00004", body="Lease signed")
+        assert ids(desk.notes.search("budget")) == ["N-00005", "N-00001"]
+        assert ids(desk.notes.search("lease")) == ["N-00004"]
+        assert desk.notes.search("budget")[0].subject_title == "Leeds Lib"

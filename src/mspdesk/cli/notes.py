@@ -141,12 +141,23 @@ def search_notes(args: argparse.Namespace) -> int:
     return 0
 
 
+INDEX_MESSAGES = {
+    ("missing", True): "building the notes search index (notes-index.bin) for later searches",
+    ("damaged", True): "the notes search index (notes-index.bin) is damaged or from another "
+    "version: ignored, and rebuilt from the notes",
+    ("damaged", False): "the notes search index (notes-index.bin) is damaged or from another "
+    "version: ignored (another mspdesk holds the desk; it rebuilds the index)",
+}
+
+
 def _search_desk(args: argparse.Namespace) -> list[Any]:
     """Search with the store loaded; as the writer when free, so the saved index is
     (re)written for the next search. A folder not made yet is not created for a search."""
     from mspdesk.desk import StoreLocked
+    from mspdesk.desk.note_search import saved_index_problem
 
-    if not getattr(args, "demo", False) and not data_path(args).is_dir():
+    demo = getattr(args, "demo", False)
+    if not demo and not data_path(args).is_dir():
         desk = open_desk(args, read_only=True)
     else:
         try:
@@ -154,7 +165,14 @@ def _search_desk(args: argparse.Namespace) -> list[Any]:
         except StoreLocked:
             desk = open_desk(args, read_only=True)
     with desk:
-        return desk.notes.search(args.query, limit=args.limit)
+        writer = not desk.read_only
+        problem = None if demo else saved_index_problem(data_path(args))
+        if problem is not None and (problem, writer) in INDEX_MESSAGES:
+            print(f"mspdesk: {INDEX_MESSAGES[problem, writer]}", file=sys.stderr)
+        hits = desk.notes.search(args.query, limit=args.limit)
+        if problem is None and desk.notes.search_index_repaired:
+            print(f"mspdesk: {INDEX_MESSAGES['damaged', writer]}", file=sys.stderr)
+        return hits
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:

@@ -6,7 +6,8 @@ and "newest first" is simply descending slot order. Each slot has its distinct t
 (its haystack, for scanning) and its record (id, subject, organisation, date, kind,
 adviser, tags and body: all a hit shows, so the command line can answer without loading
 the store). Postings are exact when written (no stale slots), so intersecting them
-answers a query without reading any haystack.
+answers a query without reading any haystack. Note ids and subjects are kept sorted, so a
+note (or a subject's notes) is found by bisection, reading a few bytes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from mspdesk.store.notes_file import NotesFile
+from mspdesk.store.notes_file import DamagedIndex, NotesFile
 
 SEPARATOR = "\x00"  # never in a query word, so no match spans two vocabulary tokens
 TOKEN_CAP = 2_000
@@ -78,8 +79,10 @@ def build_sections(
     hays: list[bytes] = []
     recs: list[bytes] = []
     titles: dict[str, str] = {}
+    subjects: list[str] = []
     for slot, (_, key, record) in enumerate(live):
         subject = str(record["subject"])
+        subjects.append(subject)
         title = titles.get(subject)
         if title is None:
             title = titles[subject] = title_of(subject)
@@ -100,6 +103,20 @@ def build_sections(
         "rec_off": _offsets(recs),
         "recs": b"".join(recs),
         "titles": _title_lines(titles),
+        **_sorted_keys("id", [key for _, key, _ in live]),
+        **_sorted_keys("subject", subjects),
+    }
+
+
+def _sorted_keys(name: str, keys: list[str]) -> dict[str, bytes]:
+    """`keys` (one per slot) sorted, with offsets and their slots: a key's slots are found
+    by bisection, reading a few bytes, however many notes there are."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    encoded = [keys[slot].encode() for slot in order]
+    return {
+        f"{name}_keys": b"".join(encoded),
+        f"{name}_off": _offsets(encoded),
+        f"{name}_slots": array("I", order).tobytes(),
     }
 
 
@@ -130,11 +147,14 @@ class BaseIndex:
         self._post_off = _array(opened.small("post_off"))
         self._hay_off = _array(opened.small("hay_off"))
         self._rec_off = _array(opened.small("rec_off"))
-        self._titles: bytes | None = None
+        self._titles: dict[str, str] | None = None
+        self._keyed: dict[str, tuple[str, array[int], array[int]]] = {}
         self.notes = len(self._hay_off) - 1
         sizes = opened.sizes
+        keyed = ("id_off", "subject_off", "id_slots", "subject_slots")
         consistent = (
             self.notes >= 0
+            and all(sizes[name] == (self.notes + name.endswith("_off")) * 4 for name in keyed)
             and len(self._rec_off) == self.notes + 1
             and len(self._post_off) == len(self._starts) + 1
             and self._post_off[-1] * 4 == sizes["postings"]
@@ -186,7 +206,7 @@ class BaseIndex:
         start, end = self._post_off[token], self._post_off[token + 1]
         slots = _array(self.file.read("postings", start * 4, end * 4))
         if slots and max(slots) >= self.notes:
-            raise ValueError("the notes index's postings point past its notes")
+            raise DamagedIndex("the notes index's postings point past its notes")
         return slots
 
     def hay(self, slot: int) -> str:
@@ -198,49 +218,54 @@ class BaseIndex:
         )
         return found
 
-    def slots_with_token(self, token: str) -> list[int]:
-        """Slots of notes holding exactly this (lowercase) token."""
-        position = _exact(self._vocabulary, token)
-        if position == -1:
-            return []
-        return list(self._posting(bisect.bisect_right(self._starts, position) - 1))
-
     def slot_of(self, note_id: str) -> int | None:
-        """The slot of a note by id (its id is one of its tokens)."""
-        for slot in self.slots_with_token(note_id.casefold()):
-            if self.record(slot)["id"] == note_id:
-                return slot
-        return None
+        """The slot of a note by id."""
+        return next(self._slots_keyed("id", note_id), None)
 
     def notes_of(self, subject: str) -> list[str]:
-        """Ids of the notes on `subject` (its id is one of their tokens)."""
-        found = (self.record(slot) for slot in self.slots_with_token(subject.casefold()))
-        return [record["id"] for record in found if record["subject"] == subject]
+        """Ids of the notes on `subject`."""
+        return [self.record(slot)["id"] for slot in self._slots_keyed("subject", subject)]
+
+    def _slots_keyed(self, name: str, key: str) -> Iterator[int]:
+        """Slots whose `name` ("id", "subject") is `key`, by bisecting the sorted keys."""
+        keys, offsets, slots = self._sorted_keys(name)
+        ranks = range(self.notes)
+        rank = bisect.bisect_left(ranks, key, key=lambda at: keys[offsets[at] : offsets[at + 1]])
+        while rank < self.notes and keys[offsets[rank] : offsets[rank + 1]] == key:
+            if slots[rank] >= self.notes:
+                raise DamagedIndex("the notes index's keys point past its notes")
+            yield slots[rank]
+            rank += 1
+
+    def _sorted_keys(self, name: str) -> tuple[str, array[int], array[int]]:
+        """The sorted keys (read and checked whole, on first need: a few MB at most), their
+        offsets in characters and their slots."""
+        found = self._keyed.get(name)
+        if found is None:
+            keys = bytes(self.file.read(f"{name}_keys", 0, self.file.sizes[f"{name}_keys"]))
+            offsets = _array(self.file.read(f"{name}_off", 0, self.file.sizes[f"{name}_off"]))
+            if not keys.isascii():  # offsets count bytes: make them count characters
+                text = keys.decode()
+                starts = itertools.accumulate(
+                    len(keys[a:b].decode()) for a, b in itertools.pairwise(offsets)
+                )
+                offsets = array("I", [0, *starts])
+            else:
+                text = keys.decode("ascii")
+            slots = _array(self.file.read(f"{name}_slots", 0, self.file.sizes[f"{name}_slots"]))
+            found = self._keyed[name] = (text, offsets, slots)
+        return found
 
     def title(self, subject: str) -> str | None:
         """The organisation of `subject` when saved, or None if it had no notes then."""
         if self._titles is None:  # read (and checked) whole, on first need only
-            self._titles = bytes(self.file.read("titles", 0, self.file.sizes["titles"]))
-        start = self._titles.find(f"\n{subject}\t".encode())
-        if start == -1:
-            return None
-        start += len(subject) + 2
-        return self._titles[start : self._titles.index(b"\n", start)].decode()
+            lines = bytes(self.file.read("titles", 0, self.file.sizes["titles"])).decode()
+            pairs = (line.partition("\t") for line in lines.split("\n") if line)
+            self._titles = {key: title for key, _, title in pairs}
+        return self._titles.get(subject)
 
     def close(self) -> None:
         self.file.close()
-
-
-def _exact(vocabulary: str, token: str) -> int:
-    """Where `token` starts as a whole vocabulary entry, or -1 (no copy of the vocabulary)."""
-    if vocabulary == token or vocabulary.startswith(token + SEPARATOR):
-        return 0
-    found = vocabulary.find(f"{SEPARATOR}{token}{SEPARATOR}")
-    if found != -1:
-        return found + 1
-    if vocabulary.endswith(SEPARATOR + token):
-        return len(vocabulary) - len(token)
-    return -1
 
 
 def _array(view: memoryview | bytes) -> array[int]:

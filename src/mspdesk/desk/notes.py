@@ -184,6 +184,12 @@ class Notes:
         (case-insensitive, anywhere in a word), newest first, at most `limit`."""
         return self._index.search(text, limit)
 
+    @property
+    def search_index_repaired(self) -> bool:
+        """Whether a search found a damaged block in the saved index (and rebuilt it if
+        this desk may write it)."""
+        return self._index.repaired
+
     def searchable(self) -> int:
         """How many live notes `search` looks through (building its index if need be, so
         call it from a worker to warm search up)."""

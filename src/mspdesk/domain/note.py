@@ -7,19 +7,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from mspdesk.domain.choices import Choice
+from mspdesk.domain.note_kind import NoteKind
 from mspdesk.domain.references import NOTES
 
 NOTE_ID = NOTES.pattern
 
-
-class NoteKind(Choice):
-    MEETING = "meeting"
-    CALL = "call"
-    EMAIL = "email"
-    VISIT = "visit"
-    DECISION = "decision"
-    OTHER = "other"
+__all__ = ["NOTE_ID", "Note", "NoteKind", "note_id"]
 
 
 class Note(BaseModel):

@@ -45,6 +45,7 @@ DESK_NAMES = frozenset(
         "sync",
         "inbox-head.json",
         "notes-index.bin",
+        "notes-index-delta.json",
     }
 )
 """Everything an mspdesk of any version puts in its folder. A folder holding only these
@@ -54,7 +55,7 @@ RECORD_FILES = ("snapshot.json", "journal.jsonl")
 
 _OWN_TEMP = re.compile(
     r"^(snapshot\.json|mspdesk-data\.txt|evidence\.key|desk\.id|desk\.code|journal\.jsonl|"
-    r"erasure-pending\.json|inbox-head\.json|notes-index\.bin|"
+    r"erasure-pending\.json|inbox-head\.json|notes-index\.bin|notes-index-delta\.json|"
     r"snapshot-\d+\.json|journal-\d+\.jsonl)\.tmp-\d+(-[0-9a-f]+)?$"
 )
 """Temporary names the store itself writes (`atomic_write`, the key file); only these are

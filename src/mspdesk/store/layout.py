@@ -233,6 +233,24 @@ class TableSource:
             table.update(records)
         return table
 
+    def record(self, name: str, key: str) -> Any | None:
+        """One record, parsing only the piece that holds it (pieces hold CHUNK_RECORDS
+        records each, in the order of the key list; any other split is parsed whole)."""
+        keys = self.keys(name)
+        if key not in keys:
+            return None
+        sums = self._index[name]["sums"]
+        if len(sums) != -(-len(keys) // CHUNK_RECORDS):
+            return self.load(name).get(key)
+        number = keys.index(key) // CHUNK_RECORDS
+        chunks = self._index[name]["chunks"]
+        piece = self._read(name, chunks[number], chunks[number + 1], sums[number])
+        try:
+            found: dict[str, Any] = orjson.loads(b"{" + piece.removeprefix(b",") + b"}")
+        except orjson.JSONDecodeError as error:
+            raise CorruptStore(f"{self.path} cannot be read ({error}). {self._hint}") from None
+        return found.get(key)
+
     def keys(self, name: str) -> list[str]:
         """The table's record keys, without parsing its records."""
         start, end, checksum = self._index[name]["keys"]

@@ -10,9 +10,13 @@ schema version, byte order, the journal sequence it reflects and the id of that 
 section offsets, a CRC-32 of the small sections), then the sections as raw bytes. The
 file is memory-mapped: the small sections (vocabulary, offsets, block checksums) are
 read whole at open; the large ones (postings, token lists, records) only where a query
-needs them, each 64 KiB block checked against its CRC-32 the first time it is read. So
+needs them, each 16 KiB block checked against its CRC-32 the first time it is read. So
 opening costs milliseconds at any size, and a damaged byte anywhere is noticed before
 it is used (`DamagedIndex`), never searched or shown.
+
+`notes-index-delta.json` (DELTA_MAGIC, a CRC-32 in hex, then JSON) holds the notes changed
+since the index was written, so closing the desk far behind rewrites a few notes rather
+than the whole index; it names the index it extends (sequence and change id).
 """
 
 from __future__ import annotations
@@ -32,11 +36,17 @@ from mspdesk.domain.version import SCHEMA_VERSION
 from mspdesk.store.files import atomic_write
 
 NOTES_INDEX_NAME = "notes-index.bin"
+DELTA_NAME = "notes-index-delta.json"
+DELTA_MAGIC = b"mspdesk-notes-delta 1\n"
 MAGIC = b"mspdesk-notes-ix"
-FORMAT = 1
+FORMAT = 2
 SMALL_SECTIONS = ("vocab", "starts", "post_off", "hay_off", "rec_off")
-LARGE_SECTIONS = ("postings", "hays", "recs", "titles")
-BLOCK = 64 * 1024
+LARGE_SECTIONS = (
+    *("postings", "hays", "recs", "titles"),
+    *(f"{key}_{part}" for key in ("id", "subject") for part in ("keys", "off", "slots")),
+)
+BLOCK = 16 * 1024
+"""Bytes under one CRC-32: reading one note's record checks 16 KiB, not the whole file."""
 
 
 class DamagedIndex(ValueError):
@@ -117,6 +127,7 @@ def write_notes_file(directory: Path, seq: int, event_id: str, sections: dict[st
             "small": small,
             "sections": offsets,
             "crc": crc,
+            "block": BLOCK,
         }
     )
     head = MAGIC + len(header).to_bytes(4, "little") + header
@@ -154,6 +165,7 @@ def _parse(mapped: mmap.mmap, size: int) -> NotesFile | None:
         header = orjson.loads(mapped[start : start + length])
         fits = (
             header["format"] == FORMAT
+            and header["block"] == BLOCK
             and header["schema_version"] == SCHEMA_VERSION
             and header["byteorder"] == sys.byteorder
             and sum(n for _, n in header["sections"].values()) == size - start - length
@@ -179,7 +191,39 @@ def _parse(mapped: mmap.mmap, size: int) -> NotesFile | None:
     return opened
 
 
+def write_notes_delta(directory: Path, payload: dict[str, Any]) -> None:
+    """Replace the delta: the notes changed since the index was written, as JSON-shaped
+    `payload`, with a CRC-32 so a damaged copy is never used (0600, atomic)."""
+    body = orjson.dumps(payload)
+    check = f"{zlib.crc32(body):08x}\n".encode()
+    atomic_write(directory / DELTA_NAME, [DELTA_MAGIC, check, body])
+
+
+def read_notes_delta(directory: Path) -> dict[str, Any] | None:
+    """The delta's payload, or None if it is missing, damaged or from another version."""
+    try:
+        data = (directory / DELTA_NAME).read_bytes()
+    except OSError:
+        return None
+    check, _, body = data[len(DELTA_MAGIC) :].partition(b"\n")
+    if not data.startswith(DELTA_MAGIC) or check != f"{zlib.crc32(body):08x}".encode():
+        return None
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(payload, dict) or payload.get("schema_version") != SCHEMA_VERSION:
+        return None
+    return payload
+
+
+def remove_notes_delta(directory: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        (directory / DELTA_NAME).unlink()
+
+
 def remove_notes_file(directory: Path) -> None:
-    """Delete the index (erasure: it holds the words of erased notes)."""
+    """Delete the index and its delta (erasure: they hold the words of erased notes)."""
+    remove_notes_delta(directory)
     with contextlib.suppress(FileNotFoundError):
         index_path(directory).unlink()

@@ -89,6 +89,12 @@ class StoreReads:
         found: dict[str, Any] | None = self._table(name).get(key)
         return found
 
+    def record(self, name: str, key: str) -> dict[str, Any] | None:
+        """One record without parsing its table if it was not parsed yet (only the part of
+        the snapshot holding it): for a single look-up, such as one event by number."""
+        found: dict[str, Any] | None = self._tables.record(name, key)
+        return found
+
     def events_for(self, key: str) -> list[dict[str, Any]]:
         """Every event that touched record `key`, oldest first."""
         events = self._table(EVENTS)

@@ -77,6 +77,22 @@ class Tables:
             if collecting:
                 gc.enable()
 
+    def record(self, name: str, key: str) -> Any | None:
+        """One record; of a table not parsed yet, parsing only the snapshot piece holding it
+        (then the changes waiting for it). For one look-up, e.g. one event by number."""
+        if not self.is_unread(name):
+            return (self.loaded.get(name) or {}).get(key)
+        assert self.source is not None
+        waiting = [op for op in self._waiting.get(name, ()) if op["key"] == key]
+        found: Table = {}
+        if not waiting or waiting[0]["kind"] == "patch":
+            record = self.source.record(name, key)
+            if record is not None:
+                found[key] = record
+        for op in waiting:
+            apply_op(found, op)
+        return found.get(key)
+
     def keys(self, name: str) -> Iterable[str]:
         """The table's record keys, without parsing its records if it was not parsed yet."""
         if not self.is_unread(name):
