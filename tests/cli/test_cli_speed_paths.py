@@ -108,3 +108,17 @@ def test_a_command_that_validates_skips_pydantics_plugin_search(
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60)
     assert result.returncode == (11 if disable else 10), result.stderr
     assert result.stdout.startswith(b"R-")  # validated and saved
+
+
+def test_the_plugin_stand_in_hands_any_other_name_to_pydantics_own_loader() -> None:
+    # A later pydantic may import more than get_plugins from its loader: that must still work.
+    code = (
+        "import sys; from mspdesk.cli import without_pydantic_plugins, PLUGIN_LOADER; "
+        "without_pydantic_plugins(); from pydantic.plugin import _loader; "
+        "assert _loader.get_plugins() == (); "
+        "from pydantic.plugin._loader import _plugins; "
+        "assert sys.modules[PLUGIN_LOADER].__file__.endswith('_loader.py')"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr

@@ -69,6 +69,8 @@ def _real_loader_attribute(name: str) -> object:
     own loader, so the stand-in can only ever cost the time it saves, never break a command."""
     import importlib
 
+    if name.startswith("__"):  # the import system asks for `__path__` and the like
+        raise AttributeError(name)
     del sys.modules[PLUGIN_LOADER]
     return getattr(importlib.import_module(PLUGIN_LOADER), name)
 
