@@ -11,14 +11,15 @@ box opens the row under the cursor.
 
 from __future__ import annotations
 
+import asyncio
 import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import contains
 from typing import TYPE_CHECKING, overload
 
-from textual import on
+from textual import messages, on
 from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
@@ -35,18 +36,71 @@ Describe = Callable[[int, int], "str | Content"]
 """(rows shown, rows in all) -> the status line."""
 
 
-def matching(haystacks: Sequence[str], text: str, within: Sequence[int] | None = None) -> list[int]:
-    """The positions whose haystack holds every word of `text` (case-insensitive)."""
-    words = text.casefold().split()
-    pool: Sequence[int] = range(len(haystacks)) if within is None else within
-    if not words:
-        return list(pool)
-    # One word per pass, longest (rarest) first, each pass a loop in C (`compress` over
-    # `contains`), so a keystroke on 100,000 rows stays within a few milliseconds.
-    for word in sorted(set(words), key=len, reverse=True):
-        texts = haystacks if len(pool) == len(haystacks) else map(haystacks.__getitem__, pool)
-        pool = list(compress(pool, map(contains, texts, repeat(word))))
-    return list(pool)
+def search_words(text: str) -> list[str]:
+    """The words of a filter, longest (rarest) first, so later passes test fewer rows."""
+    return sorted(set(text.casefold().split()), key=len, reverse=True)
+
+
+def scan(
+    haystacks: Sequence[str], words: Sequence[str], pool: Sequence[int], start: int, stop: int
+) -> list[int]:
+    """The positions in `pool[start:stop]` whose haystack holds every one of `words`.
+
+    One word per pass, each pass a loop in C (`compress` over `contains`): about 60 ns a row."""
+    part: Sequence[int] = pool[start:stop]
+    for word in words:
+        if isinstance(part, range) and part.step == 1:
+            texts: Iterable[str] = haystacks[part.start : part.stop]
+        else:
+            texts = map(haystacks.__getitem__, part)
+        part = list(compress(part, map(contains, texts, repeat(word))))
+    return list(part)
+
+
+SCAN_NOW = 20_000
+"""A list this long is filtered at once (in a millisecond or two). A longer one is filtered
+before the next frame only until a screenful matched (`SCREENFUL`; at most `SCAN_NOW` rows
+tested), and in slices of `SCAN_SLICE` rows between frames after that."""
+SCAN_SLICE = 10_000
+SCAN_STEP = 2_500
+SCREENFUL = 200
+
+
+@dataclass
+class Filtering:
+    """A filter applied in slices: `pool` are the candidate positions, those before `done`
+    are tested, and `found` holds the matches among them (ascending, like `pool`)."""
+
+    words: list[str]
+    pool: Sequence[int]
+    found: list[int]
+    done: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= len(self.pool)
+
+    def step(self, haystacks: Sequence[str], count: int) -> None:
+        stop = min(self.done + count, len(self.pool))
+        self.found += scan(haystacks, self.words, self.pool, self.done, stop)
+        self.done = stop
+
+    def begin(self, haystacks: Sequence[str], least: int) -> None:
+        """Test what the first frame needs: every row of a short list; of a long one, until a
+        screenful matched, and at least the first `least` candidates (where the cursor is)."""
+        if len(self.pool) <= SCAN_NOW:
+            self.step(haystacks, len(self.pool))
+            return
+        while not self.finished and (
+            self.done < least or (len(self.found) < SCREENFUL and self.done < SCAN_NOW)
+        ):
+            self.step(haystacks, SCAN_STEP)
+
+    def candidates(self) -> Sequence[int]:
+        """What a longer filter need test: the matches so far and every row not yet tested."""
+        if self.finished:
+            return self.found
+        return self.found + list(self.pool[self.done :])
 
 
 class Shown(Sequence[Row]):
@@ -76,6 +130,13 @@ class FilterBox(Input):
     screen. The box's own size never depends on its text, so a repaint is enough."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_value(self, value: str) -> None:
+        # Filter now, before this box asks for its own repaint: the screen then draws the
+        # letter typed and the rows it leaves in one frame, not the letter a frame early.
+        parent = self.parent
+        if isinstance(parent, RecordList) and not parent.searched:
+            parent.typed_now(value)
 
 
 class RecordList(Vertical):
@@ -121,8 +182,10 @@ class RecordList(Vertical):
         self._ids = (table_id, filter_id, status_id)
         self.rows: list[Row] = []
         self.haystacks: list[str] = []
-        self.shown: list[int] = []
+        self.shown: Sequence[int] = []
         self._filtered_by = ""
+        self._filtering: Filtering | None = None
+        """The filter still being applied to the rows not yet tested, if any."""
         self._positions: dict[str, int] | None = None
         """Row key -> its index in `rows`, made when a filter first needs it."""
 
@@ -193,17 +256,52 @@ class RecordList(Vertical):
         table = self.table
         if not fresh and keep is None and index is None and 0 <= table.cursor < len(self.shown):
             index = self.shown[table.cursor]  # typing: the cursor's row, before it moves
-        previous = self._filtered_by
-        narrowing = not fresh and previous.strip() and text.startswith(previous)
-        if self.searched:  # the screen's search chose the rows
-            self.shown = list(range(len(self.rows)))
+        previous, running = self._filtered_by, self._filtering
+        self._filtering = None
+        words = [] if self.searched else search_words(text)  # a searched list's screen chose
+        if not words:
+            self.shown = range(len(self.rows))
         else:
-            self.shown = matching(self.haystacks, text, self.shown if narrowing else None)
+            narrowing = not fresh and previous.strip() and text.startswith(previous)
+            pool: Sequence[int] = range(len(self.rows))
+            if narrowing:  # typing on: only what matched (or is not yet tested) can match
+                pool = running.candidates() if running is not None else self.shown
+            filtering = Filtering(words, pool, [])
+            # Enough now to draw the screen, and the cursor's row: the rest between frames.
+            upto = bisect.bisect_right(pool, index) if index is not None and index >= 0 else 0
+            filtering.begin(self.haystacks, least=upto)
+            self.shown = filtering.found
+            if not filtering.finished:
+                self._filtering = filtering
+                self.run_worker(self._finish(filtering), group="filter")
         self._filtered_by = text
-        table.empty_text = self.no_match if text.strip() and self.rows else self.empty
+        table.empty_text = self._empty_text(text)
         everything = len(self.shown) == len(self.rows)
         at = self._position_of(keep or table.current_key, everything, index)
         table.set_rows(self.rows if everything else Shown(self.rows, self.shown), at=at)
+        if self._filtering is None:  # else the count follows when the filter is through
+            self.refresh_status()
+
+    def _empty_text(self, text: str) -> str:
+        if not self.rows:
+            return self.empty
+        if self._filtering is not None:
+            return "Filtering…"
+        return self.no_match if text.strip() else self.empty
+
+    async def _finish(self, filtering: Filtering) -> None:
+        """Filter the rest of the rows a slice at a time, letting frames and keys in between;
+        stops if the filter changed meanwhile. The rows already drawn keep their places."""
+        while not filtering.finished:
+            await asyncio.sleep(0)
+            if self._filtering is not filtering or not self.is_attached:
+                return
+            filtering.step(self.haystacks, SCAN_SLICE)
+        self._filtering = None
+        table = self.table
+        table.empty_text = self._empty_text(self._filtered_by)
+        everything = len(self.shown) == len(self.rows)
+        table.rows_grew(self.rows if everything else Shown(self.rows, self.shown))
         self.refresh_status()
 
     def _position_of(self, key: str | None, everything: bool, index: int | None = None) -> int:
@@ -225,13 +323,20 @@ class RecordList(Vertical):
         found = position < len(self.shown) and self.shown[position] == index
         return position if found else 0
 
+    def typed_now(self, text: str) -> None:
+        """The filter box holds `text` (the box calls this as it changes)."""
+        if text != self._filtered_by:
+            self._apply(text)
+        # The whole list in one update, sent ahead of the box's own.
+        self.screen.post_message(messages.Update(self))
+
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
         if self.searched:
             self.post_message(self.SearchChanged(event.value))
-            return
-        self._apply(event.value)
+        elif event.value != self._filtered_by:  # the box has applied it already
+            self._apply(event.value)
 
     @on(Input.Submitted)
     def _done(self, event: Input.Submitted) -> None:

@@ -203,6 +203,15 @@ class RecordTable(ScrollView, can_focus=True):
         self.cursor = min(index, max(len(rows) - 1, 0))
         self.refresh()
 
+    def rows_grew(self, rows: Sequence[Row]) -> None:
+        """Show `rows`, which begin with the rows shown now: the cursor stays where it is."""
+        self.rows = rows
+        size = Size(0, len(rows) + 1)
+        if size != self.virtual_size:
+            self.set_reactive(RecordTable.virtual_size, size)
+            self._scroll_update(size)
+        self.refresh()
+
     @property
     def current_key(self) -> str | None:
         if 0 <= self.cursor < len(self.rows):
