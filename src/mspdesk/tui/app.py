@@ -25,11 +25,12 @@ from mspdesk.tui.note_actions import NoteCommands
 from mspdesk.tui.programme_commands import ProgrammeCommands
 from mspdesk.tui.report_commands import ReportCommands
 from mspdesk.tui.screens.inbox import InboxScreen
-from mspdesk.tui.screens.retention_review import RetentionCommands
 from mspdesk.tui.sync_actions import SyncCommands
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from textual.command import Provider
 
     from mspdesk.desk import Desk
     from mspdesk.guidance import Library
@@ -37,6 +38,14 @@ if TYPE_CHECKING:
     from mspdesk.tui.inbox_rows import InboxEntry
 
 LOADING = "The desk is still loading; try again in a moment."
+
+
+def _retention_commands() -> type[Provider]:
+    """The retention review's commands, imported when the palette first opens (its screen
+    pulls in DataTable, which the first frame does without)."""
+    from mspdesk.tui.screens.retention_review import RetentionCommands
+
+    return RetentionCommands
 
 
 def _lazy_screen(module: str, name: str) -> Screen[Any]:
@@ -59,7 +68,7 @@ class MspdeskApp(App[int]):
         GuidanceCommands,
         CaseCommands,
         NoteCommands,
-        RetentionCommands,
+        _retention_commands,
         SyncCommands,
         ReportCommands,
         ExportCommands,

@@ -325,8 +325,9 @@ class RecordList(Vertical):
 
     def typed_now(self, text: str) -> None:
         """The filter box holds `text` (the box calls this as it changes)."""
-        if text != self._filtered_by:
-            self._apply(text)
+        if text == self._filtered_by:
+            return
+        self._apply(text)
         # The whole list in one update, sent ahead of the box's own.
         self.screen.post_message(messages.Update(self))
 

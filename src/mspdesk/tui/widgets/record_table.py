@@ -278,17 +278,21 @@ class RecordTable(ScrollView, can_focus=True):
         return self._fitted[1]
 
     def _line(self, cells: Sequence[str], style: Style) -> Strip:
-        segments = []
+        """One line as a single segment: the compositor then cuts and joins one piece per
+        row, not one per cell, on every frame."""
+        parts = []
         for column, width, text in zip(self.columns, self._widths(), cells, strict=False):
             if width == 0:
                 continue
             shown = printable(text)
-            if cell_len(shown) > width:
+            length = cell_len(shown)
+            if length > width:
                 shown = set_cell_size(shown, max(width - 1, 0)) + "…"
-            pad = " " * (width - cell_len(shown))
-            shown = pad + shown if column.align_right else shown + pad
-            segments.append(Segment(shown + " ", style))
-        return Strip(segments).crop_extend(0, self.size.width, style)
+                length = cell_len(shown)
+            pad = " " * (width - length)
+            parts.append(pad + shown if column.align_right else shown + pad)
+        line = " ".join(parts) + " " if parts else ""
+        return Strip([Segment(line, style)]).crop_extend(0, self.size.width, style)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # The base style walks every ancestor: look it up once per redraw, not per line.
