@@ -223,14 +223,20 @@ class RecordList(Vertical):
         folded: bool = False,
         at: int | None = None,
     ) -> None:
-        """Show `rows` (each found by the text beside it, already case-folded if `folded`),
+        """Show `rows` (each found by the text beside it, already case-folded if `folded`;
+        lists are kept, not copied: show them again after changing them),
         filtered as typed; the cursor stays on `keep`, else the row it was on, else the row
         that took its place. `at`, if the caller knows it, is where that row is in `rows` (-1:
         not there)."""
         table = self.table
         old_key, old_index = keep or table.current_key, table.cursor
-        self.rows = list(rows)
-        self.haystacks = list(haystacks) if folded else [h.casefold() for h in haystacks]
+        # Lists are taken as they are, not copied (a copy of 100,000 rows costs a triage's
+        # redraw several milliseconds): the caller shows them again whenever it changes them.
+        self.rows = rows if isinstance(rows, list) else list(rows)
+        if not folded:
+            self.haystacks = [h.casefold() for h in haystacks]
+        else:
+            self.haystacks = haystacks if isinstance(haystacks, list) else list(haystacks)
         self._positions = None
         self._apply(self.filter_text, fresh=True, keep=old_key, index=at)
         if old_key is not None and table.current_key != old_key and table.rows:
