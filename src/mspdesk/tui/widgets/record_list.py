@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.reactive import Reactive
 from textual.widgets import Input, Static
 
-from mspdesk.tui.widgets.record_table import Column, RecordTable, Row
+from mspdesk.tui.widgets.record_table import Column, RecordTable, Row, row_keys
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -123,6 +123,11 @@ class Shown(Sequence[Row]):
             return [self._rows[i] for i in self._positions[index]]
         return self._rows[self._positions[index]]
 
+    def key_at(self, index: int) -> str:
+        key_at = getattr(self._rows, "key_at", None)
+        position = self._positions[index]
+        return key_at(position) if key_at is not None else self._rows[position].key
+
 
 class FilterBox(Input):
     """The filter box. Typing changes its text's width (its virtual size), which Textual's
@@ -180,8 +185,8 @@ class RecordList(Vertical):
         self.filter_always_shown = filter_always_shown
         self.searched = searched
         self._ids = (table_id, filter_id, status_id)
-        self.rows: list[Row] = []
-        self.haystacks: list[str] = []
+        self.rows: Sequence[Row] = []
+        self.haystacks: Sequence[str] = []
         self.shown: Sequence[int] = []
         self._filtered_by = ""
         self._filtering: Filtering | None = None
@@ -230,9 +235,9 @@ class RecordList(Vertical):
         not there)."""
         table = self.table
         old_key, old_index = keep or table.current_key, table.cursor
-        # Lists are taken as they are, not copied (a copy of 100,000 rows costs a triage's
-        # redraw several milliseconds): the caller shows them again whenever it changes them.
-        self.rows = rows if isinstance(rows, list) else list(rows)
+        # Taken as they are, not copied (a copy of 100,000 rows costs a triage's redraw
+        # several milliseconds; rows may be made as drawn): shown again whenever changed.
+        self.rows = rows
         if not folded:
             self.haystacks = [h.casefold() for h in haystacks]
         else:
@@ -319,7 +324,7 @@ class RecordList(Vertical):
             return 0
         if index is None:
             if self._positions is None:
-                self._positions = {row.key: i for i, row in enumerate(self.rows)}
+                self._positions = {key: i for i, key in enumerate(row_keys(self.rows))}
             index = self._positions.get(key)
         if index is None:
             return 0

@@ -9,7 +9,7 @@ parsed as markup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -94,6 +94,15 @@ class Row:
     cells: tuple[str, ...]
     flag: str = ""
     """A component-class suffix ("overdue", "muted") to colour the whole row."""
+
+
+def row_keys(rows: Sequence[Row]) -> Iterator[str]:
+    """Each row's key in order, without making the rows of a sequence that makes them when
+    asked (it then offers `key_at`)."""
+    key_at = getattr(rows, "key_at", None)
+    if key_at is not None:
+        return map(key_at, range(len(rows)))
+    return (row.key for row in rows)
 
 
 def printable(text: str) -> str:
@@ -196,8 +205,8 @@ class RecordTable(ScrollView, can_focus=True):
             self._scroll_update(size)
         index = at if at is not None else 0
         if at is None and wanted is not None:
-            for position, row in enumerate(rows):
-                if row.key == wanted:
+            for position, key in enumerate(row_keys(rows)):
+                if key == wanted:
                     index = position
                     break
         self.cursor = min(index, max(len(rows) - 1, 0))
@@ -220,8 +229,8 @@ class RecordTable(ScrollView, can_focus=True):
 
     def move_to(self, key: str) -> bool:
         """Put the cursor on the row with `key`; False if it is not shown."""
-        for position, row in enumerate(self.rows):
-            if row.key == key:
+        for position, row_key in enumerate(row_keys(self.rows)):
+            if row_key == key:
                 self.cursor = position
                 return True
         return False
