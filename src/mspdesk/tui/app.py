@@ -155,7 +155,13 @@ class MspdeskApp(App[int]):
             self.theme = theme
         self.sub_title = "demo data (not saved)" if self.demo else str(self.data_dir)
         # Open the data only once the first frame is on screen: loading competes for the GIL.
-        self.call_after_refresh(self.open_desk, self.open_read_only)
+        self.call_after_refresh(self._first_frame_shown)
+
+    def _first_frame_shown(self) -> None:
+        if not gc.isenabled():  # `run` kept the cyclic GC off until now
+            gc.freeze()  # what start-up made lives as long as the app: never walk it again
+            gc.enable()
+        self.open_desk(self.open_read_only)
 
     @work(thread=True, exclusive=True, group="open-desk")
     def open_desk(self, read_only: bool) -> None:
@@ -420,6 +426,7 @@ class MspdeskApp(App[int]):
 
 def run(data_dir: Path, *, demo: bool = False) -> int:
     """Run the app until the adviser quits; returns the exit code."""
+    gc.disable()  # until the first frame is shown (`_first_frame_shown`)
     app = MspdeskApp(data_dir, demo=demo)
     result = app.run()
     return result or 0
