@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, overload
 
 from mspdesk.domain.choices import ProposedModel, Route
@@ -56,8 +57,8 @@ class InboxEntry:
                 band_cell(item),
                 item.organisation,
                 item.parent_body,
-                Route.label_of(item.route, short=True),
-                ProposedModel.label_of(item.proposed_model, short=True),
+                route_label(item.route),
+                model_label(item.proposed_model),
             ),
             flag="overdue" if overdue else "",
         )
@@ -86,6 +87,16 @@ class EntryRows(Sequence[Row]):
         return self._entries[index].item.referral_id
 
 
+@cache
+def route_label(route: str) -> str:
+    return Route.label_of(route, short=True)
+
+
+@cache
+def model_label(model: str) -> str:
+    return ProposedModel.label_of(model, short=True)
+
+
 def band_cell(item: InboxItem) -> str:
     """The band of the last scoring; unscored referrals outside the remit say so."""
     if item.band:
@@ -103,9 +114,13 @@ def inbox_entry(item: InboxItem) -> InboxEntry:
     parts = (item.route, item.proposed_model, band_cell(item), str(item.overdue), item.status)
     extra = _EXTRAS.get(parts)
     if extra is None:
-        route = Route.label_of(item.route, short=True)
-        model = ProposedModel.label_of(item.proposed_model, short=True)
-        words = (route, model, parts[2], "overdue" if item.overdue else "", item.status)
+        words = (
+            route_label(item.route),
+            model_label(item.proposed_model),
+            parts[2],
+            "overdue" if item.overdue else "",
+            item.status,
+        )
         extra = _EXTRAS[parts] = " ".join(words).casefold()
     return InboxEntry(item=item, haystack=f"{item.haystack} {extra}")
 

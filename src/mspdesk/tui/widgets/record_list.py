@@ -339,8 +339,10 @@ class RecordList(Vertical):
         if text == self._filtered_by:
             return
         self._apply(text)
-        # The whole list in one update, sent ahead of the box's own.
-        self.screen.post_message(messages.Update(self))
+        # The table and status line in the screen's next update, sent ahead of the box's own.
+        screen = self.screen
+        screen.post_message(messages.Update(self.table))
+        screen.post_message(messages.Update(self.query_one(".record-list--status")))
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:

@@ -223,8 +223,10 @@ class RecordTable(ScrollView, can_focus=True):
 
     @property
     def current_key(self) -> str | None:
-        if 0 <= self.cursor < len(self.rows):
-            return self.rows[self.cursor].key
+        rows = self.rows
+        if 0 <= self.cursor < len(rows):
+            key_at = getattr(rows, "key_at", None)
+            return key_at(self.cursor) if key_at is not None else rows[self.cursor].key
         return None
 
     def move_to(self, key: str) -> bool:
