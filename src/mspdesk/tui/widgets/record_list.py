@@ -4,7 +4,8 @@ Used by the inbox, referrals, cases, agenda, conflicts register and notes search
 hands over rows with the text each is found by (`show`); the list filters as the adviser types
 (every word must appear, case-insensitive; typing on only narrows what is already shown), keeps
 the selected row across reloads, and writes the status line through the screen's
-`describe(shown, total)`. A list made with `searched=True` leaves the finding to the screen:
+`describe(shown, total)`. A list longer than `SCAN_NOW` rows shows a screenful of matches
+with the keystroke and filters the rest between frames (the count follows). A list made with `searched=True` leaves the finding to the screen:
 typing posts `SearchChanged`, the screen shows the rows its search found, and Enter in the
 box opens the row under the cursor.
 """
@@ -46,7 +47,8 @@ def scan(
 ) -> list[int]:
     """The positions in `pool[start:stop]` whose haystack holds every one of `words`.
 
-    One word per pass, each pass a loop in C (`compress` over `contains`): about 60 ns a row."""
+    One word per pass, each pass a loop in C (`compress` over `contains`): 10,000 inbox rows
+    in one to three milliseconds on the development machine."""
     part: Sequence[int] = pool[start:stop]
     for word in words:
         if isinstance(part, range) and part.step == 1:
