@@ -5,9 +5,9 @@ hands over rows with the text each is found by (`show`); the list filters as the
 (every word must appear, case-insensitive; typing on only narrows what is already shown), keeps
 the selected row across reloads, and writes the status line through the screen's
 `describe(shown, total)`. A list longer than `SCAN_NOW` rows shows a screenful of matches
-with the keystroke and filters the rest between frames (the count follows). A list made with `searched=True` leaves the finding to the screen:
-typing posts `SearchChanged`, the screen shows the rows its search found, and Enter in the
-box opens the row under the cursor.
+with the keystroke and filters the rest between frames (the count follows). A list made with
+`searched=True` leaves the finding to the screen: typing posts `SearchChanged`, the screen
+shows the rows its search found, and Enter in the box opens the row under the cursor.
 """
 
 from __future__ import annotations
