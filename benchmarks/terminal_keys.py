@@ -3,7 +3,9 @@ on a large desk.
 
 The desk runs in a tmux pane; keys are typed into it with `tmux send-keys` at a fast
 typist's pace. The running app times each keystroke from the moment its key event was read
-from the terminal to the moment the screen showing its result was refreshed, and times a
+from the terminal to the moment the screen showing its result was refreshed (on a long list
+that frame holds a screenful of matches; "settled" is when every row is filtered and the
+count is on the status line, a few frames later), and times a
 triage and an undo (from the decision saved, or Ctrl+Z, to the inbox redrawn). It also
 reports its peak memory (VmHWM). The baseline is the budget the issue sets (30 ms a
 keystroke, 100 ms a refresh), and a bare Textual app's peak memory.
@@ -44,10 +46,11 @@ from mspdesk.tui.app import MspdeskApp
 from mspdesk.tui.screens.inbox import InboxScreen
 from mspdesk.tui.widgets.record_list import RecordList
 
-RESULTS = {"keys": [], "triage": [], "triage_refresh": [], "undo": []}
+RESULTS = {"keys": [], "settled": [], "triage": [], "triage_refresh": [], "undo": []}
 LAST_KEY = [0.0]
 PENDING = []
 _apply = RecordList._apply
+_finish = RecordList._finish
 _draw = InboxScreen._draw
 
 def timed_draw(self):
@@ -63,8 +66,22 @@ def timed_apply(self, text, *, fresh=False, **options):
     start = LAST_KEY[0]
     if not fresh and start:
         LAST_KEY[0] = 0.0
-        self.app.call_after_refresh(lambda: RESULTS["keys"].append(time.monotonic() - start))
+        through = self._filtering is None  # every row filtered before the frame
+        def shown():
+            RESULTS["keys"].append(time.monotonic() - start)
+            if through:
+                RESULTS["settled"].append(time.monotonic() - start)
+        self.app.call_after_refresh(shown)
+        if self._filtering is not None:
+            self._filtering.typed_at = start
 
+async def timed_finish(self, filtering):
+    await _finish(self, filtering)
+    start = getattr(filtering, "typed_at", 0.0)
+    if start and self._filtering is None and filtering.finished:
+        self.app.call_after_refresh(lambda: RESULTS["settled"].append(time.monotonic() - start))
+
+RecordList._finish = timed_finish
 RecordList._apply = timed_apply
 
 class Timed(MspdeskApp):
@@ -150,13 +167,14 @@ import sys
 from pathlib import Path
 from mspdesk.desk import Desk
 desk = Desk.open(Path(sys.argv[1]), read_only=True)
+items = desk.triage.inbox_rows()  # what the TUI reads from the desk (tables load on first use)
 status = Path("/proc/self/status").read_text()
 print(next(l for l in status.splitlines() if l.startswith("VmHWM")).split()[1])
 """
 
 
 def desk_peak_kib(directory: Path) -> int:
-    """Peak memory of opening the same desk without the TUI (the store's part)."""
+    """Peak memory of reading the same desk's inbox without the TUI (the desk's part)."""
     out = subprocess.run(
         [sys.executable, "-c", DESK_PEAK, str(directory)],
         check=True,
@@ -241,6 +259,7 @@ def run(quick: bool) -> list[Row]:
         result = drive(directory, Path(tmp) / "timings.json")
         desk_kib = desk_peak_kib(directory)
     keys = [s * 1000 for s in result["keys"]]
+    settled = [s * 1000 for s in result["settled"]]
     p95, bare_p95 = _p95(keys), _p95(bare_keys)
     rows: list[Row] = [
         {"name": f"terminal_filter_keystrokes_{label}", "value": len(keys), "unit": "keys"},
@@ -253,6 +272,19 @@ def run(quick: bool) -> list[Row]:
         {
             "name": f"terminal_filter_keystroke_p95_{label}_vs_budget",
             "value": round(p95 / KEY_BUDGET_MS, 3),
+            "unit": "ratio",
+            "baseline": f"budget {KEY_BUDGET_MS:g} ms",
+        },
+        {
+            "name": f"terminal_filter_settled_p95_{label}",
+            "value": round(_p95(settled), 1),
+            "unit": "ms",
+            "keys": len(settled),
+            "note": "key read -> every row filtered, count on the status line, screen refreshed",
+        },
+        {
+            "name": f"terminal_filter_settled_p95_{label}_vs_budget",
+            "value": round(_p95(settled) / KEY_BUDGET_MS, 3),
             "unit": "ratio",
             "baseline": f"budget {KEY_BUDGET_MS:g} ms",
         },
@@ -287,7 +319,7 @@ def run(quick: bool) -> list[Row]:
             "name": f"tui_peak_rss_{label}_vs_desk_open",
             "value": round(peak / desk, 3),
             "unit": "ratio",
-            "baseline": f"desk_open_peak_rss_{label} (the store's part, without the TUI)",
+            "baseline": f"desk_open_peak_rss_{label} (the desk's inbox read without the TUI)",
         },
         {"name": f"tui_peak_rss_{label}", "value": round(peak, 1), "unit": "MiB"},
         {"name": "bare_textual_peak_rss", "value": round(bare, 1), "unit": "MiB"},

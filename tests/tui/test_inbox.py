@@ -118,9 +118,9 @@ async def test_sort_cycles_and_reverses(app: MspdeskApp) -> None:
 async def test_enter_opens_the_detail_with_history(app: MspdeskApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        detail = app.screen.query_one("#inbox-detail")
-        assert not detail.display
+        assert not app.screen.query("#inbox-detail")  # made when first opened
         await pilot.press("j", "j", "j", "j", "enter")
+        detail = app.screen.query_one("#inbox-detail")
         assert detail.display
         text = plain(app.screen.query_one("#detail-body", Static))
         assert "Northgate Health Visitors" in text and "Triaged R-2013-0005" in text

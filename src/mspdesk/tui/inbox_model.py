@@ -7,19 +7,18 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 
-from mspdesk.tui.inbox_rows import SORT_ORDERS, InboxEntry, SortOrder, sort_entries
-from mspdesk.tui.widgets.record_table import Row
+from mspdesk.tui.inbox_rows import SORT_ORDERS, EntryRows, InboxEntry, SortOrder, sort_entries
 
 
 class InboxModel:
-    """Entries sorted by `order` (reversed if `reverse`); `rows` and `haystacks` match them
-    position for position, and `overdue` counts the overdue ones."""
+    """Entries sorted by `order` (reversed if `reverse`); `rows` (made as drawn) and
+    `haystacks` match them position for position, and `overdue` counts the overdue ones."""
 
     def __init__(self) -> None:
         self.order: SortOrder = SORT_ORDERS[0]
         self.reverse = False
         self.entries: list[InboxEntry] = []
-        self.rows: list[Row] = []
+        self.rows = EntryRows(self.entries)
         self.haystacks: list[str] = []
         self.overdue = 0
         self._by_id: dict[str, InboxEntry] = {}
@@ -28,7 +27,7 @@ class InboxModel:
         """Take `entries`, already sorted by `order`."""
         self.order, self.reverse = order, reverse
         self.entries = entries
-        self.rows = [entry.row for entry in entries]
+        self.rows = EntryRows(entries)
         self.haystacks = [entry.haystack for entry in entries]
         self.overdue = sum(1 for entry in entries if entry.item.overdue)
         self._by_id = {entry.item.referral_id: entry for entry in entries}
@@ -52,7 +51,6 @@ class InboxModel:
         for entry in fresh:
             at = bisect.bisect_left(self.entries, key(entry), key=key)
             self.entries.insert(at, entry)
-            self.rows.insert(at, entry.row)
             self.haystacks.insert(at, entry.haystack)
             self.overdue += entry.item.overdue
             self._by_id[entry.item.referral_id] = entry
@@ -72,4 +70,4 @@ class InboxModel:
 
     def _remove(self, at: int) -> None:
         self.overdue -= self.entries[at].item.overdue
-        del self.entries[at], self.rows[at], self.haystacks[at]
+        del self.entries[at], self.haystacks[at]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, overload
 
 from mspdesk.domain.choices import ProposedModel, Route
 from mspdesk.tui.widgets.record_table import Column, Row
@@ -35,11 +36,65 @@ OUT_OF_SCOPE = "out of scope"
 
 @dataclass(frozen=True, slots=True)
 class InboxEntry:
-    """One inbox line: the desk's item, its table row, and the text the filter searches."""
+    """One inbox line: the desk's item and the text the filter searches. Its table row is
+    made when drawn (`row`): at 100,000 referrals keeping every row's cells would cost about
+    25 MB, and only the forty or so on screen are ever drawn."""
 
     item: InboxItem
-    row: Row
     haystack: str
+
+    @property
+    def row(self) -> Row:
+        """The table row; overdue rows are flagged to show in red."""
+        item = self.item
+        overdue = item.overdue
+        return Row(
+            key=item.referral_id,
+            cells=(
+                item.referral_id,
+                str(item.age_days),
+                "overdue" if overdue else item.due.isoformat(),
+                band_cell(item),
+                item.organisation,
+                item.parent_body,
+                route_label(item.route),
+                model_label(item.proposed_model),
+            ),
+            flag="overdue" if overdue else "",
+        )
+
+
+class EntryRows(Sequence[Row]):
+    """The table rows of a list of entries, each made when asked for."""
+
+    def __init__(self, entries: Sequence[InboxEntry]) -> None:
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Row]: ...
+    def __getitem__(self, index: int | slice) -> Row | Sequence[Row]:
+        if isinstance(index, slice):
+            return [entry.row for entry in self._entries[index]]
+        return self._entries[index].row
+
+    def key_at(self, index: int) -> str:
+        """The key of row `index`, without making the row."""
+        return self._entries[index].item.referral_id
+
+
+@cache
+def route_label(route: str) -> str:
+    return Route.label_of(route, short=True)
+
+
+@cache
+def model_label(model: str) -> str:
+    return ProposedModel.label_of(model, short=True)
 
 
 def band_cell(item: InboxItem) -> str:
@@ -49,28 +104,25 @@ def band_cell(item: InboxItem) -> str:
     return "" if item.in_scope else OUT_OF_SCOPE
 
 
+_EXTRAS: dict[tuple[str, ...], str] = {}
+"""The searchable labels of an entry, made once per distinct combination (there are few)."""
+
+
 def inbox_entry(item: InboxItem) -> InboxEntry:
-    """The table row for one inbox item; overdue rows are flagged to show in red."""
-    route = Route.label_of(item.route, short=True)
-    model = ProposedModel.label_of(item.proposed_model, short=True)
-    band = band_cell(item)
-    row = Row(
-        key=item.referral_id,
-        cells=(
-            item.referral_id,
-            str(item.age_days),
-            "overdue" if item.overdue else item.due.isoformat(),
-            band,
-            item.organisation,
-            item.parent_body,
-            route,
-            model,
-        ),
-        flag="overdue" if item.overdue else "",
-    )
-    # The shown labels are searchable too ("right to provide", "overdue", "potential").
-    extra = " ".join((route, model, band, "overdue" if item.overdue else "", item.status))
-    return InboxEntry(item=item, row=row, haystack=f"{item.haystack} {extra.casefold()}")
+    """The entry for one inbox item: the shown labels are searchable too ("right to provide",
+    "overdue", "potential")."""
+    parts = (item.route, item.proposed_model, band_cell(item), str(item.overdue), item.status)
+    extra = _EXTRAS.get(parts)
+    if extra is None:
+        words = (
+            route_label(item.route),
+            model_label(item.proposed_model),
+            parts[2],
+            "overdue" if item.overdue else "",
+            item.status,
+        )
+        extra = _EXTRAS[parts] = " ".join(words).casefold()
+    return InboxEntry(item=item, haystack=f"{item.haystack} {extra}")
 
 
 def inbox_entries(items: Sequence[InboxItem]) -> list[InboxEntry]:

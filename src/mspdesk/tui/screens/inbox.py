@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.widgets import Header
 
 from mspdesk.tui.access import report
@@ -79,13 +78,10 @@ class InboxScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="inbox-main"):
-            yield self.LIST.build(self.describe)
-            yield ReferralDetail(id="inbox-detail")
+        yield self.LIST.build(self.describe)  # no container: each one is drawn, covered or not
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#inbox-detail").display = False
         app = self.desk_app
         app.inbox_for_head = self.entries_for_head
         if app.desk is None:
@@ -199,11 +195,17 @@ class InboxScreen(ListScreen):
         if not self._waiting():
             super().action_filter()
 
+    def _detail(self) -> ReferralDetail | None:
+        """The detail pane, if it was ever opened (it is made on first use: a pane not shown
+        would only slow the first frame)."""
+        found = self.query(ReferralDetail)
+        return found.first() if found else None
+
     def action_back(self) -> None:
         """Escape: clear the filter if typing in it, else close the detail pane."""
         records = self.records
-        detail = self.query_one("#inbox-detail")
-        if not records.filter_box.has_focus and detail.display:
+        detail = self._detail()
+        if not records.filter_box.has_focus and detail is not None and detail.display:
             detail.display = False
             records.table.focus()
             return
@@ -233,22 +235,26 @@ class InboxScreen(ListScreen):
     # ------------------------------------------------------------------ detail
 
     @on(RecordTable.Selected, "#inbox-table")
-    def _selected(self, event: RecordTable.Selected) -> None:
+    async def _selected(self, event: RecordTable.Selected) -> None:
         if self._waiting():
             return
-        detail = self.query_one("#inbox-detail", ReferralDetail)
-        detail.display = not detail.display
+        detail = self._detail()
+        if detail is None:
+            detail = ReferralDetail(id="inbox-detail")
+            await self.mount(detail, after=self.records)
+        else:
+            detail.display = not detail.display
         if detail.display:
-            self._show_detail(event.key)
+            self._show_detail(event.key, detail)
 
     @on(RecordTable.Highlighted, "#inbox-table")
     def _highlighted(self, event: RecordTable.Highlighted) -> None:
-        if self.query_one("#inbox-detail").display:
-            self._show_detail(event.key)
+        detail = self._detail()
+        if detail is not None and detail.display:
+            self._show_detail(event.key, detail)
 
-    def _show_detail(self, key: str | None) -> None:
+    def _show_detail(self, key: str | None, detail: ReferralDetail) -> None:
         desk = self.desk_app.desk
-        detail = self.query_one("#inbox-detail", ReferralDetail)
         if desk is None or key is None or not desk.referrals.exists(key):
             detail.show(None, [])
             return

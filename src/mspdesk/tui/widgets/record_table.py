@@ -9,7 +9,7 @@ parsed as markup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -94,6 +94,15 @@ class Row:
     cells: tuple[str, ...]
     flag: str = ""
     """A component-class suffix ("overdue", "muted") to colour the whole row."""
+
+
+def row_keys(rows: Sequence[Row]) -> Iterator[str]:
+    """Each row's key in order, without making the rows of a sequence that makes them when
+    asked (it then offers `key_at`)."""
+    key_at = getattr(rows, "key_at", None)
+    if key_at is not None:
+        return map(key_at, range(len(rows)))
+    return (row.key for row in rows)
 
 
 def printable(text: str) -> str:
@@ -196,23 +205,34 @@ class RecordTable(ScrollView, can_focus=True):
             self._scroll_update(size)
         index = at if at is not None else 0
         if at is None and wanted is not None:
-            for position, row in enumerate(rows):
-                if row.key == wanted:
+            for position, key in enumerate(row_keys(rows)):
+                if key == wanted:
                     index = position
                     break
         self.cursor = min(index, max(len(rows) - 1, 0))
         self.refresh()
 
+    def rows_grew(self, rows: Sequence[Row]) -> None:
+        """Show `rows`, which begin with the rows shown now: the cursor stays where it is."""
+        self.rows = rows
+        size = Size(0, len(rows) + 1)
+        if size != self.virtual_size:
+            self.set_reactive(RecordTable.virtual_size, size)
+            self._scroll_update(size)
+        self.refresh()
+
     @property
     def current_key(self) -> str | None:
-        if 0 <= self.cursor < len(self.rows):
-            return self.rows[self.cursor].key
+        rows = self.rows
+        if 0 <= self.cursor < len(rows):
+            key_at = getattr(rows, "key_at", None)
+            return key_at(self.cursor) if key_at is not None else rows[self.cursor].key
         return None
 
     def move_to(self, key: str) -> bool:
         """Put the cursor on the row with `key`; False if it is not shown."""
-        for position, row in enumerate(self.rows):
-            if row.key == key:
+        for position, row_key in enumerate(row_keys(self.rows)):
+            if row_key == key:
                 self.cursor = position
                 return True
         return False
@@ -269,17 +289,21 @@ class RecordTable(ScrollView, can_focus=True):
         return self._fitted[1]
 
     def _line(self, cells: Sequence[str], style: Style) -> Strip:
-        segments = []
+        """One line as a single segment: the compositor then cuts and joins one piece per
+        row, not one per cell, on every frame."""
+        parts = []
         for column, width, text in zip(self.columns, self._widths(), cells, strict=False):
             if width == 0:
                 continue
             shown = printable(text)
-            if cell_len(shown) > width:
+            length = cell_len(shown)
+            if length > width:
                 shown = set_cell_size(shown, max(width - 1, 0)) + "…"
-            pad = " " * (width - cell_len(shown))
-            shown = pad + shown if column.align_right else shown + pad
-            segments.append(Segment(shown + " ", style))
-        return Strip(segments).crop_extend(0, self.size.width, style)
+                length = cell_len(shown)
+            pad = " " * (width - length)
+            parts.append(pad + shown if column.align_right else shown + pad)
+        line = " ".join(parts) + " " if parts else ""
+        return Strip([Segment(line, style)]).crop_extend(0, self.size.width, style)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # The base style walks every ancestor: look it up once per redraw, not per line.
