@@ -96,7 +96,15 @@ def import_referrals(args: argparse.Namespace) -> int:
 
     with _desk_for(args) as desk:
         _say_if_interrupted(desk)
-        plan = plan_import(args.file, desk, progress=_progress("checking"), sheet=args.sheet)
+        # A dry run keeps nothing (any length stays in bounded memory); an import keeps what
+        # it saves at once, so the file is read only once.
+        plan = plan_import(
+            args.file,
+            desk,
+            progress=_progress("checking"),
+            sheet=args.sheet,
+            keep=not args.dry_run,
+        )
         if args.dry_run:
             rejects_path = (args.rejects or plan.default_rejects_path) if plan.rejected else None
             _report(plan, rejects_path, dry_run=True)
