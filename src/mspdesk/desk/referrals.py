@@ -56,7 +56,9 @@ class Referrals:
         return referral.model_dump(mode="json")
 
     def _draft_data(self, fields: Mapping[str, Any], reference: str | None) -> dict[str, Any]:
-        data = {k: v for k, v in fields.items() if v is not None}
+        data = dict(fields)
+        if None in data.values():  # left out: the field's default
+            data = {k: v for k, v in data.items() if v is not None}
         if "received" not in data:
             data["received"] = self._core.today()
         unknown = data.keys() - _FIELDS

@@ -3,6 +3,8 @@ row is, and what it changes. See `importers` for the rules in words."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from mspdesk.desk import Desk
@@ -245,16 +247,34 @@ def changes_of(
 def _fingerprint(values: Values, given: tuple[str, ...]) -> int:
     """A hash of the values a row gives, as the referral holds them (so "1.2m" and
     "£1,200,000" are the same value)."""
-    contact = values["contact"]
-    picked: list[object] = []
-    for name in given:
-        if name in _NEVER_UPDATED:
-            continue
-        if name.startswith("contact."):
-            picked.append(contact[name[len("contact.") :]])
-        elif name == "source_fields":
-            picked.append(tuple(sorted(values["source_fields"].items())))
-        else:
-            picked.append(values[name])
+    pick = _PICKERS.get(given) or _picker(given)
     # 31 bits: packed with a row number in one small int (see Decider._fingerprints).
-    return hash((given, tuple(picked))) & 0x7FFFFFFF
+    return hash((given, pick(values))) & 0x7FFFFFFF
+
+
+Picker = Callable[[Values], tuple[object, ...]]
+_PICKERS: dict[tuple[str, ...], Picker] = {}
+"""What to take from a referral for each `given` (rows of a file share a few)."""
+
+
+def _picker(given: tuple[str, ...]) -> Picker:
+    names = [name for name in given if name not in _NEVER_UPDATED]
+    plain = [name for name in names if "." not in name and name != "source_fields"]
+    contact = [name[len("contact.") :] for name in names if name.startswith("contact.")]
+    take = itemgetter(*plain) if plain else None
+    take_contact = itemgetter(*contact) if contact else None
+    kept = "source_fields" in names
+
+    def pick(values: Values) -> tuple[object, ...]:
+        return (
+            take(values) if take else None,
+            take_contact(values["contact"]) if take_contact else None,
+            tuple(sorted(values["source_fields"].items())) if kept else None,
+        )
+
+    if len(_PICKERS) < _PICKERS_KEPT:
+        _PICKERS[given] = pick
+    return pick
+
+
+_PICKERS_KEPT = 256
