@@ -51,9 +51,11 @@ class Decider:
         """Referrals on the desk that rows change: field -> new value."""
 
     def stop_keeping(self) -> None:
-        """From now on keep fingerprints only (the file turned out too big to keep)."""
+        """From now on keep fingerprints only (the file turned out too long to keep what to
+        save: the apply reads it again)."""
         self.keeping = False
         self._new.clear()
+        self.rejected.clear()
 
     def forget_rows(self) -> None:
         """Let go of what was learnt of the file's rows and the desk's (as big as the file),
@@ -66,7 +68,6 @@ class Decider:
         self.forget_rows()
         self.stop_keeping()
         self._changes.clear()
-        self.rejected.clear()
 
     def additions(self) -> list[Values]:
         return list(self._new.values())

@@ -5,7 +5,8 @@ CSV may be UTF-8 (with or without a byte-order mark), UTF-16 with a BOM (Excel's
 ends; comma, semicolon or tab separated. It is read as a stream: a row at a time, so
 memory stays the same whatever the file's length. Excel workbooks (.xlsx) are read
 directly (`xlsx_reader`), a row at a time (first sheet, or the one named). JSON is a
-list of objects, or {"referrals": [...]}, read whole (so it has a smaller size limit).
+list of objects, or {"referrals": [...]}, checked whole (so it has a smaller size limit)
+and then parsed an object at a time (`json_reader`).
 Anything else is an `UnreadableFile` (exit code 2) with a one-line reason.
 """
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,9 +143,11 @@ def read_table(path: Path, *, sheet: str | None = None) -> SourceTable:
                 f"{MAX_JSON_BYTES // (1024 * 1024)} MB a JSON import file may be; "
                 "split it, or export CSV"
             )
-        text = _open_text(path, encoding, skip).read()
+        text = open_text(path, encoding, skip).read()
         if not text.strip():
             raise UnreadableFile(f"cannot import {path}: the file is empty")
+        from mspdesk.transfer.json_reader import read_json
+
         return read_json(path, text, encoding, skip)
     return read_csv(path, encoding, skip)
 
@@ -222,7 +224,8 @@ def _first_text(head: bytes, encoding: str, skip: int) -> str:
     return head[skip:].decode(encoding, errors="ignore").lstrip("\ufeff \t\r\n")
 
 
-def _open_text(path: Path, encoding: str, skip: int) -> IO[str]:
+def open_text(path: Path, encoding: str, skip: int) -> IO[str]:
+    """The file as text in `encoding`, after `skip` bytes, each line keeping its own end."""
     raw = path.open("rb")
     raw.seek(skip)
     # newline="" keeps each line's own end (CRLF, LF or CR): the rejects file copies it.
@@ -257,7 +260,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
 
 def read_csv(path: Path, encoding: str, skip: int = 0) -> SourceTable:
     """A CSV file's header (found by what it names) and separator; rows are streamed."""
-    with _open_text(path, encoding, skip) as stream:
+    with open_text(path, encoding, skip) as stream:
         sample = stream.read(SAMPLE_CHARS)
     sample = sample.lstrip("\ufeff")
     if not sample.strip():
@@ -306,7 +309,7 @@ def read_csv(path: Path, encoding: str, skip: int = 0) -> SourceTable:
 
 def _stream_lines(path: Path, encoding: str, skip: int) -> Iterator[str]:
     """Physical lines with their own line ends; the byte-order mark left out."""
-    with _open_text(path, encoding, skip) as stream:
+    with open_text(path, encoding, skip) as stream:
         first = True
         for line in stream:
             if first:
@@ -381,136 +384,3 @@ def _newline_of(raw: str) -> str:
         if raw.endswith(ending):
             return ending
     return "\r\n"
-
-
-# ---------------------------------------------------------------------------- Excel
-
-
-# ---------------------------------------------------------------------------- JSON
-
-
-def read_json(path: Path, text: str, encoding: str, skip: int = 0) -> SourceTable:
-    """Rows of a JSON list of objects; a nested "contact" object becomes contact.* columns.
-
-    The whole text is checked here (an unreadable file is refused before any row); the
-    rows are then parsed again an object at a time as they are read, so the parsed file is
-    not held beside the referrals made from it (a 48 MB file of 100,000 objects is 150 MB
-    parsed). As for CSV, the file is read again if the rows are read again."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UnreadableFile(
-            f"cannot import {path}: not valid JSON at line {error.lineno}, "
-            f"column {error.colno}: {error.msg}"
-        ) from None
-    except RecursionError:
-        raise UnreadableFile(f"cannot import {path}: the JSON is nested too deeply") from None
-    wrapped = isinstance(document, dict) and isinstance(document.get("referrals"), list)
-    if wrapped:
-        document = document["referrals"]
-    if not isinstance(document, list):
-        raise UnreadableFile(
-            f"cannot import {path}: the JSON must be a list of referral objects "
-            '(or {"referrals": [...]})'
-        )
-    keys: dict[str, None] = {}
-    for position, item in enumerate(document, start=1):
-        if not isinstance(item, dict):
-            raise UnreadableFile(
-                f"cannot import {path}: item {position} of the list is "
-                f"{type(item).__name__}, not an object; the JSON must be a list of objects"
-            )
-        keys.update(dict.fromkeys(_flatten(item)))
-    objects = len(document)
-    del document  # parsed again an object at a time by rows()
-    header = list(keys)
-    columns = map_columns(header)
-    if objects and not columns.complete:
-        raise UnreadableFile(
-            f"cannot import {path}: no object names both an organisation and a parent body "
-            f"(keys found: {', '.join(repr(key) for key in header[:8]) or 'none'})"
-        )
-    start = _list_start(text, wrapped)
-    held = [text]  # for the first reading of the rows; it is not kept after that
-    stamp = _stamp(path)
-
-    def rows() -> Iterator[Record]:
-        body = held.pop() if held else _text_again(path, encoding, skip, stamp)
-        for position, item in enumerate(_list_items(body, start), start=1):
-            values = _flatten(item)
-            yield Record(position, [values.get(key) for key in header], item)
-
-    return SourceTable(
-        path=path, format="json", encoding=encoding, header=header, columns=columns, _rows=rows
-    )
-
-
-_DECODER = json.JSONDecoder()
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    status = path.stat()
-    return status.st_size, status.st_mtime_ns
-
-
-def _text_again(path: Path, encoding: str, skip: int, stamp: tuple[int, int]) -> str:
-    """The text of a JSON file read again, if it is still the file that was checked."""
-    try:
-        if _stamp(path) == stamp:
-            with _open_text(path, encoding, skip) as stream:
-                return stream.read()
-    except OSError as error:
-        raise UnreadableFile(f"cannot import {path}: {error.strerror or error}") from None
-    raise UnreadableFile(f"cannot import {path}: it changed while it was imported; import again")
-
-
-def _space_from(text: str, index: int) -> int:
-    """The index of the first character at or after `index` that is not JSON white space."""
-    while text[index] in " \t\n\r":
-        index += 1
-    return index
-
-
-def _list_start(text: str, wrapped: bool) -> int:
-    """Where the list of objects starts in a JSON text already checked whole: the text
-    itself, or the (last, as json.loads takes it) "referrals" value of its object."""
-    index = _space_from(text, 0)
-    if not wrapped:
-        return index
-    found = index
-    index = _space_from(text, index + 1)
-    while text[index] != "}":
-        key, index = _DECODER.raw_decode(text, index)
-        index = _space_from(text, _space_from(text, index) + 1)  # past the colon
-        if key == "referrals":
-            found = index
-        _, index = _DECODER.raw_decode(text, index)  # the value, skipped
-        index = _space_from(text, index)
-        if text[index] == ",":
-            index = _space_from(text, index + 1)
-    return found
-
-
-def _list_items(text: str, start: int) -> Iterator[Any]:
-    """Each value of the JSON list at text[start] ("["), parsed one at a time."""
-    index = _space_from(text, start + 1)
-    while text[index] != "]":
-        item, index = _DECODER.raw_decode(text, index)
-        yield item
-        index = _space_from(text, index)
-        if text[index] == ",":
-            index = _space_from(text, index + 1)
-
-
-def _flatten(item: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key, value in item.items():
-        if isinstance(value, dict) and key.strip().casefold() == "contact":
-            for inner, inner_value in value.items():
-                values[f"contact.{inner}"] = inner_value
-        elif isinstance(value, dict) and key.strip().casefold() == "source_fields":
-            # The desk's own JSON export: its kept columns come back as columns.
-            values.update((str(inner), inner_value) for inner, inner_value in value.items())
-        else:
-            values[str(key)] = value
-    return values
