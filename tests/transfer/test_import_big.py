@@ -167,3 +167,21 @@ def test_the_cyclic_gc_is_back_on_after_an_import_even_one_that_failed(
     with pytest.raises(RuntimeError):
         plan_import(path, desk)
     assert gc.isenabled()
+
+
+def test_after_a_big_import_the_next_referral_gets_the_next_reference(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mspdesk.desk import referrals
+
+    monkeypatch.setattr(referrals, "_NOTED_ONE_BY_ONE", 2)  # counted again, not one by one
+    desk.referrals.add({"organisation": "Before", "parent_body": "P", "received": "2013-01-01"})
+    path = long_file(tmp_path / "long.csv")
+    result = apply_import(plan_import(path, desk), desk)
+    assert result.added_ids[-1] == f"R-2013-{ROWS - len(BAD) + 1:04d}"
+
+    added = desk.referrals.add(
+        {"organisation": "After", "parent_body": "P", "received": "2013-05-01"}
+    )
+
+    assert added.id == f"R-2013-{ROWS - len(BAD) + 2:04d}"

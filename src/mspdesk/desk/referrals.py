@@ -24,6 +24,8 @@ _STAMP: TypeAdapter[datetime] = TypeAdapter(datetime)
 SEARCHED = ("id", "source_ref", "organisation", "parent_body", "service_area", "region")
 MERGED = "merged"
 _FIELDS = frozenset(Referral.model_fields)
+_NOTED_ONE_BY_ONE = 1000
+"""An import of more referrals than this recounts the highest references when next asked."""
 
 
 class Referrals:
@@ -133,6 +135,8 @@ class Referrals:
         keys = [op["key"] if isinstance(op, dict) else op.key for op in ops]
         subject = keys[0] if len(ops) == 1 else f"{len(ops)} referrals"
         self._core.record("referrals.imported", subject, ops, summary)
+        if len(keys) > _NOTED_ONE_BY_ONE:
+            self._highest = None  # worked out again when next asked: one pass, not a regex each
         for key in keys:
             self._note_reference(key)
         return len(ops)
