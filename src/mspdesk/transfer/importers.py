@@ -360,6 +360,8 @@ def _save(
         )
     additions = decider.additions()
     updates = decider.updates()
+    added_ids = tuple(values["id"] for values in additions)
+    updated_ids = tuple(referral_id for referral_id, _ in updates)
     total = len(additions) + len(updates)
     if progress is not None:
         progress(0, total)
@@ -372,19 +374,16 @@ def _save(
         except UserError as error:
             raise ImportInterrupted(total, error) from error
         batches = 1
-        decider.forget()  # its indexes are as big as the file: not kept while the desk closes
+        # Saved: the rows kept to save are the store's now (or garbage, if it keeps its own
+        # copies); nothing here holds them while the desk writes its snapshot and closes.
+        additions.clear()
+        decider.forget()
         # The new records live as long as the desk and hold no cycles: later collections
         # need not walk them (as the store does after loading a table).
         gc.freeze()
     if progress is not None:
         progress(total, total)
-    return ImportResult(
-        replace(plan, decided=None),
-        tuple(values["id"] for values in additions),
-        tuple(referral_id for referral_id, _ in updates),
-        rejects_path,
-        batches,
-    )
+    return ImportResult(replace(plan, decided=None), added_ids, updated_ids, rejects_path, batches)
 
 
 def _note_highest(highest: dict[int, int], ref: str, code: str | None) -> None:
