@@ -96,14 +96,15 @@ def import_referrals(args: argparse.Namespace) -> int:
 
     with _desk_for(args) as desk:
         _say_if_interrupted(desk)
-        # A dry run keeps nothing (any length stays in bounded memory); an import keeps what
-        # it saves at once, so the file is read only once.
+        # An import keeps what it saves at once, so the file is read only once; a dry run
+        # keeps it for a short file only (its changes are listed old -> new), so any length
+        # stays in bounded memory.
         plan = plan_import(
             args.file,
             desk,
             progress=_progress("checking"),
             sheet=args.sheet,
-            keep=not args.dry_run,
+            keep=None if args.dry_run else True,
         )
         if args.dry_run:
             rejects_path = (args.rejects or plan.default_rejects_path) if plan.rejected else None
