@@ -182,9 +182,10 @@ def plan_import(
 
     `keep` says whether the plan keeps what to save, so `apply_import` need not read the
     file again: True whatever its size (the caller applies it at once, and the desk will
-    hold those records then anyway), False never (a dry run: memory stays bounded however
-    long the file), None up to `KEEP_ROWS` rows. Raises `UnreadableFile` (exit code 2) if
-    the file cannot be read at all.
+    hold those records then anyway); None (the TUI's preview, a dry run) up to `KEEP_ROWS`
+    rows, then fingerprints only, so memory stays bounded however long the file; False
+    never (a row changing an earlier row is then shown without its changes). Raises
+    `UnreadableFile` (exit code 2) if the file cannot be read at all.
     """
     table = read_table(path, sheet=sheet)
     with _bulk_work():
