@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mspdesk.desk import Desk
-from mspdesk.store import files, snapshot, tinystore
+from mspdesk.store import files, journal, snapshot, tinystore
 from mspdesk.store.journal import JournalWriter
 
 CRASH_AT_CHECKPOINT = 2
@@ -133,6 +133,10 @@ def import_rows(desk: Desk, folder: Path, seed: int, n: int, rows: int) -> list[
 def main() -> None:
     directory, seed = Path(sys.argv[1]), int(sys.argv[2])
     tinystore.CHECKPOINT_EVENTS = int(sys.argv[3])
+    # An import's event is written in pieces here (as one of 100,000 rows is), so kills
+    # land between them too.
+    journal.PIECE_OPS = 4
+    journal.PIECE_BYTES = 512
     arm(sys.argv[4])
     global imports
     imports = len(sys.argv) > 5 and sys.argv[5] == "imports"

@@ -252,3 +252,49 @@ def test_events_already_in_the_snapshot_are_not_applied_twice(data_dir: Path) ->
         assert store.get("things", "a") == {"id": "a", "n": 2}
         assert store.seq == 2
         assert len(store.events_for("a")) == 2
+
+
+# ------------------------------------------------------------------ a huge event in pieces
+
+
+def many_puts(count: int) -> dict[str, object]:
+    ops = [
+        {"table": "things", "key": f"k{n}", "kind": "put", "data": {"id": f"k{n}", "t": "é]\n"}}
+        for n in range(count)
+    ]
+    return {"kind": "test.import", "subject": f"{count} things", "ops": ops, "after": [1]}
+
+
+def test_a_huge_event_is_written_in_pieces_exactly_as_one_line(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal_module, "PIECE_OPS", 3)
+    for count in (0, 1, 3, 4, 7, 9):
+        event = many_puts(count)
+        pieces = list(journal_module.encoded_pieces(event))
+        assert b"".join(pieces) == orjson.dumps(event) + b"\n"
+        assert len(pieces) == (1 if count <= 3 else 2 + -(-count // 3))
+
+    stamped = store.commit(many_puts(10))
+
+    [line] = journal_path(store.directory).read_bytes().splitlines()
+    assert orjson.loads(line) == stamped
+    assert len(store.table("things")) == 10
+
+
+def test_an_event_that_cannot_be_encoded_part_way_leaves_the_journal_as_it_was(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal_module, "PIECE_OPS", 2)
+    monkeypatch.setattr(journal_module, "PIECE_BYTES", 1)  # every piece its own write
+    store.commit(put_event("a", n=1))
+    before = journal_path(store.directory).read_bytes()
+    event = many_puts(7)
+    event["ops"][5]["data"]["bad"] = {1, 2}  # type: ignore[index]  # a set is not JSON
+
+    with pytest.raises(TypeError):
+        store.commit(event)
+
+    assert journal_path(store.directory).read_bytes() == before
+    assert store.journal_size == len(before) and "k0" not in store.table("things")
+    assert store.commit(put_event("b", n=2))["seq"] == 2

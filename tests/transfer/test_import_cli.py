@@ -53,6 +53,25 @@ def test_import_prints_every_duplicate_and_rejection_then_the_counts(
         assert desk.referrals.get("R-2013-0002").organisation == MARKUP_NAME
 
 
+def test_a_dry_run_shows_a_row_s_changes_to_an_earlier_row_as_the_import_does(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "Ref,Organisation,Parent body,Date received\r\n"
+        "MIS-1,Old Name,P,01/02/2013\r\n"
+        "MIS-1,New Name,P,01/02/2013\r\n",
+        encoding="utf-8",
+    )
+    change = "(row 2 of this file): organisation: Old Name → New Name"
+
+    _, dry, _ = run(capsys, data, str(path), "--dry-run")
+    _, done, _ = run(capsys, data, str(path))
+
+    assert change in dry and change in done
+    assert "= 1 would be added + 1 updated" in dry and "= 1 added + 1 updated" in done
+
+
 def test_a_second_import_adds_nothing(
     capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
 ) -> None:

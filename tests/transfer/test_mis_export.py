@@ -346,8 +346,8 @@ def test_the_case_file_and_json_export_carry_the_source_reference_and_fields(
 def test_a_big_file_is_streamed_and_planned_as_it_is_applied(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Over KEEP_ROWS a plan keeps no rows (the apply reads the file again) and lists at
-    most LISTED_ROWS outcomes; the counts are the same as for a small file."""
+    """Over KEEP_ROWS a plan keeps nothing to save (the apply reads the file again) and
+    lists at most LISTED_ROWS outcomes; the counts are the same as for a small file."""
     from mspdesk.transfer import Outcome, apply_import, importers, plan_import
 
     path = write_export(tmp_path / "mis.csv", "cp1252", file_rows())
@@ -356,7 +356,7 @@ def test_a_big_file_is_streamed_and_planned_as_it_is_applied(
         monkeypatch.setattr(importers, "KEEP_ROWS", 3)
         monkeypatch.setattr(importers, "LISTED_ROWS", 4)
         big = plan_import(path, desk)
-        assert big.checked is None and small.checked is not None
+        assert big.decided is None and small.decided is not None
         assert big.counts == small.counts
         assert (
             len(big.rows) == 4 and big.unlisted == len(file_rows()) - 4 - big.counts[Outcome.ADDED]

@@ -178,6 +178,47 @@ def test_json_is_recognised_by_content_without_a_json_suffix(tmp_path: Path) -> 
     assert table.records[0].raw == {"Org": "A", "Parent": "P"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[{"Org": "A ] [", "Parent": "P"} ,\n {"Org": "B", "Parent": "P",'
+        ' "contact": {"name": "C"}}]',
+        ' \n{"note": [1, {"x": "]"}], "referrals": [{"Org": "gone"}], "more": "{",'
+        ' "referrals": [ {"Org": "A ] [", "Parent": "P"},{"Org": "B", "Parent": "P",'
+        ' "contact": {"name": "C"}} ] , "after": {"referrals": []}}\n',
+    ],
+    ids=["list", "object"],
+)
+def test_json_rows_are_parsed_an_object_at_a_time_as_json_loads_reads_them(
+    tmp_path: Path, text: str
+) -> None:
+    path = tmp_path / "referrals.json"
+    path.write_text(text, encoding="utf-8")
+    whole = json.loads(text)
+    expected = whole if isinstance(whole, list) else whole["referrals"]
+
+    table = read_table(path)
+
+    assert [record.raw for record in table.records] == expected
+    assert table.records == table.records  # read again, the same rows
+    assert [record.row for record in table.records] == [1, 2]
+    assert table.records[1].cells == ["B", "P", "C"]
+
+
+def test_a_json_file_changed_between_two_readings_of_its_rows_is_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "referrals.json"
+    path.write_text('[{"Org": "A", "Parent": "P"}]', encoding="utf-8")
+    table = read_table(path)
+    assert len(table.records) == 1  # the text read to check the file
+
+    path.write_text('[{"Org": "Another", "Parent": "P"}]', encoding="utf-8")
+
+    with pytest.raises(UnreadableFile, match="changed while it was imported"):
+        table.records  # noqa: B018 - reading the rows again
+
+
 def test_an_empty_json_list_is_a_file_with_no_rows(desk: Desk, tmp_path: Path) -> None:
     path = tmp_path / "none.json"
     path.write_text("[]", encoding="utf-8")

@@ -96,7 +96,16 @@ def import_referrals(args: argparse.Namespace) -> int:
 
     with _desk_for(args) as desk:
         _say_if_interrupted(desk)
-        plan = plan_import(args.file, desk, progress=_progress("checking"), sheet=args.sheet)
+        # An import keeps what it saves at once, so the file is read only once; a dry run
+        # keeps it for a short file only (its changes are listed old -> new), so any length
+        # stays in bounded memory.
+        plan = plan_import(
+            args.file,
+            desk,
+            progress=_progress("checking"),
+            sheet=args.sheet,
+            keep=None if args.dry_run else True,
+        )
         if args.dry_run:
             rejects_path = (args.rejects or plan.default_rejects_path) if plan.rejected else None
             _report(plan, rejects_path, dry_run=True)

@@ -22,6 +22,9 @@ from mspdesk.domain.validation import validated
 _STAMP: TypeAdapter[datetime] = TypeAdapter(datetime)
 """Dumps a moment exactly as the referral model does."""
 MERGED = "merged"
+_FIELDS = frozenset(Referral.model_fields)
+_NOTED_ONE_BY_ONE = 1000
+"""An import of more referrals than this recounts the highest references when next asked."""
 
 
 class Referrals(ReferralRows):
@@ -39,9 +42,26 @@ class Referrals(ReferralRows):
 
         Nothing is saved. Raises InvalidRecord naming every bad field.
         """
-        data = {k: v for k, v in fields.items() if v is not None}
-        data.setdefault("received", self._core.today())
-        unknown = set(data) - set(Referral.model_fields)
+        data = self._draft_data(fields, reference)
+        moment = self._core.now()
+        data.setdefault("created_at", moment)
+        data["updated_at"] = moment
+        return validated(Referral, data, "referral")
+
+    def draft_record(self, fields: Mapping[str, Any], *, reference: str) -> dict[str, Any]:
+        """As `draft`, the referral as the store keeps it (a JSON-shaped dict), with no
+        timestamps (`save_import` stamps them): what a bulk import holds per row, without
+        keeping a model object for each. Raises InvalidRecord naming every bad field."""
+        referral = validated(Referral, self._draft_data(fields, reference), "referral")
+        return referral.model_dump(mode="json")
+
+    def _draft_data(self, fields: Mapping[str, Any], reference: str | None) -> dict[str, Any]:
+        data = dict(fields)
+        if None in data.values():  # left out: the field's default
+            data = {k: v for k, v in data.items() if v is not None}
+        if "received" not in data:
+            data["received"] = self._core.today()
+        unknown = data.keys() - _FIELDS
         if unknown:
             raise InvalidRecord([(name, "unknown field") for name in sorted(unknown)], "referral")
         if reference is None and not data.get("id"):
@@ -49,10 +69,7 @@ class Referrals(ReferralRows):
             data["id"] = self._next_reference(year) if year else "R-0000-0000"
         elif reference is not None:
             data["id"] = reference
-        moment = self._core.now()
-        data.setdefault("created_at", moment)
-        data["updated_at"] = moment
-        return validated(Referral, data, "referral")
+        return data
 
     def add(self, fields: Mapping[str, Any]) -> Referral:
         """Validate and durably add one referral; returns it once it is on disk.
@@ -77,28 +94,29 @@ class Referrals(ReferralRows):
 
     def save_import(
         self,
-        additions: Iterable[Referral],
+        additions: Iterable[dict[str, Any]],
         updates: Iterable[tuple[str, dict[str, Any]]],
         summary: str,
     ) -> int:
-        """Add new referrals and change existing ones (field -> new value) in ONE event: an
-        import of any size is one step in the history and one undo. Returns records
-        written. Atomic: a crash leaves all of it or none of it."""
-        ops = []
+        """Add new referrals (as `draft_record` made them) and change existing ones (field ->
+        new value) in ONE event: an import of any size is one step in the history and one
+        undo. Returns records written. Atomic: a crash leaves all of it or none of it.
+
+        The addition dicts become the stored records (no copy is made: 100,000 of them are
+        most of the desk's memory), so the caller must not change them afterwards."""
+        ops: list[Op | dict[str, Any]] = []
         seen: set[str] = set()
         table = self._core.store.table(TABLE)
         moment = self._core.now()
         stamp = _STAMP.dump_python(moment, mode="json")
-        for referral in additions:
-            if referral.id in table or referral.id in seen:
-                raise InvalidRecord([("id", f"{referral.id} already exists")], "referral")
-            seen.add(referral.id)
-            data = referral.model_dump(mode="json")
+        for data in additions:
+            key = data["id"]
+            if key in table or key in seen:
+                raise InvalidRecord([("id", f"{key} already exists")], "referral")
+            seen.add(key)
             data["created_at"] = data["updated_at"] = stamp  # saved now, whenever planned
-            # Built without validating again: the referral is validated, the shape is fixed.
-            ops.append(
-                Op.model_construct(table=TABLE, key=referral.id, kind="put", data=data, prior=None)
-            )
+            # The op as the journal keeps it, without a model: the record is validated.
+            ops.append({"table": TABLE, "key": key, "kind": "put", "data": data})
         for referral_id, changes in updates:
             before = table.get(referral_id)
             if before is None:
@@ -112,10 +130,13 @@ class Referrals(ReferralRows):
             ops.append(Op(table=TABLE, key=referral_id, kind="patch", data=delta, prior=prior))
         if not ops:
             return 0
-        subject = ops[0].key if len(ops) == 1 else f"{len(ops)} referrals"
+        keys = [op["key"] if isinstance(op, dict) else op.key for op in ops]
+        subject = keys[0] if len(ops) == 1 else f"{len(ops)} referrals"
         self._core.record("referrals.imported", subject, ops, summary)
-        for op in ops:
-            self._note_reference(op.key)
+        if len(keys) > _NOTED_ONE_BY_ONE:
+            self._highest = None  # worked out again when next asked: one pass, not a regex each
+        for key in keys:
+            self._note_reference(key)
         return len(ops)
 
     def add_validated(

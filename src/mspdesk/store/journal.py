@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,16 +189,21 @@ class JournalWriter:
                 f"the change was not saved: {self.path} could not be repaired after a failed "
                 f"write ({self._broken}); close mspdesk and reopen it"
             )
-        line = b"".join(orjson.dumps(event) + b"\n" for event in events)
+        written = 0
         try:
-            write_all(self._fd, line)
+            for piece in _joined(line for event in events for line in encoded_pieces(event)):
+                write_all(self._fd, piece)
+                written += len(piece)
             sync_to_disk(self._fd)
         except OSError as error:
             self._roll_back()
             raise WriteFailed(
                 f"the change was not saved: {describe(error)} (writing {self.path})"
             ) from error
-        self.size += len(line)
+        except BaseException:
+            self._roll_back()  # an event that cannot be encoded, after some was written
+            raise
+        self.size += written
 
     def _roll_back(self) -> None:
         try:
@@ -275,6 +281,44 @@ class JournalWriter:
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self._fd)
+
+
+PIECE_OPS = 2000
+"""An event with more operations than this (an import of 100,000 referrals is one event, a
+95 MB line) is encoded a piece at a time: the whole line is never held in memory."""
+PIECE_BYTES = 1024 * 1024
+"""Small events are written together, up to this many bytes per write."""
+
+
+def encoded_pieces(event: dict[str, Any]) -> Iterator[bytes]:
+    """The event's journal line, `orjson.dumps(event)` and a newline, in pieces."""
+    ops = event.get("ops")
+    if not isinstance(ops, list) or len(ops) <= PIECE_OPS:
+        yield orjson.dumps(event, option=orjson.OPT_APPEND_NEWLINE)
+        return
+    keys = list(event)
+    at = keys.index("ops")
+    before = orjson.dumps({key: event[key] for key in keys[:at]})  # b'{...}'
+    after = orjson.dumps({key: event[key] for key in keys[at + 1 :]})
+    yield before[:-1] + (b"," if len(before) > 2 else b"") + b'"ops":['
+    for start in range(0, len(ops), PIECE_OPS):
+        listed = orjson.dumps(ops[start : start + PIECE_OPS])  # b'[...]'
+        yield (b"," if start else b"") + listed[1:-1]
+    yield b"]" + (b"," + after[1:] if len(after) > 2 else b"}") + b"\n"
+
+
+def _joined(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The pieces, small ones joined up to PIECE_BYTES (one write for a batch of events)."""
+    held: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        held.append(piece)
+        size += len(piece)
+        if size >= PIECE_BYTES:
+            yield b"".join(held)
+            held, size = [], 0
+    if held:
+        yield b"".join(held)
 
 
 def _same_file(one: Path, other: Path) -> bool:

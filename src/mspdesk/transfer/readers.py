@@ -5,7 +5,8 @@ CSV may be UTF-8 (with or without a byte-order mark), UTF-16 with a BOM (Excel's
 ends; comma, semicolon or tab separated. It is read as a stream: a row at a time, so
 memory stays the same whatever the file's length. Excel workbooks (.xlsx) are read
 directly (`xlsx_reader`), a row at a time (first sheet, or the one named). JSON is a
-list of objects, or {"referrals": [...]}, read whole (so it has a smaller size limit).
+list of objects, or {"referrals": [...]}, checked whole (so it has a smaller size limit)
+and then parsed an object at a time (`json_reader`).
 Anything else is an `UnreadableFile` (exit code 2) with a one-line reason.
 """
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +52,7 @@ class UnreadableFile(UserError):
     exit_code = 2
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every row, and frozen costs 3x to build
 class Record:
     """One row of the file before any checking."""
 
@@ -143,10 +143,12 @@ def read_table(path: Path, *, sheet: str | None = None) -> SourceTable:
                 f"{MAX_JSON_BYTES // (1024 * 1024)} MB a JSON import file may be; "
                 "split it, or export CSV"
             )
-        text = _open_text(path, encoding, skip).read()
+        text = open_text(path, encoding, skip).read()
         if not text.strip():
             raise UnreadableFile(f"cannot import {path}: the file is empty")
-        return read_json(path, text, encoding)
+        from mspdesk.transfer.json_reader import read_json
+
+        return read_json(path, text, encoding, skip)
     return read_csv(path, encoding, skip)
 
 
@@ -222,7 +224,8 @@ def _first_text(head: bytes, encoding: str, skip: int) -> str:
     return head[skip:].decode(encoding, errors="ignore").lstrip("\ufeff \t\r\n")
 
 
-def _open_text(path: Path, encoding: str, skip: int) -> IO[str]:
+def open_text(path: Path, encoding: str, skip: int) -> IO[str]:
+    """The file as text in `encoding`, after `skip` bytes, each line keeping its own end."""
     raw = path.open("rb")
     raw.seek(skip)
     # newline="" keeps each line's own end (CRLF, LF or CR): the rejects file copies it.
@@ -257,7 +260,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
 
 def read_csv(path: Path, encoding: str, skip: int = 0) -> SourceTable:
     """A CSV file's header (found by what it names) and separator; rows are streamed."""
-    with _open_text(path, encoding, skip) as stream:
+    with open_text(path, encoding, skip) as stream:
         sample = stream.read(SAMPLE_CHARS)
     sample = sample.lstrip("\ufeff")
     if not sample.strip():
@@ -306,7 +309,7 @@ def read_csv(path: Path, encoding: str, skip: int = 0) -> SourceTable:
 
 def _stream_lines(path: Path, encoding: str, skip: int) -> Iterator[str]:
     """Physical lines with their own line ends; the byte-order mark left out."""
-    with _open_text(path, encoding, skip) as stream:
+    with open_text(path, encoding, skip) as stream:
         first = True
         for line in stream:
             if first:
@@ -381,73 +384,3 @@ def _newline_of(raw: str) -> str:
         if raw.endswith(ending):
             return ending
     return "\r\n"
-
-
-# ---------------------------------------------------------------------------- Excel
-
-
-# ---------------------------------------------------------------------------- JSON
-
-
-def read_json(path: Path, text: str, encoding: str) -> SourceTable:
-    """Rows of a JSON list of objects; a nested "contact" object becomes contact.* columns."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UnreadableFile(
-            f"cannot import {path}: not valid JSON at line {error.lineno}, "
-            f"column {error.colno}: {error.msg}"
-        ) from None
-    except RecursionError:
-        raise UnreadableFile(f"cannot import {path}: the JSON is nested too deeply") from None
-    if isinstance(document, dict) and isinstance(document.get("referrals"), list):
-        document = document["referrals"]
-    if not isinstance(document, list):
-        raise UnreadableFile(
-            f"cannot import {path}: the JSON must be a list of referral objects "
-            '(or {"referrals": [...]})'
-        )
-    flat: list[dict[str, Any]] = []
-    keys: dict[str, None] = {}
-    for position, item in enumerate(document, start=1):
-        if not isinstance(item, dict):
-            raise UnreadableFile(
-                f"cannot import {path}: item {position} of the list is "
-                f"{type(item).__name__}, not an object; the JSON must be a list of objects"
-            )
-        values = _flatten(item)
-        flat.append(values)
-        keys.update(dict.fromkeys(values))
-    header = list(keys)
-    columns = map_columns(header)
-    if flat and not columns.complete:
-        raise UnreadableFile(
-            f"cannot import {path}: no object names both an organisation and a parent body "
-            f"(keys found: {', '.join(repr(key) for key in header[:8]) or 'none'})"
-        )
-    records = [
-        Record(position, [values.get(key) for key in header], item)
-        for position, (values, item) in enumerate(zip(flat, document, strict=True), start=1)
-    ]
-    return SourceTable(
-        path=path,
-        format="json",
-        encoding=encoding,
-        header=header,
-        columns=columns,
-        _rows=lambda: iter(records),
-    )
-
-
-def _flatten(item: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key, value in item.items():
-        if isinstance(value, dict) and key.strip().casefold() == "contact":
-            for inner, inner_value in value.items():
-                values[f"contact.{inner}"] = inner_value
-        elif isinstance(value, dict) and key.strip().casefold() == "source_fields":
-            # The desk's own JSON export: its kept columns come back as columns.
-            values.update((str(inner), inner_value) for inner, inner_value in value.items())
-        else:
-            values[str(key)] = value
-    return values

@@ -9,7 +9,6 @@ from typing import Any
 
 from mspdesk.desk import Desk
 from mspdesk.domain.errors import InvalidRecord
-from mspdesk.domain.referral import Referral
 from mspdesk.transfer.columns import ColumnMap
 from mspdesk.transfer.readers import Record, SourceTable
 from mspdesk.transfer.values import ROW, Problem, RowParser
@@ -29,7 +28,7 @@ FieldChange = tuple[str, Any, Any]
 """(field, old value, new value); contact fields dotted (contact.email)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every row, and frozen costs 3x to build
 class RowOutcome:
     """What happens (or happened) to one row of the file."""
 
@@ -84,7 +83,11 @@ def _shown(value: Any) -> str:
     return "(blank)" if value in (None, "", {}) else str(value)
 
 
-@dataclass(frozen=True, slots=True)
+Values = dict[str, Any]
+"""A referral as the store keeps it (JSON-shaped, validated by the referral model)."""
+
+
+@dataclass(slots=True)  # not frozen: made for every row, and frozen costs 3x to build
 class Checked:
     """One row parsed and validated, before it is compared with the desk."""
 
@@ -93,7 +96,9 @@ class Checked:
     parent_body: str
     reference: str | None
     source_ref: str
-    referral: Referral | None
+    values: Values | None
+    """The referral the row makes, as stored (its id a placeholder, its timestamps unset);
+    None when the row is rejected."""
     given: tuple[str, ...]
     problems: tuple[Problem, ...]
 
@@ -111,10 +116,10 @@ def check(record: Record, parser: RowParser, desk: Desk) -> Checked:
     if record.note:
         problems.insert(0, Problem(ROW, "", record.note))
     fields = parsed.fields
-    referral = None
+    values = None
     if not problems or all(p.field != ROW for p in problems):
         try:
-            referral = desk.referrals.draft(fields, reference=_PLACEHOLDER_REFERENCE)
+            values = desk.referrals.draft_record(fields, reference=_PLACEHOLDER_REFERENCE)
         except InvalidRecord as error:
             named = {p.field for p in problems}
             problems += [
@@ -131,7 +136,7 @@ def check(record: Record, parser: RowParser, desk: Desk) -> Checked:
         parent_body=_as_text(fields.get("parent_body")) or _cell(record, columns, "parent_body"),
         reference=parsed.reference,
         source_ref=_as_text(fields.get("source_ref")).strip(),
-        referral=None if problems else referral,
+        values=None if problems else values,
         given=parsed.given,
         problems=tuple(problems),
     )

@@ -17,18 +17,7 @@ from mspdesk.transfer.readers import HEADER_SEARCH_ROWS, Record, SourceTable, Un
 def read_xlsx(path: Path, sheet: str | None = None) -> SourceTable:
     """An Excel workbook's first sheet (or `sheet`): header found as for CSV; rows streamed
     with dates as dates and numbers as numbers."""
-    import zipfile
-
-    try:
-        from openpyxl import load_workbook
-    except ImportError:  # pragma: no cover - a dependency
-        raise UnreadableFile(f"cannot import {path}: Excel support is not installed") from None
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise UnreadableFile(
-            f"cannot import {path}: it is a zip archive but not an Excel workbook ({error})"
-        ) from None
+    book = _open_book(path)
     try:
         names = list(book.sheetnames)
         if sheet is not None and sheet not in names:
@@ -47,9 +36,11 @@ def read_xlsx(path: Path, sheet: str | None = None) -> SourceTable:
             if map_columns(cells).complete:
                 header_row, header = number, [cell.strip() for cell in cells]
                 break
-    finally:
+    except BaseException:
         book.close()
+        raise
     if header_row is None:
+        book.close()
         raise UnreadableFile(
             f"cannot import {path}: no header row naming at least the organisation and "
             f"parent body columns was found in the first {HEADER_SEARCH_ROWS} rows of "
@@ -66,9 +57,12 @@ def read_xlsx(path: Path, sheet: str | None = None) -> SourceTable:
         sheet=chosen,
     )
     start = header_row + 1
+    # The first reading of the rows uses the workbook opened here: opening one costs a
+    # reading of the whole sheet when it does not say its size (a fifth of an import).
+    held = [book]
 
     def rows() -> Iterator[Record]:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = held.pop() if held else _open_book(path)
         try:
             for number, values in enumerate(
                 book[chosen].iter_rows(min_row=start, values_only=True), start=start
@@ -89,6 +83,22 @@ def read_xlsx(path: Path, sheet: str | None = None) -> SourceTable:
 
     table._rows = rows
     return table
+
+
+def _open_book(path: Path) -> Any:
+    """The workbook, read-only (rows parsed as they are read), cell values not formulas."""
+    import zipfile
+
+    try:
+        from openpyxl import load_workbook
+    except ImportError:  # pragma: no cover - a dependency
+        raise UnreadableFile(f"cannot import {path}: Excel support is not installed") from None
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise UnreadableFile(
+            f"cannot import {path}: it is a zip archive but not an Excel workbook ({error})"
+        ) from None
 
 
 _MIDNIGHT = time()
