@@ -61,6 +61,10 @@ class InboxScreen(ListScreen):
         self._head: InboxHead | None = None
         """The cached head on show until the whole inbox is loaded (mspdesk/inbox_head.py)."""
         self._live = False
+        # The first screen is made as the app starts, its stylesheet parsed a moment ago
+        # with the theme's variables: without this Textual parses it all again before the
+        # first frame (a mode's new screen is assumed to have missed a CSS change).
+        self._css_update_count = self.app._css_update_count
         """Whether the rows shown are the desk's (not the head's): keys that act wait for it."""
         self._synced = -1
         """The change number the entries reflect; later changes are applied row by row."""
