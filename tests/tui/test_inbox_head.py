@@ -166,3 +166,25 @@ def test_an_erasure_deletes_the_head(data: Path) -> None:
         os.chmod(data / HEAD_NAME, 0o600)
         desk.erase("R-2013-0001", "asked to")
     assert not (data / HEAD_NAME).exists()
+
+
+async def test_the_stylesheet_is_not_parsed_again_for_the_first_screen(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Textual parses the whole stylesheet again for a mode's new screen, unless it is marked
+    # as having seen the current CSS: the inbox, made as the app starts, has (first frame).
+    from textual.css.stylesheet import Stylesheet
+
+    parsed_again: list[object] = []
+    reparse = Stylesheet.reparse
+
+    def counted(self: Stylesheet) -> None:
+        parsed_again.append(self)
+        reparse(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    app = MspdeskApp(data, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+        assert parsed_again == []
