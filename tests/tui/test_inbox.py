@@ -106,6 +106,25 @@ async def test_filter_as_you_type(app: MspdeskApp) -> None:
         assert len(keys_shown(app)) == 6
 
 
+async def test_letters_typed_in_one_burst_with_the_slash_go_into_the_filter(
+    app: MspdeskApp,
+) -> None:
+    # A fast typist or a paste: every key is read before `/` has moved the focus, so they
+    # all start on their way to the table. None may act as a key (`/mill` pressed `i`, Import).
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, character in [("slash", "/"), *((ch, ch) for ch in "nor")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+        box = app.screen.query_one("#inbox-filter", Input)
+        assert app.focused is box and box.value == "nor"
+        await type_text(pilot, "th")  # the letters typed next are added, not replacing
+        assert box.value == "north" and keys_shown(app) == ["R-2013-0005"]
+
+
 async def test_sort_cycles_and_reverses(app: MspdeskApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -20,7 +20,7 @@ from itertools import compress, repeat
 from operator import contains
 from typing import TYPE_CHECKING, overload
 
-from textual import messages, on
+from textual import events, messages, on
 from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
@@ -198,7 +198,9 @@ class RecordList(Vertical):
 
     def compose(self) -> ComposeResult:
         table_id, filter_id, status_id = self._ids
-        yield FilterBox(placeholder=self.placeholder, id=filter_id)
+        # Selected by `open_filter`, not on focus: the Focus event comes after any letters
+        # typed in the same burst as `/`, and selecting then would let the next key replace them.
+        yield FilterBox(placeholder=self.placeholder, id=filter_id, select_on_focus=False)
         yield RecordTable(self.columns, id=table_id, empty_text="Loading…")
         yield Static("", id=status_id, classes="record-list--status")
 
@@ -368,7 +370,27 @@ class RecordList(Vertical):
         """`/`: show the filter box and type into it."""
         box = self.filter_box
         box.display = True
-        box.focus()
+        # At once, not `box.focus()` (Textual defers that to after the events already
+        # waiting): typed fast, "/mill" would send m, i, l, l to the list, and `i` imports.
+        self.screen.set_focus(box)
+        box.select_all()  # the next letter starts a new filter; Right or End keeps it
+
+    def on_key(self, event: events.Key) -> None:
+        """`/` from the table opens the box here, as the key passes, not later as the
+        screen's binding: keys typed in the same burst (a fast typist, a paste) are already
+        on their way through the table, and they belong in the box, never to the table's
+        keys (`/mill` must not press `i`, Import)."""
+        box = self.filter_box
+        typing = self.screen.focused is box  # at once; `has_focus` waits for the Focus event
+        open_filter = getattr(self.screen, "action_filter", None)  # the screen's `/`, gated
+        if event.key == "slash" and not typing and open_filter is not None:
+            event.stop()
+            event.prevent_default()
+            open_filter()
+        elif event.is_printable and event.character and typing:
+            event.stop()
+            event.prevent_default()
+            box.insert_text_at_cursor(event.character)
 
     def leave_filter(self) -> bool:
         """Esc: clear the filter if typing in it, hide it when empty, back to the table.
