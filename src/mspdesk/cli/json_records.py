@@ -8,13 +8,13 @@ has its C1 controls and bidi overrides written as \\uXXXX, as `print_json` write
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from mspdesk.cli.gate import json_text
+from mspdesk.gc_paused import without_gc
 
 if TYPE_CHECKING:
     from mspdesk.desk.referral_rows import Span
@@ -44,14 +44,9 @@ def print_json_records(records: Iterable[Span]) -> None:
             out.write(text)
         sys.stdout.flush()
         return
-    collecting = gc.isenabled()
-    gc.disable()  # the views and batches hold no cycles
-    try:
+    with without_gc():  # the views and batches hold no cycles
         for batch in _batches(records):
             _write_all(fd, batch)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _batches(records: Iterable[Span]) -> Iterator[list[Any]]:

@@ -14,9 +14,10 @@ from typing import Any
 import orjson
 
 from mspdesk.desk.core import DeskCore
+from mspdesk.gc_paused import without_gc
 from mspdesk.store.queries import QueryInstance, fields_equal, matching, select
 from mspdesk.store.record_bytes import Span as Span  # the listing's records (cli/common.py)
-from mspdesk.store.record_bytes import encoded, without_gc
+from mspdesk.store.record_bytes import encoded
 
 TABLE = "referrals"
 SEARCHED = ("id", "source_ref", "organisation", "parent_body", "service_area", "region")

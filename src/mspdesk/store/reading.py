@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
-from mspdesk.store.record_bytes import Span, encoded, split_table, with_changes, without_gc
+from mspdesk.gc_paused import without_gc
+from mspdesk.store.record_bytes import Span, encoded, split_table, with_changes
 from mspdesk.store.tables import Tables
 from mspdesk.store.view import keys_of
 

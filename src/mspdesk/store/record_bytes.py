@@ -15,10 +15,8 @@ at 100k referrals costs more than finding every boundary.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -29,19 +27,6 @@ Span = tuple[str, Any, int, int]
 """(key, buffer, start, end): bytes or a read-only memory map, never written to."""
 _ESCAPED = re.compile(r'["\\\x00-\x1f]')
 """What JSON writes escaped in a key (then its mark is built by orjson, key by key)."""
-
-
-@contextlib.contextmanager
-def without_gc() -> Iterator[None]:
-    """No cyclic garbage collection while 100k spans are made: they hold no cycles, and
-    collecting as they grow cost a fifth of `referrals list --json` at 100k."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def split_table(buffer: Any, start: int, end: int, keys: list[str]) -> list[Span]:

@@ -30,16 +30,16 @@ sequences are data (the TUI and CLI show them as plain text).
 
 from __future__ import annotations
 
-import contextlib
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mspdesk.desk import Desk
 from mspdesk.domain.errors import UserError
 from mspdesk.domain.references import reference_number
+from mspdesk.gc_paused import without_gc
 from mspdesk.transfer.identity import Decider
 from mspdesk.transfer.readers import SourceTable, read_table
 from mspdesk.transfer.rejects import default_rejects_path, write_rejects
@@ -188,7 +188,7 @@ def plan_import(
     `UnreadableFile` (exit code 2) if the file cannot be read at all.
     """
     table = read_table(path, sheet=sheet)
-    with _bulk_work():
+    with without_gc():
         found = _decide_rows(table, desk, None, keep, progress)
     return ImportPlan(
         path=path,
@@ -221,7 +221,7 @@ def apply_import(
     `RejectsNotWritten` or `ImportInterrupted`; either way nothing is saved."""
     if plan.decided is not None and plan.decided[1] == desk.core.store.seq:
         return _save(plan, plan.decided[0], desk, rejects, progress)  # the desk is as planned
-    with _bulk_work():
+    with without_gc():
         found = _decide_rows(plan.table, desk, plan.highest, True, _reading(progress, plan.total))
     final = replace(
         plan,
@@ -331,20 +331,6 @@ def _reading(progress: Progress | None, total: int) -> Progress | None:
     return report
 
 
-@contextlib.contextmanager
-def _bulk_work() -> Iterator[None]:
-    """The cyclic GC off while rows are checked: every row makes objects that live on
-    (outcomes, the records to save) and collecting walks them all again and again (45 % of
-    the time of checking a row, measured). They hold no cycles, so nothing is missed."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def _save(
     plan: ImportPlan,
     decider: Decider,
@@ -370,7 +356,7 @@ def _save(
     if total:
         summary = f"Imported {plan.path.name}: {len(additions):,} added, {len(updates):,} updated"
         try:
-            with _bulk_work():
+            with without_gc():
                 desk.referrals.save_import(additions, updates, summary)
         except UserError as error:
             raise ImportInterrupted(total, error) from error
